@@ -176,6 +176,7 @@ def _read_shapes(where: str | None = None) -> geopandas.GeoDataFrame:
         raise BoundaryError(f"shipped boundary file {path} is unreadable: {e}") from e
     if df.crs is None or df.crs.to_epsg() != 4326:
         raise BoundaryError(f"shipped boundary file {path} is not in EPSG:4326 (crs {df.crs})")
+    df = df[[*SHAPE_COLUMNS, "geometry"]]  # pyogrio keeps the file's column order
     df["occupied"] = df["occupied"].astype(bool)
     df["code"] = df["code"].astype(object).where(df["code"].notna(), None)
     return df
