@@ -1,1 +1,100 @@
-"""geonews: find the places a war-news article talks about, what happened there, and map it."""
+"""geonews: find the places a war-news article talks about, what happened there, and map it.
+
+The pipeline, one module per stage::
+
+    articles  → geoparse → regions → events   → render
+    (read)      (places)   (admin-1) (what)     (folium map)
+
+The public API is importable from here; heavy modules load on first use::
+
+    import geonews
+    events = geonews.extract("Frappes aériennes près de Kherson ...", lang="fr")
+    m = geonews.build_map(events)
+    m.save("maps/kherson.html")
+"""
+
+from __future__ import annotations
+
+from importlib import import_module, metadata
+from typing import TYPE_CHECKING
+
+from .errors import (
+    BoundaryError,
+    FetchError,
+    GazetteerError,
+    GeonewsError,
+    LexiconError,
+    ReadError,
+    RenderError,
+    StoreError,
+)
+from .model import Article, Event, Mention, Place, Quantity, Region
+
+try:
+    __version__ = metadata.version("geonews")
+except metadata.PackageNotFoundError:  # running from a source tree
+    __version__ = "0+unknown"
+
+_LAZY = {
+    "extract": "pipeline",
+    "analyse": "pipeline",
+    "make_map": "pipeline",
+    "Analysis": "pipeline",
+    "find_places": "geoparse",
+    "read_article": "articles",
+    "read_articles": "articles",
+    "article_from_text": "articles",
+    "article_from_html": "articles",
+    "build_map": "render",
+    "save_map": "render",
+    "load_gazetteer": "gazetteer",
+    "join_regions": "regions",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .articles import article_from_html, article_from_text, read_article, read_articles
+    from .gazetteer import load_gazetteer
+    from .geoparse import find_places
+    from .pipeline import Analysis, analyse, extract, make_map
+    from .regions import join_regions
+    from .render import build_map, save_map
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geonews' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "Analysis",
+    "Article",
+    "BoundaryError",
+    "Event",
+    "FetchError",
+    "GazetteerError",
+    "GeonewsError",
+    "LexiconError",
+    "Mention",
+    "Place",
+    "Quantity",
+    "ReadError",
+    "Region",
+    "RenderError",
+    "StoreError",
+    "analyse",
+    "article_from_html",
+    "article_from_text",
+    "build_map",
+    "extract",
+    "find_places",
+    "join_regions",
+    "load_gazetteer",
+    "make_map",
+    "read_article",
+    "read_articles",
+    "save_map",
+]

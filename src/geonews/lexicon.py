@@ -1,0 +1,231 @@
+"""Language knowledge, loaded from one data file per language (``geonews/lang/XX.json``).
+
+A lexicon says how a language names regions ("région de X", "X Oblast"), which
+words place an event somewhere ("près de", "near"), which words announce an
+event ("frappes", "shelled"), who the actors are ("nord-coréens"), how dates and
+quantities are written, and which capitalised words are titles of people. The
+engine in :mod:`geonews.geoparse` and :mod:`geonews.events` is the same for every
+language: adding a language is adding a file.
+
+Word lists are matched on *folded* text (see :func:`geonews.text.fold`). An entry
+ending in ``*`` matches any word that starts with it ("déploi*" matches
+"déploiement", "déploient").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from importlib import resources
+
+from .errors import LexiconError
+from .text import fold, key
+
+_REQUIRED = ("lang", "name", "locative", "events")
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """A compiled list of words and phrases, matched on folded text at word boundaries."""
+
+    entries: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, entries: list[str] | tuple[str, ...]) -> Phrases:
+        entries = tuple(e for e in entries if e.strip())
+        if not entries:
+            return cls((), None)
+        alts = []
+        for e in sorted(entries, key=len, reverse=True):
+            prefix = e.endswith("*")
+            body = re.escape(fold(e.rstrip("*")))
+            body = body.replace(r"\ ", r"\s+").replace("'", "['\\s]?")
+            alts.append(body + (r"[\w'-]*" if prefix else ""))
+        pat = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.UNICODE)
+        return cls(entries, pat)
+
+    @cached_property
+    def _suffix_pattern(self) -> re.Pattern[str] | None:
+        if self.pattern is None:
+            return None
+        return re.compile(r"(?:" + self.pattern.pattern + r")['\s]*\Z", re.UNICODE)
+
+    @cached_property
+    def _prefix_pattern(self) -> re.Pattern[str] | None:
+        if self.pattern is None:
+            return None
+        return re.compile(r"\s*(?:" + self.pattern.pattern + r")", re.UNICODE)
+
+    def ends(self, folded: str) -> re.Match[str] | None:
+        """The phrase that ``folded`` ends with (before optional spaces), if any."""
+        pat = self._suffix_pattern
+        return pat.search(folded) if pat is not None else None
+
+    def starts(self, folded: str) -> re.Match[str] | None:
+        """The phrase that ``folded`` starts with (after optional spaces), if any."""
+        pat = self._prefix_pattern
+        return pat.match(folded) if pat is not None else None
+
+    def finditer(self, folded: str, pos: int = 0, endpos: int | None = None):
+        if self.pattern is None:
+            return iter(())
+        return self.pattern.finditer(folded, pos, len(folded) if endpos is None else endpos)
+
+    def search(self, folded: str) -> re.Match[str] | None:
+        return self.pattern.search(folded) if self.pattern is not None else None
+
+    def fullmatch(self, folded: str) -> bool:
+        return bool(self.pattern is not None and self.pattern.fullmatch(folded))
+
+    def __bool__(self) -> bool:
+        return self.pattern is not None
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """Everything geonews knows about one language."""
+
+    lang: str
+    name: str
+    stopwords: frozenset[str]
+    locative: Phrases  # words after which a place is where something happens
+    region_before: Phrases  # "région", "oblast" in "région de Koursk"
+    region_connectors: tuple[str, ...]  # "de", "d'", "du"
+    region_qualifiers: frozenset[str]  # "russe" in "région russe de Koursk"
+    region_after: Phrases  # "region", "oblast" in "Kursk region"
+    region_anaphora: Phrases  # "cette région"
+    feature_words: Phrases  # "ville de", "village of": a place follows
+    articles: frozenset[str]  # "la", "l'", "the": may stand between a locative word and a place
+    reporting: Phrases  # "said", "a confirmé": whoever says it reports, it does not act
+    according_to: Phrases  # "selon", "according to": whoever follows reports
+    person_titles: frozenset[str]  # folded: "general", "president", "m"
+    modifiers: frozenset[str]  # "eastern", "nord": capitalised words that are not names
+    suffixes: tuple[str, ...]  # inflection endings a place name may take
+    place_names: dict[str, list[str]]  # extra names: "Corée du Nord" -> ["country:KP"]
+    actors: dict[str, Phrases]  # "North Korea" -> phrases naming it as an actor
+    actor_countries: dict[str, str]  # "North Korea" -> "KP"
+    events: dict[str, Phrases]  # event type -> triggers
+    event_requires: dict[str, Phrases]  # event type -> words one of which must be near
+    strike_subtypes: dict[str, Phrases]  # ACLED sub-event type -> triggers
+    casualties: dict[str, Phrases]  # "civilian" / "unspecified" -> phrases
+    quantity_units: dict[str, Phrases]  # "soldiers" -> words
+    quantity_hedges: Phrases  # "environ", "about"
+    months: dict[str, int]  # folded month name -> 1..12
+    date_parts: dict[str, str]  # folded word -> "early" | "mid" | "late"
+    date_since: Phrases  # "depuis", "since"
+    date_range_joiners: tuple[str, ...]  # "-", "ou", "or", "et", "and"
+    date_year_words: frozenset[str]  # words after which a bare year is a date: "en", "in"
+    abbreviations: tuple[str, ...]
+    detect_words: frozenset[str] = field(default_factory=frozenset)
+
+
+def _phrases(data: dict, name: str) -> Phrases:
+    return Phrases.build(data.get(name, []))
+
+
+def _phrase_map(data: dict, name: str) -> dict[str, Phrases]:
+    return {k: Phrases.build(v) for k, v in data.get(name, {}).items()}
+
+
+def _from_data(data: dict, source: str) -> Lexicon:
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise LexiconError(f"{source}: missing {', '.join(missing)}", data.get("lang"))
+    actors_raw = data.get("actors", {})
+    try:
+        return Lexicon(
+            lang=data["lang"],
+            name=data["name"],
+            stopwords=frozenset(fold(w) for w in data.get("stopwords", [])),
+            locative=_phrases(data, "locative"),
+            region_before=_phrases(data, "region_before"),
+            region_connectors=tuple(fold(c) for c in data.get("region_connectors", [])),
+            region_qualifiers=frozenset(fold(w) for w in data.get("region_qualifiers", [])),
+            region_after=_phrases(data, "region_after"),
+            region_anaphora=_phrases(data, "region_anaphora"),
+            feature_words=_phrases(data, "feature_words"),
+            articles=frozenset(fold(w) for w in data.get("articles", [])),
+            reporting=_phrases(data, "reporting"),
+            according_to=_phrases(data, "according_to"),
+            person_titles=frozenset(fold(w).rstrip(".") for w in data.get("person_titles", [])),
+            modifiers=frozenset(fold(w) for w in data.get("modifiers", [])),
+            suffixes=tuple(sorted((fold(s) for s in data.get("suffixes", [])), key=len)),
+            place_names={key(k): v for k, v in data.get("place_names", {}).items()},
+            actors={k: Phrases.build(v["words"]) for k, v in actors_raw.items()},
+            actor_countries={k: v["country"] for k, v in actors_raw.items()},
+            events=_phrase_map(data, "events"),
+            event_requires=_phrase_map(data, "event_requires"),
+            strike_subtypes=_phrase_map(data, "strike_subtypes"),
+            casualties=_phrase_map(data, "casualties"),
+            quantity_units=_phrase_map(data, "quantity_units"),
+            quantity_hedges=_phrases(data, "quantity_hedges"),
+            months={fold(k): int(v) for k, v in data.get("months", {}).items()},
+            date_parts={fold(k): v for k, v in data.get("date_parts", {}).items()},
+            date_since=_phrases(data, "date_since"),
+            date_range_joiners=tuple(fold(j) for j in data.get("date_range_joiners", [])),
+            date_year_words=frozenset(fold(w) for w in data.get("date_year_words", [])),
+            abbreviations=tuple(data.get("abbreviations", [])),
+            detect_words=frozenset(fold(w) for w in data.get("detect_words", [])),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
+        raise LexiconError(f"{source}: malformed lexicon ({exc})", data.get("lang")) from exc
+
+
+def available_languages() -> list[str]:
+    """Codes of the languages that have a lexicon file, e.g. ``["en", "fr"]``."""
+    root = resources.files("geonews") / "lang"
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".json"))
+
+
+@cache
+def load_lexicon(lang: str) -> Lexicon:
+    """Load and compile the lexicon of ``lang`` (an ISO 639-1 code such as "fr")."""
+    if not re.fullmatch(r"[a-z]{2,3}", lang or ""):
+        raise LexiconError(f"unknown language {lang!r}: use one of {available_languages()}", lang)
+    path = resources.files("geonews") / "lang" / f"{lang}.json"
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LexiconError(
+            f"no lexicon for language {lang!r}: use one of {available_languages()}", lang
+        ) from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise LexiconError(f"{path.name}: invalid JSON ({exc})", lang) from exc
+    return _from_data(data, path.name)
+
+
+_CYRILLIC_UK = set("іїєґ")
+_CYRILLIC_RU = set("ыэъё")
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Guess the language of ``text`` among those with a lexicon.
+
+    Counts each lexicon's ``detect_words`` (its most frequent function words);
+    Ukrainian and Russian are told apart by the letters only one of them uses.
+    """
+    sample = fold(text[:5000])
+    tokens = re.findall(r"\w+", sample)
+    if not tokens:
+        return default
+    langs = available_languages()
+    cyr = sum(1 for ch in sample if "а" <= ch <= "я" or ch in "ёіїєґ")
+    if cyr > len(sample) * 0.2:
+        raw = text[:5000].lower()
+        uk = sum(raw.count(c) for c in _CYRILLIC_UK)
+        ru = sum(raw.count(c) for c in _CYRILLIC_RU)
+        guess = "uk" if uk > ru else "ru"
+        if guess in langs:
+            return guess
+    best, best_score = default, 0
+    for lang in langs:
+        words = load_lexicon(lang).detect_words
+        score = sum(1 for t in tokens if t in words)
+        if score > best_score:
+            best, best_score = lang, score
+    return best

@@ -1,0 +1,143 @@
+"""The pipeline, end to end: article → places → regions → events → map.
+
+These are the functions the command line wraps; each is usable on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from .errors import GeonewsError
+from .model import Article, Event, Mention
+
+JOIN_MODES = ("spatial", "gazetteer")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything geonews found in one article."""
+
+    article: Article
+    lang: str
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def places(self) -> list[Mention]:
+        """The first mention of each distinct place."""
+        from .geoparse import unique_places
+
+        return unique_places(list(self.mentions))
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.article.id,
+            "lang": self.lang,
+            "places": [m.to_dict() for m in self.mentions],
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def analyse(
+    article: Article | str,
+    lang: str | None = None,
+    *,
+    join: str = "spatial",
+) -> Analysis:
+    """Find places and events in one article (an :class:`Article` or plain text).
+
+    ``join`` says how places get their admin-1 region: ``"spatial"`` joins
+    coordinates to the shipped boundaries (geopandas), ``"gazetteer"`` trusts the
+    GeoNames admin-1 code (no geometry: faster, for large batches).
+    """
+    from .events import classify_events
+    from .gazetteer import load_gazetteer
+    from .geoparse import find_places
+    from .lexicon import detect_language, load_lexicon
+    from .text import sentences
+
+    if join not in JOIN_MODES:
+        raise GeonewsError(f"unknown join mode {join!r}: use one of {', '.join(JOIN_MODES)}")
+    if isinstance(article, str):
+        article = Article(text=article)
+    lang = lang or article.lang or detect_language(article.text)
+    lex = load_lexicon(lang)
+    gaz = load_gazetteer()
+    sents = sentences(article.text, lex.abbreviations)
+    mentions = find_places(article.text, lang, gazetteer=gaz, sentence_list=sents)
+    mentions = assign_regions(mentions, join=join)
+    events = classify_events(article, mentions, lex, sents, gaz)
+    if article.lang is None:
+        article = replace(article, lang=lang)
+        events = [replace(e, article=article) for e in events]
+    return Analysis(article, lang, tuple(mentions), tuple(events))
+
+
+def assign_regions(mentions: Sequence[Mention], join: str = "spatial") -> list[Mention]:
+    """Give every city and region mention its admin-1 :class:`~geonews.model.Region`."""
+    from .regions import region_info
+
+    cities = [m for m in mentions if m.place.kind == "city"]
+    joined: dict[int, object] = {}
+    if cities and join == "spatial":
+        from .regions import join_regions
+
+        points = [(m.place.lat, m.place.lon, m.place.admin1_code) for m in cities]
+        for m, region in zip(cities, join_regions(points)):
+            joined[id(m)] = region
+    out = []
+    for m in mentions:
+        if m.place.kind == "country":
+            out.append(m)
+            continue
+        region = joined.get(id(m))
+        if region is None and m.place.admin1_code:
+            region = region_info(m.place.admin1_code)
+        out.append(replace(m, region=region))
+    return out
+
+
+def extract(
+    text: str | Article,
+    lang: str | None = None,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    published: date | None = None,
+) -> list[Event]:
+    """The events an article reports. ``text`` is the article text or an :class:`Article`."""
+    if isinstance(text, str):
+        text = Article(text=text, title=title, url=url, published=published, lang=lang)
+    return list(analyse(text, lang).events)
+
+
+def read_and_analyse(
+    sources: Iterable[str], lang: str | None = None, **metadata
+) -> list[Analysis]:
+    """Read each source (path, or "-" for stdin) and analyse it."""
+    from .articles import read_article
+
+    return [analyse(read_article(s, lang=lang, **metadata), lang) for s in sources]
+
+
+def make_map(
+    sources: Iterable[str],
+    output: str | Path,
+    *,
+    lang: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    published: date | str | None = None,
+    tiles: str | None = "OpenStreetMap",
+) -> tuple[Path, list[Analysis]]:
+    """Read articles, find their events and write one map: ``geonews map``'s library call."""
+    from .render import build_map, save_map
+
+    analyses = read_and_analyse(sources, lang, title=title, url=url, published=published)
+    events = [e for a in analyses for e in a.events]
+    map_title = title or (analyses[0].article.title if len(analyses) == 1 else None)
+    m = build_map(events, title=map_title, tiles=tiles)
+    return save_map(m, output), analyses

@@ -1,0 +1,130 @@
+"""Text utilities shared by the geoparser and the event classifier.
+
+The central idea is *folding*: a one-to-one, length-preserving map of each
+character to its lower-case, accent-less form, so that "Koursk", "KOURSK" and
+"Kóursk" fold to the same string and every offset in the folded text is an
+offset in the original. Gazetteer keys are folded the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_APOSTROPHES = "'’ʼ`´ʻ‘"
+_DASHES = "-‐‑‒–—―"
+
+
+class _FoldTable(dict):
+    """``str.translate`` table computed lazily, one code point at a time."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in _APOSTROPHES:
+            out = "'"
+        elif ch in _DASHES:
+            out = "-"
+        elif ch in "\u00a0\u202f\u2009\u2007":
+            out = " "
+        else:
+            low = ch.lower()
+            if len(low) != 1:
+                low = ch
+            base = unicodedata.normalize("NFKD", low)
+            out = base[0] if base and not unicodedata.combining(base[0]) else low
+            if len(out) != 1:
+                out = low
+        self[code] = out
+        return out
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, keeping the length: ``len(fold(s)) == len(s)``.
+
+    Apostrophes become ``'``, dashes ``-`` and non-breaking spaces plain spaces.
+    """
+    return text.translate(_TABLE)
+
+
+def key(name: str) -> str:
+    """The gazetteer key of a name: folded, with hyphens as spaces and runs of space collapsed."""
+    folded = fold(name).replace("-", " ")
+    return " ".join(folded.split())
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """Spans of the word tokens in ``text`` (letters, digits, underscore)."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def is_capitalised(token: str) -> bool:
+    """True when the token starts with an upper-case letter (or its script has no case)."""
+    ch = token[:1]
+    if not ch:
+        return False
+    if ch.isupper() or ch.istitle():
+        return True
+    return ch.isalpha() and ch.lower() == ch.upper()  # caseless script (CJK, Arabic...)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article, with its span in the article text."""
+
+    start: int
+    end: int
+    text: str
+    line_start: bool  # begins a line: a title, a heading or a paragraph
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)\]]*\s+(?=[\"«“‘(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ0-9])")
+
+
+@lru_cache(maxsize=16)
+def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not abbreviations:
+        return None
+    alts = "|".join(re.escape(a.rstrip(".")) for a in sorted(abbreviations, key=len, reverse=True))
+    return re.compile(rf"(?:^|\W)(?:{alts})\.$", re.IGNORECASE)
+
+
+def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
+    """Split ``text`` into sentences.
+
+    Lines are split first (titles and headings have no full stop), then each line
+    at a sentence-final punctuation mark followed by space and a capital letter,
+    unless the word before the mark is a known abbreviation ("M.", "Gen.").
+    """
+    abbrev = _abbreviation_pattern(abbreviations)
+    out: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start = True
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            head = line[start : m.start()]
+            if abbrev is not None and abbrev.search(head[-20:]):
+                continue
+            _append(out, line, pos, start, m.start(), line_start)
+            line_start = False
+            start = m.end()
+        _append(out, line, pos, start, len(line), line_start)
+        pos += len(line) + 1
+    return out
+
+
+def _append(out: list[Sentence], line: str, pos: int, a: int, b: int, line_start: bool) -> None:
+    seg = line[a:b]
+    stripped = seg.strip()
+    if not stripped:
+        return
+    a += len(seg) - len(seg.lstrip())
+    out.append(Sentence(pos + a, pos + a + len(stripped), stripped, line_start))
