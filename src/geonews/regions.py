@@ -156,11 +156,12 @@ def _shapes_by_code(codes: tuple[str, ...]) -> geopandas.GeoDataFrame:
 
 @functools.cache
 def _all_shapes() -> geopandas.GeoDataFrame:
-    # The whole layer is read once and kept: a full read takes ~45 ms and a
-    # bbox-filtered read ~6 ms, so for one cold point reading a bbox would save
-    # ~40 ms, against ~400 ms for importing geopandas; every later call (and any
-    # batch whose points spread over a country or more) is faster from memory,
-    # with its spatial index built once. Measured by benchmarks/bench_regions.py.
+    # The whole layer is read once and kept. Measured (benchmarks/bench_regions.py):
+    # reading it with its spatial index takes ~50 ms, a bbox read around one point
+    # ~5 ms and around Ukraine ~7 ms. A bbox read would save ~45 ms on the cold
+    # first call (~380 ms, mostly importing geopandas) but cost ~5 ms on every later
+    # call, and a batch of points spread over the world needs the whole layer
+    # anyway. Warm, one point joins in ~5 ms and 1,000 points in ~25-80 ms.
     shapes = _read_shapes()
     shapes.sindex  # noqa: B018 - build the spatial index now, once
     return shapes
