@@ -144,5 +144,8 @@ def places_command(articles, as_json, title, url, published, lang):
             click.echo(f"  event  {e.type:<15} @ {e.place.name} [{e.precision}]{more}")
 
 
+# Commands of the other areas register themselves on ``main`` when imported.
+from . import cli_batch, cli_living, cli_reports  # noqa: E402, F401
+
 if __name__ == "__main__":  # pragma: no cover
     main()
