@@ -308,7 +308,12 @@ def _iso_parent(country: str | None, g: pd.DataFrame) -> str | None:
 @functools.cache
 def _iso_subdivisions(country: str | None) -> dict:
     subs = pycountry.subdivisions.get(country_code=country) if country else None
-    return {_norm(s.name): s for s in subs or ()}
+    # pycountry returns a set: sort it, and when two levels share a name (Kindia
+    # region and Kindia prefecture) keep the lower level, whose parent we want.
+    index = {}
+    for s in sorted(subs or (), key=lambda s: (s.parent_code is not None, s.code)):
+        index[_norm(s.name)] = s
+    return index
 
 
 def _norm(name: str) -> str:
@@ -393,6 +398,8 @@ def write(
         f"{version or '?'} ({GPKG_IN_PACKAGE})",
         "built_by": "scripts/build_geodata.py",
     }
+    # A fixed gpkg_contents.last_change, so that an unchanged rebuild is byte-identical.
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2023-02-03T00:00:00Z"})
     for name, df in (("admin1", admin1), ("countries", countries)):
         pyogrio.write_dataframe(
             df, gpkg, layer=name, driver="GPKG", layer_metadata=meta, promote_to_multi=True
