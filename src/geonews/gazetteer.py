@@ -34,7 +34,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = {KIND_CITY: "city", KIND_REGION: "region", KIND_COUNTRY: "country"}
@@ -105,7 +105,7 @@ def _good_alternate(name: str) -> bool:
 
 def _region_display_name(row: dict) -> str:
     """ "Kursk Oblast" rather than "Kursk": the name a reader expects for a region."""
-    name = row["name"]
+    name = row["name"].replace("'", "")  # "Donets'k" -> "Donetsk"
     gn = (row.get("gn_name") or "").lower()
     for marker, word in (("oblast", "Oblast"), ("kray", "Krai"), ("okrug", "Okrug")):
         if marker in gn and word.lower() not in name.lower():

@@ -257,9 +257,14 @@ def _weigh(
 
     # stop words and frequent words
     single = " " not in span.key
-    if single and span.key in lex.stopwords:
+    if single and (span.key in lex.stopwords or span.key in lex.modifiers):
         span.evidence = -10
         reasons.append("stop word")
+        return
+    demonym = _inside_actor_phrase(span, folded, lex)
+    if demonym:
+        span.evidence = -10
+        reasons.append(f"part of '{demonym}', which names an actor, not a place")
         return
     if len(span.key) < 3 and not span.lexical:
         span.evidence = -10
@@ -282,6 +287,18 @@ def _weigh(
         ev -= 3.5
         reasons.append(person)
     span.evidence = ev
+
+
+def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
+    """The actor phrase ("north korean") that extends past the span ("North"), if any."""
+    window = folded[span.start : span.end + 30]
+    for phrases in lex.actors.values():
+        m = phrases.starts(window)
+        n = span.end - span.start
+        # "North Korean" extends "North" by a word; "Ukraine's" is still Ukraine
+        if m is not None and m.start() == 0 and m.end() > n + 1 and window[n] in " -":
+            return window[: m.end()]
+    return None
 
 
 def _strip_articles(before: str, lex: Lexicon) -> str:
