@@ -1,0 +1,285 @@
+"""Geoparse a corpus: JSON records in, one JSON-ready result per record out, same order.
+
+Input records are ``{"id", "text"}`` with optional ``"lang"``, ``"title"``,
+``"url"``, ``"published"`` (ISO date), given either as dicts or as JSONL lines.
+Each output is::
+
+    {"id", "lang", "places": [PLACE...], "events": [EVENT...]}
+
+with the fields of :data:`PLACE_FIELDS` and :data:`EVENT_FIELDS` (offsets are
+0-based Python string offsets into ``text``). A record that cannot be processed
+(invalid JSON, no text, unknown language, bad date) gives ``{"id", "error"}``
+instead, and the records after it are processed as usual.
+
+:func:`geoparse` takes any iterable of lines or dicts and returns a list, so it
+is usable unchanged as the per-partition function of a ``dask.bag`` over JSONL
+shards::
+
+    import dask.bag as db, json, geonews.batch
+    db.read_text("shards/*.jsonl").map_partitions(geonews.batch.geoparse) \\
+      .map(json.dumps).to_textfiles("out/*.jsonl")
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from .errors import GeonewsError
+from .model import Article, Event, Mention
+
+#: The keys of each place in the output, in order.
+PLACE_FIELDS = (
+    "start",
+    "end",
+    "text",
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "geonameid",
+    "country",
+    "admin1",
+    "admin1_name",
+    "confidence",
+)
+
+#: The keys of each event in the output, in order.
+EVENT_FIELDS = (
+    "type",
+    "subtype",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "lat",
+    "lon",
+    "precision",
+    "place",
+    "admin1",
+    "country",
+    "sentence",
+    "start",
+    "end",
+    "actors",
+    "quantity",
+    "casualties",
+    "date_text",
+    "date_start",
+    "date_end",
+    "confidence",
+)
+
+#: How places get their admin-1 region in batch runs (see :func:`geonews.pipeline.analyse`).
+DEFAULT_JOIN = "gazetteer"
+
+
+class RecordError(GeonewsError, ValueError):
+    """One input record cannot be geoparsed; ``record_id`` names it when it has an id."""
+
+    def __init__(self, message: str, record_id=None) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
+def geoparse(
+    records: Iterable[str | bytes | dict],
+    lang: str | None = None,
+    join: str = DEFAULT_JOIN,
+) -> list[dict]:
+    """Geoparse every record; one output dict per record, in order.
+
+    ``records`` are JSONL lines (str or bytes) or already-decoded dicts. ``lang``
+    is used for records that carry no ``"lang"`` of their own; when both are
+    absent the language is detected. Blank lines are skipped.
+    """
+    return list(iter_geoparse(records, lang=lang, join=join))
+
+
+def iter_geoparse(
+    records: Iterable[str | bytes | dict],
+    lang: str | None = None,
+    join: str = DEFAULT_JOIN,
+) -> Iterator[dict]:
+    """Like :func:`geoparse`, lazily: results are yielded as records are read."""
+    from .pipeline import JOIN_MODES
+
+    if join not in JOIN_MODES:
+        raise GeonewsError(f"unknown join mode {join!r}: use one of {', '.join(JOIN_MODES)}")
+    for n, rec in enumerate(records, 1):
+        if isinstance(rec, bytes | str) and not rec.strip():
+            continue
+        yield geoparse_record(rec, lang=lang, join=join, line=n)
+
+
+def geoparse_record(
+    record: str | bytes | dict,
+    lang: str | None = None,
+    join: str = DEFAULT_JOIN,
+    line: int | None = None,
+) -> dict:
+    """The output object of one record: a result, or ``{"id", "error"}``."""
+    from .pipeline import analyse
+
+    rid = record.get("id") if isinstance(record, dict) else None
+    try:
+        article, rid = _article(record, lang, line)
+        analysis = analyse(article, article.lang, join=join)
+    except GeonewsError as exc:
+        return {"id": getattr(exc, "record_id", None) or rid, "error": " ".join(str(exc).split())}
+    return {
+        "id": rid,
+        "lang": analysis.lang,
+        "places": [place_dict(m) for m in analysis.mentions],
+        "events": [event_dict(e) for e in analysis.events],
+    }
+
+
+def geoparse_jsonl(
+    lines: Iterable[str | bytes],
+    lang: str | None = None,
+    join: str = DEFAULT_JOIN,
+    jobs: int = 1,
+    chunk: int = 64,
+) -> Iterator[tuple[str, bool]]:
+    """Geoparse JSONL lines into (output JSON line, is-an-error) pairs, in input order.
+
+    With ``jobs`` > 1 (0: one per CPU) the work is spread over that many worker
+    processes, ``chunk`` records at a time; each loads the memory-mapped
+    gazetteer once.
+    """
+    import os
+
+    jobs = jobs or os.cpu_count() or 1
+    numbered = ((n, rec) for n, rec in enumerate(lines, 1) if rec.strip())
+    chunks = _chunks(numbered, chunk)
+    if jobs == 1:
+        for part in chunks:
+            yield from _work(part, lang, join)
+        return
+    import functools
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ctx.Pool(jobs, initializer=_warm) as pool:
+        work = functools.partial(_work, lang=lang, join=join)
+        for results in pool.imap(work, chunks):
+            yield from results
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    part: list = []
+    for item in items:
+        part.append(item)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def _work(part: list[tuple[int, str | bytes]], lang: str | None, join: str) -> list:
+    out = []
+    for n, rec in part:
+        d = geoparse_record(rec, lang=lang, join=join, line=n)
+        out.append((json.dumps(d, ensure_ascii=False), "error" in d))
+    return out
+
+
+def _warm() -> None:
+    """Load what every record needs once per worker process."""
+    from .gazetteer import load_gazetteer
+    from .lexicon import available_languages, load_lexicon
+
+    load_gazetteer()
+    for code in available_languages():
+        load_lexicon(code)
+
+
+def place_dict(m: Mention) -> dict:
+    """The output form of a place mention: exactly :data:`PLACE_FIELDS`."""
+    d = m.to_dict()
+    return {k: d[k] for k in PLACE_FIELDS}
+
+
+def event_dict(e: Event) -> dict:
+    """The output form of an event: exactly :data:`EVENT_FIELDS`."""
+    d = e.to_dict()
+    return {k: d[k] for k in EVENT_FIELDS}
+
+
+_LANG = re.compile(r"([A-Za-z]{2,3})(?:[-_].*)?")
+
+
+def _article(
+    record: str | bytes | dict, default_lang: str | None, line: int | None
+) -> tuple[Article, str | int]:
+    """The article a record describes, and its id as given (a string or an integer)."""
+    where = f"line {line}: " if line is not None else ""
+    if isinstance(record, bytes):
+        try:
+            record = record.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RecordError(f"{where}not UTF-8 ({exc.reason})") from None
+    if isinstance(record, str):
+        try:
+            record = json.loads(record)
+        except json.JSONDecodeError as exc:
+            raise RecordError(f"{where}invalid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise RecordError(f"{where}expected a JSON object, got {type(record).__name__}")
+    rid = record.get("id")
+    if rid is None:
+        raise RecordError(f'{where}record has no "id"')
+    if not isinstance(rid, str | int) or isinstance(rid, bool):
+        raise RecordError(f'{where}"id" must be a string or an integer', None)
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise RecordError(f'{where}"text" must be a string', rid)
+    lang = record.get("lang") or default_lang
+    if lang is not None:
+        m = _LANG.fullmatch(str(lang))
+        if m is None:
+            raise RecordError(f'{where}"lang" {lang!r} is not a language code', rid)
+        lang = m.group(1).lower()
+        from .lexicon import available_languages
+
+        if lang not in available_languages():
+            raise RecordError(
+                f"{where}no lexicon for language {lang!r}: use one of {available_languages()}",
+                rid,
+            )
+    published = record.get("published")
+    if published is not None:
+        try:
+            published = date.fromisoformat(str(published)[:10])
+        except ValueError:
+            raise RecordError(
+                f'{where}"published" {published!r} is not an ISO date (YYYY-MM-DD)', rid
+            ) from None
+    article = Article(
+        text=text,
+        title=_opt_str(record.get("title")),
+        url=_opt_str(record.get("url")),
+        published=published,
+        lang=lang,
+        id=str(rid),
+    )
+    return article, rid
+
+
+def _opt_str(v) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
+__all__ = [
+    "EVENT_FIELDS",
+    "PLACE_FIELDS",
+    "RecordError",
+    "event_dict",
+    "geoparse",
+    "geoparse_jsonl",
+    "geoparse_record",
+    "iter_geoparse",
+    "place_dict",
+]

@@ -1,0 +1,120 @@
+"""The batch geoparser: ``geonews.batch`` and ``geonews geoparse``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from geonews.batch import EVENT_FIELDS, PLACE_FIELDS, geoparse, geoparse_jsonl, geoparse_record
+from geonews.cli import main
+
+NOTE = "On 28 April 2023, Russian forces shelled near Antonivka, Kherson. Casualties unknown."
+FR = "Des frappes aériennes près de Kherson ont fait des victimes civiles."
+
+RECORDS = [
+    {"id": "n1", "text": NOTE, "lang": "en"},
+    "this is not json",
+    {"id": 7, "text": FR, "lang": "fr-FR", "title": "Kherson", "published": "2024-05-01"},
+    {"id": "bad-text", "text": None},
+    {"id": "bad-lang", "text": "Hola", "lang": "xx"},
+    {"text": "no id"},
+]
+
+
+def _lines(records):
+    return [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
+
+
+def test_schema_of_a_result():
+    out = geoparse_record(RECORDS[0])
+    assert list(out) == ["id", "lang", "places", "events"]
+    assert out["id"] == "n1" and out["lang"] == "en"
+    for p in out["places"]:
+        assert tuple(p) == PLACE_FIELDS
+        assert NOTE[p["start"] : p["end"]] == p["text"]
+    antonivka = next(p for p in out["places"] if p["text"] == "Antonivka")
+    assert antonivka["country"] == "UA" and antonivka["admin1"] == "UA.08"
+    assert antonivka["kind"] == "city" and antonivka["admin1_name"] == "Kherson"
+    (event,) = out["events"]
+    assert tuple(event) == EVENT_FIELDS
+    assert event["acled_event_type"] == "Explosions/Remote violence"
+    assert event["place"] == "Antonivka" and event["date_start"] == "2023-04-28"
+    assert NOTE[event["start"] : event["end"]] == event["sentence"]
+
+
+def test_errors_keep_the_run_going_and_the_order():
+    out = geoparse(_lines(RECORDS))
+    assert [o.get("id") for o in out] == ["n1", None, 7, "bad-text", "bad-lang", None]
+    assert "invalid JSON" in out[1]["error"] and out[1].keys() == {"id", "error"}
+    assert out[2]["lang"] == "fr" and out[2]["events"][0]["casualties"] == "civilian"
+    assert '"text" must be a string' in out[3]["error"]
+    assert "no lexicon for language 'xx'" in out[4]["error"]
+    assert 'no "id"' in out[5]["error"]
+
+
+def test_dicts_bytes_and_blank_lines():
+    recs = [RECORDS[0], b"", "  ", json.dumps(RECORDS[2]).encode()]
+    assert [o["id"] for o in geoparse(recs)] == ["n1", 7]
+
+
+def test_parallel_workers_give_the_same_lines():
+    lines = _lines(RECORDS) * 3
+    serial = list(geoparse_jsonl(lines, jobs=1, chunk=2))
+    parallel = list(geoparse_jsonl(lines, jobs=2, chunk=2))
+    assert serial == parallel
+    assert [failed for _, failed in serial[:6]] == [False, True, False, True, True, True]
+
+
+def test_cli_file_to_file(tmp_path):
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("\n".join(_lines(RECORDS)) + "\n", encoding="utf-8")
+    dst = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["geoparse", str(src), "-o", str(dst), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert len(out) == len(RECORDS)
+    assert out[0]["events"][0]["place"] == "Antonivka"
+    assert "Geoparsed 6 records, 4 with errors" in result.stderr
+
+
+def test_cli_stdin_to_stdout():
+    stdin = "\n".join(_lines(RECORDS[:1])) + "\n"
+    result = CliRunner().invoke(main, ["geoparse", "-", "--lang", "en"], input=stdin)
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["id"] == "n1"
+
+
+def test_cli_help_and_usage_errors(tmp_path):
+    runner = CliRunner()
+    assert "JSONL" in runner.invoke(main, ["geoparse", "--help"]).output
+    assert runner.invoke(main, ["geoparse", str(tmp_path / "missing.jsonl")]).exit_code == 2
+    src = tmp_path / "c.jsonl"
+    src.write_text("{}\n")
+    assert runner.invoke(main, ["geoparse", str(src), "--join", "nope"]).exit_code == 2
+
+
+def test_dask_bag_over_jsonl_shards(tmp_path):
+    db = pytest.importorskip("dask.bag")
+    distributed = pytest.importorskip("distributed")
+    for i in range(3):
+        (tmp_path / f"shard-{i}.jsonl").write_text(
+            "\n".join(_lines(RECORDS[:3])) + "\n", encoding="utf-8"
+        )
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        bag = db.read_text(str(tmp_path / "shard-*.jsonl")).map_partitions(geoparse)
+        bag.map(json.dumps).to_textfiles(str(tmp_path / "out" / "*.jsonl"))
+    out = [
+        json.loads(line)
+        for p in sorted((tmp_path / "out").glob("*.jsonl"))
+        for line in p.read_text(encoding="utf-8").splitlines()
+    ]
+    assert [o["id"] for o in out] == ["n1", None, 7] * 3
+    assert out[0]["places"][0]["text"] == "Antonivka"
