@@ -97,6 +97,10 @@ def _sentence_events(
     if anaphor is not None:
         located.append(anaphor)
     if not located:
+        # "Air strikes hit Kherson": no locative word, but a town or region is named.
+        # Countries named this way are actors ("Russia shelled..."), not locations.
+        located = [m for m in mentions if m.place.kind in ("city", "region")]
+    if not located:
         return []
     if not triggers:  # casualties reported with no other event: an event of their own
         _, a, b = casualty
@@ -138,6 +142,7 @@ def _sentence_events(
         confidence = 0.45 + 0.25 * target.confidence
         confidence += 0.1 if len(trig) > 1 else 0.0
         confidence += 0.1 if target is not anaphor else -0.05
+        confidence -= 0.0 if _is_located(target) or target is anaphor else 0.1
         if etype == "deployment" and origin is not None:
             confidence += 0.05
         out.append(

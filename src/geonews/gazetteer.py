@@ -34,7 +34,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY = 0, 1, 2
 KIND_NAMES = {KIND_CITY: "city", KIND_REGION: "region", KIND_COUNTRY: "country"}
@@ -256,24 +256,26 @@ def compile_gazetteer(target: Path | None = None) -> Path:
             k: [] for k in ("kind", "lat", "lon", "population", "geonameid", "country", "admin1")
         }
         names: list[str] = []
-        items: list[tuple[str, tuple[int]]] = []
+        items: list[tuple[str, tuple[int, int]]] = []
         for idx, (entry, entry_names) in enumerate(_iter_entries()):
             for k, v in entry.items():
                 if k != "name":
                     cols[k].append(v)
             names.append(entry["name"].replace("\n", " "))
             seen = set()
+            main_key = key(entry["name"])
             for n in entry_names:
                 k = key(n)
                 if k and len(k) <= _MAX_KEY and k not in seen:
                     seen.add(k)
-                    items.append((k, (idx,)))
+                    # 1: the entry's own name; 0: one of its alternate names
+                    items.append((k, (idx, int(k == main_key))))
                     if "'" in k:
                         bare = k.replace("'", "")
                         if bare not in seen:
                             seen.add(bare)
-                            items.append((bare, (idx,)))
-        trie = marisa_trie.RecordTrie("<I", items)
+                            items.append((bare, (idx, int(bare == main_key))))
+        trie = marisa_trie.RecordTrie("<IB", items)
         trie.save(str(tmp / "keys.marisa"))
         np.save(tmp / "kind.npy", np.asarray(cols["kind"], dtype=np.uint8))
         np.save(tmp / "lat.npy", np.asarray(cols["lat"], dtype=np.float32))
@@ -310,6 +312,7 @@ class Candidate:
     population: int
     country: str
     admin1: str
+    main: bool = True  # the key is the entry's own name, not one of its alternate names
 
     @property
     def admin1_code(self) -> str | None:
@@ -324,7 +327,7 @@ class Gazetteer:
         import numpy as np
 
         self.folder = folder
-        self._trie = marisa_trie.RecordTrie("<I")
+        self._trie = marisa_trie.RecordTrie("<IB")
         self._trie.mmap(str(folder / "keys.marisa"))
 
         def arr(name: str):
@@ -354,15 +357,16 @@ class Gazetteer:
 
     def lookup(self, k: str) -> list[Candidate]:
         """The entries a folded key may refer to."""
-        return [self.candidate(i) for (i,) in self._trie.get(k, ())]
+        return [self.candidate(i, bool(main)) for i, main in self._trie.get(k, ())]
 
-    def candidate(self, i: int) -> Candidate:
+    def candidate(self, i: int, main: bool = True) -> Candidate:
         return Candidate(
             index=i,
             kind=int(self.kind[i]),
             population=int(self.population[i]),
             country=self.country[i].decode(),
             admin1=self.admin1[i].decode(),
+            main=main,
         )
 
     def common_rank(self, k: str, lang: str) -> int | None:

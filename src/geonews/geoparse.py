@@ -186,7 +186,7 @@ def _prominence(c: Candidate) -> float:
     if p >= 100_000:
         return 2.2
     if p >= 20_000:
-        return 1.5
+        return 2.0
     if p >= 5_000:
         return 1.0
     return 0.5
@@ -200,7 +200,9 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
         # "Kherson" alone is the city; the oblast is named after it.
         eponymous = any(o.kind == KIND_CITY and o.admin1_code == c.admin1_code for o in cands)
         return 0.5 if eponymous else 2.0
-    return 0.4 * math.log10(c.population + 1)
+    prior = 0.4 * math.log10(c.population + 1)
+    # "Sol" is one of Seoul's many foreign names, and rarely means Seoul in a text
+    return prior if c.main else prior * 0.6
 
 
 def _prev_tokens(folded: str, start: int, n: int = 3) -> list[tuple[int, int]]:
@@ -272,14 +274,17 @@ def _weigh(
         return
     rank = gaz.common_rank(span.key, lex.lang) if single and not span.lexical else None
     if rank is not None:
-        penalty = 3.0 if rank < 1000 else 2.0 if rank < 10000 else 1.0
-        if top.kind != KIND_CITY:
-            penalty = min(penalty, 1.0)
+        penalty = _common_word_penalty(top, rank)
         sentence_initial = bool(sent) and span.start == sent.start
         if sentence_initial or surface.isupper():
             penalty += 1.0
-        ev -= penalty
-        reasons.append(f"also a common {lex.name} word (rank {rank})")
+        if penalty:
+            ev -= penalty
+            reasons.append(f"also a common {lex.name} word (rank {rank})")
+    speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
+    if speaker and not span.lexical and top.kind == KIND_CITY:
+        ev -= 1.0  # "Lincoln said": a speaker, or a capital standing for its government
+        reasons.append(f"followed by '{speaker.group(0).strip()}'")
 
     # people: "Kim Jong-un", "Vladimir Poutine", "général Syrsky"
     person = _person_context(span, text, folded, sent, lex, gaz)
@@ -314,6 +319,23 @@ def _strip_articles(before: str, lex: Lexicon) -> str:
                     before, changed = head, True
                     break
     return before
+
+
+def _common_word_penalty(top: Candidate, rank: int) -> float:
+    """How much being a frequent word (rank 0 = most frequent) counts against a name.
+
+    Frequent words that are famous places ("Paris", "Texas") are frequent *because*
+    they are places, so the penalty shrinks with the place's prominence, as long as
+    the word is the place's own name.
+    """
+    if top.kind != KIND_CITY:
+        return 1.0 if rank < 1000 else 0.0
+    # "Sol" is a frequent word and only one of Seoul's foreign names: no exemption
+    if top.main and top.population >= 1_000_000:
+        return 2.0 if rank < 500 else 0.0
+    if top.main and top.population >= 100_000:
+        return 2.0 if rank < 2000 else 0.0
+    return 3.0 if rank < 1000 else 2.0 if rank < 10000 else 1.0
 
 
 def _region_before(before: str, lex: Lexicon) -> int | None:
