@@ -1,0 +1,79 @@
+"""Throughput and memory of the batch geoparser (``geonews geoparse``).
+
+Builds a corpus of ~3 KB news-like articles (from GeoVirus in ../shared/eval when
+present, else from our own evaluation sets), runs ``geonews.batch.geoparse_jsonl``
+in one process after start-up (gazetteer and lexicons loaded), and prints
+articles/s on one core and the peak resident memory of the process.
+
+Targets (issue 3): ≥ 1,000 articles of ~3 KB per second per core; < 400 MB.
+
+Usage: python benchmarks/bench_geoparse.py [-n 2000] [--size 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    ROOT.parent / "shared" / "eval" / "geovirus.jsonl",
+    *sorted((ROOT / "tests" / "data" / "eval").glob("news-*.jsonl")),
+]
+
+
+def corpus(n: int, size: int) -> list[str]:
+    """``n`` JSONL records of about ``size`` characters, cycling through the sources."""
+    texts = []
+    for path in SOURCES:
+        if path.exists():
+            with open(path, encoding="utf-8") as fh:
+                texts += [(r["text"], r.get("lang")) for r in map(json.loads, fh)]
+    if not texts:
+        sys.exit("no source texts found")
+    out = []
+    i = 0
+    while len(out) < n:
+        body, lang = "", None
+        while len(body) < size:
+            t, lang_t = texts[i % len(texts)]
+            lang = lang or lang_t
+            body += t + "\n"
+            i += 1
+        out.append(json.dumps({"id": len(out), "text": body[: size + 200], "lang": lang}))
+    return out
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-n", type=int, default=2000, help="articles")
+    ap.add_argument("--size", type=int, default=3000, help="characters per article")
+    ap.add_argument("--join", default="gazetteer", choices=["gazetteer", "spatial"])
+    a = ap.parse_args()
+    lines = corpus(a.n, a.size)
+    t0 = time.perf_counter()
+    from geonews.batch import _warm, geoparse_jsonl
+
+    _warm()
+    list(geoparse_jsonl(lines[:20], join=a.join))  # first-use caches
+    start_up = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    n_err = sum(failed for _, failed in geoparse_jsonl(lines, join=a.join))
+    dt = time.perf_counter() - t1
+    kb = sum(len(json.loads(x)["text"]) for x in lines) / len(lines) / 1000
+    print(f"start-up: {start_up:.2f} s (gazetteer, lexicons)")
+    print(f"articles: {len(lines)} of {kb:.1f} KB on average, {n_err} errors")
+    print(f"throughput: {len(lines) / dt:,.0f} articles/s on one core ({dt:.2f} s)")
+    print(f"peak RSS: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
