@@ -26,107 +26,183 @@ SD = "Strategic developments"
 
 NEWS = {
     "en": [
-        "Russian forces struck [Kharkiv|g:706483] overnight with glide bombs, the regional "
-        "governor said, while air defences shot down drones over [Kyiv|g:703448]. In the "
-        "[Donetsk region|r:UA.05], fighting continued around [Pokrovsk|g:704422] and "
-        "[Kostiantynivka|g:705104].",
-        "North Korean soldiers were sent to [Russia|c:RU] last autumn, according to officials "
-        "in [Seoul|g:1835848]. Kim Jong-un has not confirmed the deployment. Most of the troops "
-        "were stationed in [Kursk Oblast|r:RU.41], near the town of [Sudzha|g:486816].",
-        "In [Washington|g:4140963], senators from [Texas|r:US.TX] and [Georgia|r:US.GA] argued "
-        "over new aid for [Ukraine|c:UA]. The package would also fund air defence for "
-        "[Poland|c:PL] and the Baltic states.",
-        "The United Nations said grain shipments leaving [Odesa|g:698740] had reached "
-        "[Istanbul|g:745044] and [Alexandria|g:361058]. Ships avoided the waters off "
-        "[Crimea|r:UA.11].",
-        "A dam breach near [Nova Kakhovka|g:699839] flooded villages downstream on the "
-        "[Dnipro|x:46.5,32.4] river, including [Oleshky|g:691037] and [Hola Prystan|g:708632]. "
-        "Residents of [Kherson|g:706448] were evacuated by bus to [Mykolaiv|g:700569].",
-        "Officials in [Berlin|g:2950159] and [Paris|g:2988507] welcomed the ceasefire proposal, "
-        "but [Moscow|g:524901] rejected it. Brazilian and Indian diplomats met in "
-        "[Geneva|g:2660646] on Tuesday.",
-        "Heavy rain caused floods across [Bavaria|r:DE.02], and in [Austria|c:AT] the city of "
-        "[Salzburg|g:2766824] closed its old town. Emergency crews from [Munich|g:2867714] "
-        "were sent to help.",
-        "Of the wounded, three were taken to a hospital in [Zaporizhzhia|g:687700]. In "
-        "[Orikhiv|g:698428], shelling destroyed a school.",
+        (
+            "Russian forces struck [Kharkiv|g:706483] overnight with glide bombs, the regional "
+            "governor said, while air defences shot down drones over [Kyiv|g:703448]. In the "
+            "[Donetsk region|r:UA.05], fighting continued around [Pokrovsk|g:704422] and "
+            "[Kostiantynivka|g:705104]."
+        ),
+        (
+            "North Korean soldiers were sent to [Russia|c:RU] last autumn, according to officials "
+            "in [Seoul|g:1835848]. Kim Jong-un has not confirmed the deployment. Most of the troops "
+            "were stationed in [Kursk Oblast|r:RU.41], near the town of [Sudzha|g:486816]."
+        ),
+        (
+            "In [Washington|g:4140963], senators from [Texas|r:US.TX] and [Georgia|r:US.GA] argued "
+            "over new aid for [Ukraine|c:UA]. The package would also fund air defence for "
+            "[Poland|c:PL] and the Baltic states."
+        ),
+        (
+            "The United Nations said grain shipments leaving [Odesa|g:698740] had reached "
+            "[Istanbul|g:745044] and [Alexandria|g:361058]. Ships avoided the waters off "
+            "[Crimea|r:UA.11]."
+        ),
+        (
+            "A dam breach near [Nova Kakhovka|g:699839] flooded villages downstream on the "
+            "[Dnipro|x:46.5,32.4] river, including [Oleshky|g:691037] and [Hola Prystan|g:708632]. "
+            "Residents of [Kherson|g:706448] were evacuated by bus to [Mykolaiv|g:700569]."
+        ),
+        (
+            "Officials in [Berlin|g:2950159] and [Paris|g:2988507] welcomed the ceasefire proposal, "
+            "but [Moscow|g:524901] rejected it. Brazilian and Indian diplomats met in "
+            "[Geneva|g:2660646] on Tuesday."
+        ),
+        (
+            "Heavy rain caused floods across [Bavaria|r:DE.02], and in [Austria|c:AT] the city of "
+            "[Salzburg|g:2766824] closed its old town. Emergency crews from [Munich|g:2867714] "
+            "were sent to help."
+        ),
+        (
+            "Of the wounded, three were taken to a hospital in [Zaporizhzhia|g:687700]. In "
+            "[Orikhiv|g:698428], shelling destroyed a school."
+        ),
     ],
     "fr": [
-        "Les forces russes ont bombardé [Kharkiv|g:706483] dans la nuit, a indiqué le "
-        "gouverneur régional. Dans la [région de Donetsk|r:UA.05], les combats se poursuivent "
-        "autour de [Pokrovsk|g:704422].",
-        "Des drones ont visé [Odessa|g:698740] et le port d'[Izmaïl|g:707308], sur le "
-        "[Danube|x:45.3,28.8]. Le président Zelensky a demandé à [Washington|g:4140963] "
-        "davantage de systèmes Patriot.",
-        "Selon [Kiev|g:703448], près de 2 000 soldats nord-coréens ont été tués dans l'"
-        "[oblast de Koursk|r:RU.41]. Le Kremlin dément. À [Pyongyang|g:1871859], la télévision "
-        "d'État n'en dit rien.",
-        "Emmanuel Macron s'est rendu à [Berlin|g:2950159] puis à [Varsovie|g:756135] pour "
-        "parler de la défense aérienne de l'[Europe|x:50.0,10.0]. La [Pologne|c:PL] réclame "
-        "davantage de moyens.",
-        "Dans le [sud de l'Ukraine|c:UA], les habitants de [Kherson|g:706448] vivent sous les "
-        "tirs d'artillerie venus de l'autre rive du [Dniepr|x:46.5,32.4]. Une école a été "
-        "touchée à [Bilozerka|g:712508].",
-        "Les autorités de [Marseille|g:2995469] et de [Lyon|g:2996944] ont accueilli des "
-        "réfugiés arrivés de [Zaporijjia|g:687700] et de [Dnipro|g:709930].",
+        (
+            "Les forces russes ont bombardé [Kharkiv|g:706483] dans la nuit, a indiqué le "
+            "gouverneur régional. Dans la [région de Donetsk|r:UA.05], les combats se poursuivent "
+            "autour de [Pokrovsk|g:704422]."
+        ),
+        (
+            "Des drones ont visé [Odessa|g:698740] et le port d'[Izmaïl|g:707308], sur le "
+            "[Danube|x:45.3,28.8]. Le président Zelensky a demandé à [Washington|g:4140963] "
+            "davantage de systèmes Patriot."
+        ),
+        (
+            "Selon [Kiev|g:703448], près de 2 000 soldats nord-coréens ont été tués dans l'"
+            "[oblast de Koursk|r:RU.41]. Le Kremlin dément. À [Pyongyang|g:1871859], la télévision "
+            "d'État n'en dit rien."
+        ),
+        (
+            "Emmanuel Macron s'est rendu à [Berlin|g:2950159] puis à [Varsovie|g:756135] pour "
+            "parler de la défense aérienne de l'[Europe|x:50.0,10.0]. La [Pologne|c:PL] réclame "
+            "davantage de moyens."
+        ),
+        (
+            "Dans le [sud de l'Ukraine|c:UA], les habitants de [Kherson|g:706448] vivent sous les "
+            "tirs d'artillerie venus de l'autre rive du [Dniepr|x:46.5,32.4]. Une école a été "
+            "touchée à [Bilozerka|g:712508]."
+        ),
+        (
+            "Les autorités de [Marseille|g:2995469] et de [Lyon|g:2996944] ont accueilli des "
+            "réfugiés arrivés de [Zaporijjia|g:687700] et de [Dnipro|g:709930]."
+        ),
     ],
     "ru": [
-        "Российские войска нанесли удар по [Харькову|g:706483], сообщил губернатор. В "
-        "[Донецкой области|r:UA.05] продолжаются бои под [Покровском|g:704422].",
-        "В [Курской области|r:RU.41] объявлен режим ЧС после атаки беспилотников на "
-        "[Суджу|g:486816]. Власти [Белгородской области|r:RU.09] также сообщили об "
-        "обстрелах [Шебекино|g:495112].",
-        "Президент Путин провёл совещание в [Москве|g:524901]. Делегация из [Пхеньяна|g:1871859] "
-        "прибыла в [Россию|c:RU] в понедельник.",
-        "Жители [Херсона|g:706448] эвакуируются в [Николаев|g:700569] и [Одессу|g:698740]. "
-        "Мост через [Днепр|x:46.5,32.4] разрушен.",
-        "В [Киеве|g:703448] прозвучали взрывы. Украинские ПВО сбили ракеты над "
-        "[Киевской областью|r:UA.13].",
-        "Переговоры прошли в [Стамбуле|g:745044], а затем в [Женеве|g:2660646]. Представители "
-        "[США|c:US] и [Украины|c:UA] обсудили обмен пленными.",
+        (
+            "Российские войска нанесли удар по [Харькову|g:706483], сообщил губернатор. В "
+            "[Донецкой области|r:UA.05] продолжаются бои под [Покровском|g:704422]."
+        ),
+        (
+            "В [Курской области|r:RU.41] объявлен режим ЧС после атаки беспилотников на "
+            "[Суджу|g:486816]. Власти [Белгородской области|r:RU.09] также сообщили об "
+            "обстрелах [Шебекино|g:495112]."
+        ),
+        (
+            "Президент Путин провёл совещание в [Москве|g:524901]. Делегация из [Пхеньяна|g:1871859] "
+            "прибыла в [Россию|c:RU] в понедельник."
+        ),
+        (
+            "Жители [Херсона|g:706448] эвакуируются в [Николаев|g:700569] и [Одессу|g:698740]. "
+            "Мост через [Днепр|x:46.5,32.4] разрушен."
+        ),
+        (
+            "В [Киеве|g:703448] прозвучали взрывы. Украинские ПВО сбили ракеты над "
+            "[Киевской областью|r:UA.13]."
+        ),
+        (
+            "Переговоры прошли в [Стамбуле|g:745044], а затем в [Женеве|g:2660646]. Представители "
+            "[США|c:US] и [Украины|c:UA] обсудили обмен пленными."
+        ),
     ],
     "uk": [
-        "Російські війська обстріляли [Харків|g:706483] керованими авіабомбами, повідомив "
-        "голова ОВА Олег Синєгубов. У [Харківській області|r:UA.07] пошкоджено будинки в "
-        "[Куп'янську|g:703656].",
-        "У [Херсоні|g:706448] внаслідок обстрілу загинули двоє цивільних. Окупанти також "
-        "атакували [Білозерку|g:712508] та [Берислав|g:712260].",
-        "Сили оборони утримують позиції біля [Часового Яру|g:710915] та [Торецька|g:709354] на "
-        "[Донеччині|r:UA.05].",
-        "Президент Зеленський провів зустріч у [Києві|g:703448] з делегацією з "
-        "[Польщі|c:PL]. Згодом він вирушив до [Брюсселя|g:2800866].",
-        "Дрони атакували [Одесу|g:698740] та порт [Ізмаїл|g:707308]. У [Запоріжжі|g:687700] "
-        "пролунали вибухи.",
-        "ЗСУ просунулися в [Курській області|r:RU.41] [Росії|c:RU] і взяли під контроль "
-        "[Суджу|g:486816].",
+        (
+            "Російські війська обстріляли [Харків|g:706483] керованими авіабомбами, повідомив "
+            "голова ОВА Олег Синєгубов. У [Харківській області|r:UA.07] пошкоджено будинки в "
+            "[Куп'янську|g:703656]."
+        ),
+        (
+            "У [Херсоні|g:706448] внаслідок обстрілу загинули двоє цивільних. Окупанти також "
+            "атакували [Білозерку|g:712508] та [Берислав|g:712260]."
+        ),
+        (
+            "Сили оборони утримують позиції біля [Часового Яру|g:710915] та [Торецька|g:709354] на "
+            "[Донеччині|r:UA.05]."
+        ),
+        (
+            "Президент Зеленський провів зустріч у [Києві|g:703448] з делегацією з "
+            "[Польщі|c:PL]. Згодом він вирушив до [Брюсселя|g:2800866]."
+        ),
+        (
+            "Дрони атакували [Одесу|g:698740] та порт [Ізмаїл|g:707308]. У [Запоріжжі|g:687700] "
+            "пролунали вибухи."
+        ),
+        (
+            "ЗСУ просунулися в [Курській області|r:RU.41] [Росії|c:RU] і взяли під контроль "
+            "[Суджу|g:486816]."
+        ),
     ],
     "de": [
-        "Russische Truppen haben [Charkiw|g:706483] in der Nacht mit Gleitbomben angegriffen. "
-        "Im [Gebiet Donezk|r:UA.05] gehen die Kämpfe um [Pokrowsk|g:704422] weiter.",
-        "Nordkoreanische Soldaten sollen im [Gebiet Kursk|r:RU.41] eingesetzt werden, teilte "
-        "der Geheimdienst in [Seoul|g:1835848] mit. Kim Jong-un äußerte sich nicht.",
-        "Bundeskanzler Scholz reiste nach [Kiew|g:703448] und sprach dort über Flugabwehr. "
-        "Aus [Berlin|g:2950159] kamen weitere Zusagen für die [Ukraine|c:UA].",
-        "In [Cherson|g:706448] wurden bei Artilleriebeschuss zwei Zivilisten getötet. Der "
-        "Beschuss kam vom Ostufer des [Dnipro|x:46.5,32.4].",
-        "Das Hochwasser erreichte [Passau|g:2855328] und [Regensburg|g:2849483]. In "
-        "[Österreich|c:AT] und [Tschechien|c:CZ] blieben viele Straßen gesperrt.",
-        "Drohnen trafen den Hafen von [Odessa|g:698740]. In [Saporischschja|g:687700] "
-        "wurde ein Wohnhaus beschädigt.",
+        (
+            "Russische Truppen haben [Charkiw|g:706483] in der Nacht mit Gleitbomben angegriffen. "
+            "Im [Gebiet Donezk|r:UA.05] gehen die Kämpfe um [Pokrowsk|g:704422] weiter."
+        ),
+        (
+            "Nordkoreanische Soldaten sollen im [Gebiet Kursk|r:RU.41] eingesetzt werden, teilte "
+            "der Geheimdienst in [Seoul|g:1835848] mit. Kim Jong-un äußerte sich nicht."
+        ),
+        (
+            "Bundeskanzler Scholz reiste nach [Kiew|g:703448] und sprach dort über Flugabwehr. "
+            "Aus [Berlin|g:2950159] kamen weitere Zusagen für die [Ukraine|c:UA]."
+        ),
+        (
+            "In [Cherson|g:706448] wurden bei Artilleriebeschuss zwei Zivilisten getötet. Der "
+            "Beschuss kam vom Ostufer des [Dnipro|x:46.5,32.4]."
+        ),
+        (
+            "Das Hochwasser erreichte [Passau|g:2855328] und [Regensburg|g:2849483]. In "
+            "[Österreich|c:AT] und [Tschechien|c:CZ] blieben viele Straßen gesperrt."
+        ),
+        (
+            "Drohnen trafen den Hafen von [Odessa|g:698740]. In [Saporischschja|g:687700] "
+            "wurde ein Wohnhaus beschädigt."
+        ),
     ],
     "es": [
-        "Las tropas rusas bombardearon [Járkov|g:706483] durante la noche. En la [región de "
-        "Donetsk|r:UA.05] continúan los combates cerca de [Pokrovsk|g:704422].",
-        "Soldados norcoreanos fueron desplegados en la [región de Kursk|r:RU.41], según los "
-        "servicios de inteligencia de [Corea del Sur|c:KR].",
-        "El presidente Zelenski viajó a [Madrid|g:3117735] y después a [Bruselas|g:2800866] "
-        "para pedir más defensa antiaérea para [Ucrania|c:UA].",
-        "En [Jersón|g:706448], dos civiles murieron por bombardeos de artillería rusa desde "
-        "la otra orilla del [Dniéper|x:46.5,32.4].",
-        "Drones atacaron el puerto de [Odesa|g:698740]. En [Zaporiyia|g:687700] un edificio "
-        "residencial resultó dañado.",
-        "Las inundaciones afectaron a [Valencia|g:2509954] y a varios pueblos de la "
-        "[provincia de Alicante|x:38.5,-0.5]. [Sevilla|g:2510911] envió ayuda.",
+        (
+            "Las tropas rusas bombardearon [Járkov|g:706483] durante la noche. En la [región de "
+            "Donetsk|r:UA.05] continúan los combates cerca de [Pokrovsk|g:704422]."
+        ),
+        (
+            "Soldados norcoreanos fueron desplegados en la [región de Kursk|r:RU.41], según los "
+            "servicios de inteligencia de [Corea del Sur|c:KR]."
+        ),
+        (
+            "El presidente Zelenski viajó a [Madrid|g:3117735] y después a [Bruselas|g:2800866] "
+            "para pedir más defensa antiaérea para [Ucrania|c:UA]."
+        ),
+        (
+            "En [Jersón|g:706448], dos civiles murieron por bombardeos de artillería rusa desde "
+            "la otra orilla del [Dniéper|x:46.5,32.4]."
+        ),
+        (
+            "Drones atacaron el puerto de [Odesa|g:698740]. En [Zaporiyia|g:687700] un edificio "
+            "residencial resultó dañado."
+        ),
+        (
+            "Las inundaciones afectaron a [Valencia|g:2509954] y a varios pueblos de la "
+            "[provincia de Alicante|x:38.5,-0.5]. [Sevilla|g:2510911] envió ayuda."
+        ),
     ],
 }
 
@@ -140,8 +216,10 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 3 November 2023, Ukrainian marines clashed with Russian forces near Krynky, "
-        "Kherson, on the left bank of the Dnipro. Casualties unknown.",
+        (
+            "On 3 November 2023, Ukrainian marines clashed with Russian forces near Krynky, "
+            "Kherson, on the left bank of the Dnipro. Casualties unknown."
+        ),
         "g:703861",
         "UA.08",
         BA,
@@ -155,40 +233,50 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 5 February 2024, Russian military forces launched a drone strike on Bilozerka, "
-        "Kherson. No casualties were reported.",
+        (
+            "On 5 February 2024, Russian military forces launched a drone strike on Bilozerka, "
+            "Kherson. No casualties were reported."
+        ),
         "g:712508",
         "UA.08",
         EB,
     ),
     (
         "en",
-        "On 17 June 2023, Ukrainian forces attacked Russian positions near Orikhiv, "
-        "Zaporizhzhia. Casualties unknown.",
+        (
+            "On 17 June 2023, Ukrainian forces attacked Russian positions near Orikhiv, "
+            "Zaporizhzhia. Casualties unknown."
+        ),
         "g:698428",
         "UA.26",
         BA,
     ),
     (
         "en",
-        "On 2 September 2023, Russian forces shelled Huliaipole, Zaporizhzhia, with "
-        "artillery. Two civilians were killed.",
+        (
+            "On 2 September 2023, Russian forces shelled Huliaipole, Zaporizhzhia, with "
+            "artillery. Two civilians were killed."
+        ),
         "g:707898",
         "UA.26",
         EB,
     ),
     (
         "en",
-        "On 21 October 2023, Russian military forces dropped guided aerial bombs on "
-        "Stepnohirsk, Zaporizhzhia. Casualties unknown.",
+        (
+            "On 21 October 2023, Russian military forces dropped guided aerial bombs on "
+            "Stepnohirsk, Zaporizhzhia. Casualties unknown."
+        ),
         "g:692248",
         "UA.26",
         EB,
     ),
     (
         "en",
-        "On 10 May 2024, Russian forces advanced near Vovchansk, Kharkiv, and clashed "
-        "with Ukrainian forces. Casualties unknown.",
+        (
+            "On 10 May 2024, Russian forces advanced near Vovchansk, Kharkiv, and clashed "
+            "with Ukrainian forces. Casualties unknown."
+        ),
         "g:689304",
         "UA.07",
         BA,
@@ -202,72 +290,90 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 9 March 2024, Russian forces conducted a missile strike on Lyptsi, Kharkiv. "
-        "Casualties unknown.",
+        (
+            "On 9 March 2024, Russian forces conducted a missile strike on Lyptsi, Kharkiv. "
+            "Casualties unknown."
+        ),
         "g:702989",
         "UA.07",
         EB,
     ),
     (
         "en",
-        "On 20 May 2024, Russian forces launched a glide bomb attack on Zolochiv, Kharkiv. "
-        "Casualties unknown.",
+        (
+            "On 20 May 2024, Russian forces launched a glide bomb attack on Zolochiv, Kharkiv. "
+            "Casualties unknown."
+        ),
         "g:686895",
         "UA.07",
         EB,
     ),
     (
         "en",
-        "On 4 April 2024, Ukrainian forces clashed with Russian forces near Chasiv Yar, "
-        "Donetsk. Casualties unknown.",
+        (
+            "On 4 April 2024, Ukrainian forces clashed with Russian forces near Chasiv Yar, "
+            "Donetsk. Casualties unknown."
+        ),
         "g:710915",
         "UA.05",
         BA,
     ),
     (
         "en",
-        "On 18 February 2024, Russian forces captured Avdiivka, Donetsk, after months of "
-        "fighting. Casualties unknown.",
+        (
+            "On 18 February 2024, Russian forces captured Avdiivka, Donetsk, after months of "
+            "fighting. Casualties unknown."
+        ),
         "g:713122",
         "UA.05",
         BA,
     ),
     (
         "en",
-        "On 25 July 2024, Russian forces shelled Toretsk, Donetsk, with artillery and "
-        "rockets. Three civilians were wounded.",
+        (
+            "On 25 July 2024, Russian forces shelled Toretsk, Donetsk, with artillery and "
+            "rockets. Three civilians were wounded."
+        ),
         "g:709354",
         "UA.05",
         EB,
     ),
     (
         "en",
-        "On 30 August 2024, Russian forces carried out an air strike on Myrnohrad, "
-        "Donetsk. Casualties unknown.",
+        (
+            "On 30 August 2024, Russian forces carried out an air strike on Myrnohrad, "
+            "Donetsk. Casualties unknown."
+        ),
         "g:710035",
         "UA.05",
         EB,
     ),
     (
         "en",
-        "On 6 October 2024, Russian forces attacked Ukrainian positions near Kurakhove, "
-        "Donetsk. Casualties unknown.",
+        (
+            "On 6 October 2024, Russian forces attacked Ukrainian positions near Kurakhove, "
+            "Donetsk. Casualties unknown."
+        ),
         "g:695357",
         "UA.05",
         BA,
     ),
     (
         "en",
-        "On 11 November 2024, Russian forces shelled Kostiantynivka, Donetsk. One "
-        "civilian was killed and two were injured.",
+        (
+            "On 11 November 2024, Russian forces shelled Kostiantynivka, Donetsk. One "
+            "civilian was killed and two were injured."
+        ),
         "g:705104",
         "UA.05",
         EB,
     ),
     (
         "en",
-        "On 2 January 2025, Russian forces fought Ukrainian forces near Velyka Novosilka, "
-        "Donetsk. Casualties unknown.",
+        (
+            "On 2 January 2025, Russian forces fought Ukrainian forces near Velyka Novosilka, "
+            "Donetsk. Casualties unknown."
+        ),
         "g:690237",
         "UA.05",
         BA,
@@ -288,24 +394,30 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 27 March 2024, Russian forces struck Kramatorsk, Donetsk, with two missiles. "
-        "Four civilians were wounded.",
+        (
+            "On 27 March 2024, Russian forces struck Kramatorsk, Donetsk, with two missiles. "
+            "Four civilians were wounded."
+        ),
         "g:704508",
         "UA.05",
         EB,
     ),
     (
         "en",
-        "On 1 May 2024, Russian forces launched a drone attack on Nikopol, Dnipropetrovsk. "
-        "Casualties unknown.",
+        (
+            "On 1 May 2024, Russian forces launched a drone attack on Nikopol, Dnipropetrovsk. "
+            "Casualties unknown."
+        ),
         "g:700051",
         "UA.04",
         EB,
     ),
     (
         "en",
-        "On 19 September 2024, Russian artillery shelled Marhanets, Dnipropetrovsk. One "
-        "civilian was injured.",
+        (
+            "On 19 September 2024, Russian artillery shelled Marhanets, Dnipropetrovsk. One "
+            "civilian was injured."
+        ),
         "g:701855",
         "UA.04",
         EB,
@@ -319,24 +431,30 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 23 February 2024, Russian forces carried out a drone strike on Bilopillia, "
-        "Sumy. Casualties unknown.",
+        (
+            "On 23 February 2024, Russian forces carried out a drone strike on Bilopillia, "
+            "Sumy. Casualties unknown."
+        ),
         "g:712559",
         "UA.21",
         EB,
     ),
     (
         "en",
-        "On 7 July 2024, Russian forces shelled Krasnopillia, Sumy, with mortars. "
-        "Casualties unknown.",
+        (
+            "On 7 July 2024, Russian forces shelled Krasnopillia, Sumy, with mortars. "
+            "Casualties unknown."
+        ),
         "g:704343",
         "UA.21",
         EB,
     ),
     (
         "en",
-        "On 12 August 2024, Ukrainian forces advanced into Sudzha, Kursk, and clashed "
-        "with Russian forces. Casualties unknown.",
+        (
+            "On 12 August 2024, Ukrainian forces advanced into Sudzha, Kursk, and clashed "
+            "with Russian forces. Casualties unknown."
+        ),
         "g:486816",
         "RU.41",
         BA,
@@ -350,16 +468,20 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 14 May 2024, Ukrainian forces launched a drone strike on Shebekino, Belgorod. "
-        "One civilian was killed.",
+        (
+            "On 14 May 2024, Ukrainian forces launched a drone strike on Shebekino, Belgorod. "
+            "One civilian was killed."
+        ),
         "g:495112",
         "RU.09",
         EB,
     ),
     (
         "en",
-        "On 22 October 2022, Ukrainian forces clashed with Russian forces near Kreminna, "
-        "Luhansk. Casualties unknown.",
+        (
+            "On 22 October 2022, Ukrainian forces clashed with Russian forces near Kreminna, "
+            "Luhansk. Casualties unknown."
+        ),
         "g:704138",
         "UA.14",
         BA,
@@ -373,32 +495,40 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 26 April 2024, Russian forces struck Ochakiv, Mykolaiv, with artillery. "
-        "Casualties unknown.",
+        (
+            "On 26 April 2024, Russian forces struck Ochakiv, Mykolaiv, with artillery. "
+            "Casualties unknown."
+        ),
         "g:698770",
         "UA.16",
         EB,
     ),
     (
         "en",
-        "On 20 March 2024, Russian military forces deployed additional troops to "
-        "Tokmak, Zaporizhzhia. No casualties were reported.",
+        (
+            "On 20 March 2024, Russian military forces deployed additional troops to "
+            "Tokmak, Zaporizhzhia. No casualties were reported."
+        ),
         "g:691469",
         "UA.26",
         SD,
     ),
     (
         "en",
-        "On 5 May 2024, Ukrainian forces built fortifications near Kupiansk-Vuzlovyi, "
-        "Kharkiv. No casualties were reported.",
+        (
+            "On 5 May 2024, Ukrainian forces built fortifications near Kupiansk-Vuzlovyi, "
+            "Kharkiv. No casualties were reported."
+        ),
         "g:703652",
         "UA.07",
         SD,
     ),
     (
         "en",
-        "On 14 August 2023, Ukrainian sappers carried out demining near Snihurivka, "
-        "Mykolaiv. No casualties were reported.",
+        (
+            "On 14 August 2023, Ukrainian sappers carried out demining near Snihurivka, "
+            "Mykolaiv. No casualties were reported."
+        ),
         "g:693379",
         "UA.16",
         SD,
@@ -412,8 +542,10 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 18 April 2024, Russian forces launched a missile strike on Dnipro, "
-        "Dnipropetrovsk. Eight civilians were killed.",
+        (
+            "On 18 April 2024, Russian forces launched a missile strike on Dnipro, "
+            "Dnipropetrovsk. Eight civilians were killed."
+        ),
         "g:709930",
         "UA.04",
         EB,
@@ -434,24 +566,30 @@ CONFLICT = [
     ),
     (
         "en",
-        "On 29 November 2024, Ukrainian forces repelled a Russian assault near Kurdyumivka, "
-        "Donetsk. Casualties unknown.",
+        (
+            "On 29 November 2024, Ukrainian forces repelled a Russian assault near Kurdyumivka, "
+            "Donetsk. Casualties unknown."
+        ),
         "g:703633",
         "UA.05",
         BA,
     ),
     (
         "fr",
-        "Le 28 avril 2023, les forces russes ont bombardé Antonivka, dans la région de "
-        "Kherson. Bilan inconnu.",
+        (
+            "Le 28 avril 2023, les forces russes ont bombardé Antonivka, dans la région de "
+            "Kherson. Bilan inconnu."
+        ),
         "g:713304",
         "UA.08",
         EB,
     ),
     (
         "fr",
-        "Le 10 mai 2024, des combats ont opposé les forces russes et ukrainiennes près de "
-        "Vovchansk, dans l'oblast de Kharkiv.",
+        (
+            "Le 10 mai 2024, des combats ont opposé les forces russes et ukrainiennes près de "
+            "Vovchansk, dans l'oblast de Kharkiv."
+        ),
         "g:689304",
         "UA.07",
         BA,
@@ -486,8 +624,10 @@ CONFLICT = [
     ),
     (
         "de",
-        "Am 17. Juni 2023 griffen ukrainische Truppen russische Stellungen bei Orichiw im "
-        "Gebiet Saporischschja an.",
+        (
+            "Am 17. Juni 2023 griffen ukrainische Truppen russische Stellungen bei Orichiw im "
+            "Gebiet Saporischschja an."
+        ),
         "g:698428",
         "UA.26",
         BA,
