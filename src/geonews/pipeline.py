@@ -32,6 +32,12 @@ class Analysis:
 
         return unique_places(list(self.mentions))
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the events as a table and an offline map."""
+        from .offline import EventCollection
+
+        return EventCollection(self.events, title=self.article.title)._repr_html_()
+
     def to_dict(self) -> dict:
         return {
             "id": self.article.id,
@@ -131,13 +137,21 @@ def make_map(
     title: str | None = None,
     url: str | None = None,
     published: date | str | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = "auto",
+    offline: bool = False,
+    fragment: bool = False,
 ) -> tuple[Path, list[Analysis]]:
-    """Read articles, find their events and write one map: ``geonews map``'s library call."""
-    from .render import build_map, save_map
+    """Read articles, find their events and write one map: ``geonews map``'s library call.
+
+    The HTML is deterministic; ``offline``, ``fragment`` and ``tiles`` are as for
+    :func:`geonews.offline.write_map`.
+    """
+    from .offline import write_map
 
     analyses = read_and_analyse(sources, lang, title=title, url=url, published=published)
     events = [e for a in analyses for e in a.events]
     map_title = title or (analyses[0].article.title if len(analyses) == 1 else None)
-    m = build_map(events, title=map_title, tiles=tiles)
-    return save_map(m, output), analyses
+    path = write_map(
+        events, output, title=map_title, tiles=tiles, offline=offline, fragment=fragment
+    )
+    return path, analyses
