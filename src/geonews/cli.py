@@ -78,15 +78,24 @@ def main() -> None:
 )
 @click.option(
     "--tiles",
-    default="OpenStreetMap",
+    default="auto",
     show_default=True,
-    help="Folium tile layer name or URL template; 'none' for no basemap tiles.",
+    help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory; "
+    "'none' for the shipped country/region outlines. 'auto': OpenStreetMap, or the "
+    "shipped outlines with --offline.",
 )
+@click.option(
+    "--offline", is_flag=True, help="Self-contained HTML: inline Leaflet, no CDN or tile server."
+)
+@click.option(
+    "--fragment", is_flag=True, help="Write an HTML fragment (a <div>) to paste into a report page."
+)
+@click.option("--iframe", is_flag=True, help="Also print an <iframe> snippet for the map file.")
 @article_options
 @friendly_errors
-def map_command(articles, output, tiles, title, url, published, lang):
+def map_command(articles, output, tiles, offline, fragment, iframe, title, url, published, lang):
     """Make an HTML map of the places and events in ARTICLE files (.txt, .md,
-    .html; '-' reads standard input)."""
+    .html; '-' reads standard input). The same input gives byte-identical HTML."""
     from .pipeline import make_map
 
     path, analyses = make_map(
@@ -96,7 +105,9 @@ def map_command(articles, output, tiles, title, url, published, lang):
         title=title,
         url=url,
         published=published,
-        tiles=None if tiles.lower() == "none" else tiles,
+        tiles=tiles,
+        offline=offline,
+        fragment=fragment,
     )
     n_events = sum(len(a.events) for a in analyses)
     n_places = sum(len(a.places) for a in analyses)
@@ -105,6 +116,10 @@ def map_command(articles, output, tiles, title, url, published, lang):
         f"{n_places} place{'s' * (n_places != 1)} from "
         f"{len(analyses)} article{'s' * (len(analyses) != 1)}."
     )
+    if iframe:
+        from .offline import iframe_snippet
+
+        click.echo(iframe_snippet(path), nl=False)
 
 
 @main.command("places")
