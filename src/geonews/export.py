@@ -1,0 +1,363 @@
+"""Export stored events for other tools: ``geonews events``' library call.
+
+Formats:
+
+* ``geojson``: an RFC 7946 FeatureCollection (WGS 84 longitude/latitude, no
+  ``crs`` member); each event is a Point feature whose properties are
+  :meth:`Event.to_dict` plus the article's metadata and a stable ``event_id``.
+* ``csv``: one row per event, ACLED's column names where the meaning matches
+  (:data:`ACLED_COLUMNS`) followed by ours (:data:`GEONEWS_COLUMNS`).
+* ``gpkg``: a GeoPackage (layer ``events``, the CSV columns and a point
+  geometry in EPSG:4326) written with geopandas/pyogrio; it opens in QGIS.
+* ``jsonl``: one JSON object per event, as in GeoJSON's properties plus
+  ``lat``/``lon``.
+
+Files are written atomically (a temporary file, then a rename). The text
+formats can also go to a stream (``-`` for standard output).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import IO
+
+from .errors import RenderError
+from .model import Event
+from .store import EventFilter, Store
+
+__all__ = [
+    "ACLED_COLUMNS",
+    "FORMATS",
+    "GEONEWS_COLUMNS",
+    "ExportResult",
+    "event_properties",
+    "event_record",
+    "export_events",
+    "format_from_path",
+]
+
+FORMATS = ("geojson", "csv", "gpkg", "jsonl")
+_EXTENSIONS = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".gpkg": "gpkg",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+#: ACLED's columns whose meaning ours match (ACLED codebook, 2024).
+ACLED_COLUMNS = (
+    "event_date",  # the event's date, else the article's publication date
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",  # country name
+    "admin1",  # admin-1 region name
+    "location",  # place name
+    "latitude",
+    "longitude",
+    "geo_precision",  # 1 town, 2 part of a region, 3 region or country
+    "time_precision",  # 1 day, 2 week, 3 month or more / publication date
+    "source",  # where the article came from (its site, else its source)
+    "notes",  # the evidence sentence
+    "fatalities",  # only when the article counts the dead; else empty
+)
+#: geonews' own columns, after ACLED's.
+GEONEWS_COLUMNS = (
+    "event_id",
+    "geonews_type",
+    "subtype",
+    "precision",
+    "geonameid",
+    "country_code",
+    "admin1_code",
+    "occupied",
+    "date_text",
+    "date_start",
+    "date_end",
+    "actors",
+    "origin",
+    "origin_lat",
+    "origin_lon",
+    "quantity",
+    "quantity_unit",
+    "casualties",
+    "confidence",
+    "triggers",
+    "reasons",
+    "sentence_start",
+    "sentence_end",
+    "article_id",
+    "article_title",
+    "article_url",
+    "article_published",
+    "article_lang",
+    "article_source",
+)
+_DEATH_UNITS = frozenset({"killed", "dead", "deaths", "fatalities", "morts", "tués"})
+_GEO_PRECISION = {"town": 1, "part_of_region": 2, "region": 3, "country": 3}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """Where events were written, in which format, and how many."""
+
+    path: Path | None  # None for a stream
+    format: str
+    count: int
+
+
+# ---------------------------------------------------------------- public API
+
+
+def format_from_path(path: str | os.PathLike[str]) -> str | None:
+    """The export format for a file name's extension, or None if it says nothing."""
+    return _EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def export_events(
+    store: Store,
+    output: str | os.PathLike[str] | IO[str],
+    format: str | None = None,
+    where: EventFilter | None = None,
+) -> ExportResult:
+    """Write the stored events matching ``where`` to ``output`` as ``format``.
+
+    ``output`` is a path, ``"-"`` for standard output, or a text stream; ``format``
+    is one of :data:`FORMATS`, taken from the path's extension when None. Raises
+    ``ValueError`` for an unknown format or a GeoPackage without a path, and
+    :class:`~geonews.errors.RenderError` if the file cannot be written.
+    """
+    is_stream = not isinstance(output, str | os.PathLike) or os.fspath(output) == "-"
+    if format is None:
+        format = None if is_stream else format_from_path(output)
+        if format is None:
+            raise ValueError(f"say which format to export: one of {', '.join(FORMATS)}")
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format {format!r}: use one of {', '.join(FORMATS)}")
+    if format == "gpkg" and is_stream:
+        raise ValueError("a GeoPackage must be written to a file: give an output path")
+    events = store.iter_events(where)
+    if format == "gpkg":
+        path = Path(output)
+        return ExportResult(path, format, _write_gpkg(events, path))
+    writer = _WRITERS[format]
+    if is_stream:
+        stream = sys.stdout if not hasattr(output, "write") else output
+        return ExportResult(None, format, writer(events, stream))
+    path = Path(output)
+    with _atomic(path, text=True) as f:
+        n = writer(events, f)
+    return ExportResult(path, format, n)
+
+
+def event_id(e: Event) -> str:
+    """A stable id of an event: the same article, sentence, type and place give the same id."""
+    p = e.place
+    key = f"{e.article.id}|{e.start}|{e.type}|{p.geonameid or p.name}|{p.kind}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def event_properties(e: Event) -> dict:
+    """:meth:`Event.to_dict` plus a stable ``event_id`` and the article's metadata."""
+    d = e.to_dict()
+    a = e.article
+    d["event_id"] = event_id(e)
+    d["article_published"] = a.published.isoformat() if a.published else None
+    d["article_lang"] = a.lang
+    d["article_source"] = a.source
+    return d
+
+
+def event_record(e: Event) -> dict:
+    """One flat row: :data:`ACLED_COLUMNS` then :data:`GEONEWS_COLUMNS` (lists joined by '; ')."""
+    d = e.to_dict()
+    a = e.article
+    actors = d["actors"]
+    q = d["quantity"] or {}
+    fatalities = next((x.value for x in e.quantities if x.unit.lower() in _DEATH_UNITS), None)
+    when = d["date_start"] or (a.published.isoformat() if a.published else None)
+    return {
+        "event_date": when,
+        "event_type": d["acled_event_type"],
+        "sub_event_type": d["acled_sub_event_type"],
+        "actor1": actors[0] if actors else None,
+        "actor2": actors[1] if len(actors) > 1 else None,
+        "country": _country_name(d["country"]),
+        "admin1": d["admin1_name"],
+        "location": d["place"],
+        "latitude": round(d["lat"], 6),
+        "longitude": round(d["lon"], 6),
+        "geo_precision": _GEO_PRECISION.get(d["precision"], 3),
+        "time_precision": _time_precision(e),
+        "source": _source_name(a.url, a.source),
+        "notes": d["sentence"],
+        "fatalities": fatalities,
+        "event_id": event_id(e),
+        "geonews_type": d["type"],
+        "subtype": d["subtype"],
+        "precision": d["precision"],
+        "geonameid": d["geonameid"],
+        "country_code": d["country"],
+        "admin1_code": d["admin1"],
+        "occupied": d["occupied"],
+        "date_text": d["date_text"],
+        "date_start": d["date_start"],
+        "date_end": d["date_end"],
+        "actors": "; ".join(actors),
+        "origin": d["origin"],
+        "origin_lat": d["origin_lat"],
+        "origin_lon": d["origin_lon"],
+        "quantity": q.get("value"),
+        "quantity_unit": q.get("unit"),
+        "casualties": d["casualties"],
+        "confidence": d["confidence"],
+        "triggers": "; ".join(d["triggers"]),
+        "reasons": "; ".join(d["reasons"]),
+        "sentence_start": d["start"],
+        "sentence_end": d["end"],
+        "article_id": d["article_id"],
+        "article_title": d["article_title"],
+        "article_url": d["article_url"],
+        "article_published": a.published.isoformat() if a.published else None,
+        "article_lang": a.lang,
+        "article_source": a.source,
+    }
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _time_precision(e: Event) -> int:
+    if e.date_start is None:
+        return 3  # only the publication date is known
+    days = ((e.date_end or e.date_start) - e.date_start).days
+    return 1 if days == 0 else 2 if days <= 7 else 3
+
+
+@lru_cache(maxsize=512)
+def _country_name(code: str | None) -> str | None:
+    if not code:
+        return None
+    try:
+        import pycountry
+
+        c = pycountry.countries.get(alpha_2=code.upper())
+    except (ImportError, LookupError, KeyError):
+        return code
+    return getattr(c, "common_name", None) or (c.name if c else code)
+
+
+def _source_name(url: str | None, source: str | None) -> str | None:
+    if url:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(url).hostname
+        if host:
+            return host.removeprefix("www.")
+    return source
+
+
+@contextmanager
+def _atomic(path: Path, text: bool = True) -> Iterator[IO]:
+    """A file opened at a temporary name beside ``path``, renamed onto it on success."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb") as f:
+            yield f
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise RenderError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_geojson(events: Iterable[Event], f: IO[str]) -> int:
+    f.write('{"type":"FeatureCollection","features":[\n')
+    n = 0
+    for e in events:
+        props = event_properties(e)
+        geometry = {
+            "type": "Point",
+            "coordinates": [round(props.pop("lon"), 6), round(props.pop("lat"), 6)],
+        }
+        if n:
+            f.write(",\n")
+        f.write(_dumps({"type": "Feature", "geometry": geometry, "properties": props}))
+        n += 1
+    f.write("\n]}\n")
+    return n
+
+
+def _write_jsonl(events: Iterable[Event], f: IO[str]) -> int:
+    n = 0
+    for e in events:
+        f.write(_dumps(event_properties(e)))
+        f.write("\n")
+        n += 1
+    return n
+
+
+def _write_csv(events: Iterable[Event], f: IO[str]) -> int:
+    w = csv.DictWriter(f, fieldnames=ACLED_COLUMNS + GEONEWS_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    n = 0
+    for e in events:
+        w.writerow(event_record(e))
+        n += 1
+    return n
+
+
+_WRITERS = {"geojson": _write_geojson, "jsonl": _write_jsonl, "csv": _write_csv}
+
+
+def _write_gpkg(events: Iterable[Event], path: Path) -> int:
+    import geopandas as gpd
+    import pandas as pd
+
+    records = [event_record(e) for e in events]
+    frame = pd.DataFrame.from_records(records, columns=ACLED_COLUMNS + GEONEWS_COLUMNS)
+    for col in ("fatalities", "geonameid", "quantity"):
+        frame[col] = frame[col].astype("Int64")
+    gdf = gpd.GeoDataFrame(
+        frame,
+        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
+        crs="EPSG:4326",
+    )
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
+        os.close(fd)
+        os.unlink(tmp)  # pyogrio creates the file itself
+        gdf.to_file(tmp, layer="events", driver="GPKG", engine="pyogrio")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        tmp = None
+    except (OSError, ValueError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors
+        raise RenderError(f"cannot write {path}: {exc}") from exc
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+    return len(gdf)
