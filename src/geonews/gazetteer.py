@@ -290,13 +290,33 @@ def compile_gazetteer(target: Path | None = None) -> Path:
         (tmp / "common.json").write_text(json.dumps(common), encoding="utf-8")
         meta = {"version": INDEX_VERSION, "entries": len(names), "keys": len(items)}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
+        _install(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
+
+
+def _install(tmp: Path, folder: Path) -> None:
+    """Move a freshly built index into place, safely when several processes build at once.
+
+    Processes that have the old index memory-mapped keep reading it: files are unlinked,
+    not overwritten.
+    """
+    if folder.exists():
+        trash = folder.with_name(f".old-{folder.name}-{os.getpid()}")
+        try:
+            os.replace(folder, trash)
+        except OSError:
+            pass
+        shutil.rmtree(trash, ignore_errors=True)
+    try:
+        os.replace(tmp, folder)
+    except OSError:
+        # another process installed its index first: it is built from the same sources
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (folder / "meta.json").exists():
+            raise
 
 
 # ---------------------------------------------------------------------------

