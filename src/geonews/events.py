@@ -57,6 +57,11 @@ def _is_located(m: Mention) -> bool:
     return any(r.startswith(("after '", "region phrase")) for r in m.reasons)
 
 
+def _has_region_after(m: Mention) -> bool:
+    """Whether the region ``m`` lies in follows it ("Antonivka, Kherson"): a located town."""
+    return any(r.startswith("followed by its region") for r in m.reasons)
+
+
 _CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
 
 
@@ -92,7 +97,7 @@ def _sentence_events(
     if not triggers and casualty is None:
         return []
 
-    located = [m for m in mentions if _is_located(m)]
+    located = [m for m in mentions if _is_located(m) or _has_region_after(m)]
     anaphor = _anaphor(sent, s_fold, last_region, located, lex)
     if anaphor is not None:
         located.append(anaphor)
@@ -183,8 +188,10 @@ def _anaphor(
         tail = s_fold[a.end() :].split()
         nxt = tail[0].rstrip(",.;:") if tail else ""
         # "la région russe de Koursk" names a region; it does not refer back to one
-        if nxt in lex.region_qualifiers or nxt in lex.region_connectors or any(
-            nxt.startswith(c) for c in lex.region_connectors if c.endswith("'")
+        if (
+            nxt in lex.region_qualifiers
+            or nxt in lex.region_connectors
+            or any(nxt.startswith(c) for c in lex.region_connectors if c.endswith("'"))
         ):
             continue
         if any(sent.start + a.end() <= m.start <= sent.start + a.end() + 3 for m in located):
@@ -213,6 +220,9 @@ def _target(a: int, b: int, located: list[Mention], bounds: list[int], base: int
     pool = same or located
     specific = {m.place.country for m in pool if m.place.kind != "country"}
     pool = [m for m in pool if not (m.place.kind == "country" and m.place.country in specific)]
+    # a town in a region named with it ("Antonivka, Kherson") is more specific than the region
+    towns_in = {m.place.admin1_code for m in pool if m.place.kind == "city"}
+    pool = [m for m in pool if not (m.place.kind == "region" and m.place.admin1_code in towns_in)]
     return min(pool, key=lambda m: _distance(base + a, base + b, m))
 
 

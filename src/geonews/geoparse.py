@@ -22,6 +22,7 @@ Every accepted :class:`~geonews.model.Mention` records its reasons.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -75,6 +76,7 @@ def find_places(
     spans = _candidate_spans(text, folded, sents, lex, gaz)
     for span in spans:
         _weigh(span, text, folded, sents, lex, gaz)
+    _link_appositions(spans, text)
     anchors = _country_focus(spans)
     mentions = []
     for span in spans:
@@ -383,13 +385,13 @@ def _person_context(
             and _name_like(text[a:b], word, lex, gaz)
             and not sentence_initial
         ):
-            return f"inside a longer name ('{text[a:b]} {text[span.start:span.end]}')"
+            return f"inside a longer name ('{text[a:b]} {text[span.start : span.end]}')"
     m = _next_word(text, span.end)
     if m is not None:
         a, b = m
         word = folded[a:b]
         if _name_like(text[a:b], word, lex, gaz) and not _starts_place(folded, a, lex, gaz):
-            return f"inside a longer name ('{text[span.start:span.end]} {text[a:b]}')"
+            return f"inside a longer name ('{text[span.start : span.end]} {text[a:b]}')"
     return None
 
 
@@ -429,6 +431,52 @@ def _starts_place(folded: str, a: int, lex: Lexicon, gaz: Gazetteer) -> bool:
 
 # ---------------------------------------------------------------------------
 # 3. disambiguation
+
+
+#: What may stand between a place and the region or country it lies in: "Antonivka, Kherson",
+#: "Pokrovsk (Donetsk)", "Белозерку Херсонской области".
+_APPOSITION_GAP = re.compile(r"\s*[,(]?\s*")
+
+
+def _link_appositions(spans: list[_Span], text: str) -> None:
+    """A place followed by the region or country it lies in: "Antonivka, Kherson".
+
+    The first is resolved among its namesakes in that region (and is surely a place);
+    the second names the region, not its eponymous city. A region phrase may stand a
+    few words further ("Antonivka, dans la région de Kherson", "bei Orichiw im Gebiet
+    Saporischschja"), within the same clause.
+    """
+    for s, t in itertools.pairwise(spans):
+        if t.sentence != s.sentence or s.evidence <= -5 or t.evidence <= -5:
+            continue
+        gap = text[s.end : t.start]
+        if not (
+            _APPOSITION_GAP.fullmatch(gap)
+            or (t.region_phrase == "before" and len(gap) <= 40 and not re.search(r"[.;:!?]", gap))
+        ):
+            continue
+        container = [c for c in t.candidates if c.kind == KIND_REGION or c.kind == KIND_COUNTRY]
+        # a region named by its capital: "Kherson" for Kherson Oblast
+        container += [c for c in t.candidates if c.kind == KIND_CITY and c.population >= 15_000]
+        codes = {c.admin1_code for c in container if c.kind != KIND_COUNTRY and c.admin1_code}
+        countries = {c.country for c in container if c.kind == KIND_COUNTRY}
+        inside = [
+            c
+            for c in s.candidates
+            if c.kind == KIND_CITY and (c.admin1_code in codes or c.country in countries)
+        ]
+        if not inside:
+            continue
+        s.candidates = inside
+        s.evidence = max(s.evidence, ACCEPT) + 1.5
+        s.reasons.append(f"followed by its region '{text[t.start : t.end]}'")
+        kept = {c.admin1_code for c in inside} | {c.country for c in inside}
+        t.candidates = [
+            c for c in container if (c.admin1_code in kept or c.country in kept)
+        ] or t.candidates
+        t.region_phrase = t.region_phrase or "apposition"
+        t.evidence = max(t.evidence, ACCEPT) + 0.5
+        t.reasons.append(f"the region of '{text[s.start : s.end]}'")
 
 
 def _country_focus(spans: list[_Span]) -> Counter:

@@ -1,0 +1,45 @@
+"""The geoparser: recognition and resolution of place names, per mechanism."""
+
+from __future__ import annotations
+
+import pytest
+
+from geonews.geoparse import find_places
+
+
+def _places(text: str, lang: str) -> list[tuple[str, str, str, str | None]]:
+    return [
+        (m.text, m.place.name, m.place.kind, m.place.admin1_code) for m in find_places(text, lang)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "town", "admin1"),
+    [
+        (
+            "On 28 April 2023, Russian forces shelled Antonivka, Kherson.",
+            "en",
+            "Antonivka",
+            "UA.08",
+        ),
+        ("Russian artillery shelled Beryslav, Kherson.", "en", "Beryslav", "UA.08"),
+        ("Russian forces shelled Stepove, Mykolaiv.", "en", "Stepove", "UA.16"),
+        (
+            "Les forces russes ont bombardé Antonivka, dans la région de Kherson.",
+            "fr",
+            "Antonivka",
+            "UA.08",
+        ),
+    ],
+)
+def test_a_town_followed_by_its_region(text, lang, town, admin1):
+    """ "Antonivka, Kherson": the village in that region, and the region, not its city."""
+    places = _places(text, lang)
+    assert (town, town, "city", admin1) in places
+    region = [p for p in places if p[0] != town]
+    assert region and region[0][2] == "region" and region[0][3] == admin1
+
+
+def test_a_list_of_towns_is_not_an_apposition():
+    places = _places("Drones hit Kharkiv, Odesa and Dnipro overnight.", "en")
+    assert [p[1:3] for p in places] == [("Kharkiv", "city"), ("Odesa", "city"), ("Dnipro", "city")]
