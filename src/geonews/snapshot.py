@@ -150,7 +150,8 @@ def _capture(
         )["sessionId"]
 
         def call(method: str, params: dict | None = None) -> dict:
-            return cdp.call(method, params or {}, deadline, session)
+            # a command may answer late even when the drawing deadline has passed
+            return cdp.call(method, params or {}, max(deadline, time.monotonic() + 10), session)
 
         call(
             "Emulation.setDeviceMetricsOverride",
