@@ -626,7 +626,8 @@ def _radius(n: int) -> int:
 
 
 def _mark_styles(color: str) -> dict[str, dict]:
-    point = {"color": "#222222", "weight": 1, "fillColor": color, "fillOpacity": 0.9}
+    # folium's CircleMarker defaults to fill=False: without "fill" the points are hollow
+    point = {"color": "#222222", "weight": 1, "fill": True, "fillColor": color, "fillOpacity": 0.9}
     return {
         **{f"p{r}": {**point, "radius": r} for r in (5, 7, 9, 11)},
         # country: a hollow dashed circle at the label point
@@ -635,6 +636,7 @@ def _mark_styles(color: str) -> dict[str, dict]:
             "weight": 2.5,
             "dashArray": "5 4",
             "radius": 15,
+            "fill": True,
             "fillColor": color,
             "fillOpacity": 0.05,
         },
@@ -644,6 +646,7 @@ def _mark_styles(color: str) -> dict[str, dict]:
             "weight": 2.5,
             "dashArray": "2 3",
             "radius": 11,
+            "fill": True,
             "fillColor": color,
             "fillOpacity": 0.05,
         },
