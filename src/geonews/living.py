@@ -95,21 +95,20 @@ def render_store(
     where = where or EventFilter()
     events = store.events(where)
     m = build_map(events, title=title or _default_title(where), tiles=tiles)
-    timeline = _Timeline.build(events, max_timeline)
+    days, undated = _event_days(events)
+    n, n_articles = len(events), len({e.article.id for e in events})
+    first = min((d[5] for d in days), default=None)
+    last = max((d[6] for d in days), default=None)
+    timeline = _Timeline.build(days, max_timeline, undated)
     if timeline.marks:
         timeline.add_to(m)
-    ranges = [_when(e) for e in events]
-    starts = [s for s, _ in ranges if s]
-    first = min(starts) if starts else None
-    last = max(t for _, t in ranges if t) if starts else None
-    n_articles = len({e.article.id for e in events})
-    note = _note(events, n_articles, first, last, where, timeline)
+    note = _note(n, n_articles, first, last, where, timeline)
     _add_note(m, note, bool(timeline.marks))
     _layer_control_last(m)
     path = save_map(m, output)
     return RenderResult(
         path=path,
-        events=len(events),
+        events=n,
         articles=n_articles,
         first=first,
         last=last,
@@ -120,18 +119,38 @@ def render_store(
     )
 
 
+def _event_days(events: Sequence[Event]) -> tuple[list[tuple], int]:
+    """Dated events counted by type, place and first day, and the number of undated events.
+
+    Each tuple is ``(type, geonameid, place, lat, lon, first day, last day, count)``;
+    an event's days are its own, else its article's publication date.
+    """
+    groups: dict[tuple, list] = {}
+    undated = 0
+    for e in events:
+        start = e.date_start or e.article.published
+        if start is None:
+            undated += 1
+            continue
+        end = e.date_end or start
+        p = e.mention.place
+        key = (e.type, p.geonameid, p.name, start)
+        g = groups.get(key)
+        if g is None:
+            groups[key] = [p.lat, p.lon, max(start, end), 1]
+        else:
+            g[2] = max(g[2], end)
+            g[3] += 1
+    days = [
+        (t, gid, name, round(lat, 5), round(lon, 5), start, end, n)
+        for (t, gid, name, start), (lat, lon, end, n) in groups.items()
+    ]
+    return days, undated
+
+
 def _default_title(where: EventFilter) -> str:
     what = where.describe()
     return f"geonews — {what}" if what else "geonews"
-
-
-def _when(e: Event) -> tuple[date | None, date | None]:
-    """The event's date range: its own, else the article's publication date."""
-    start = e.date_start or e.article.published
-    end = e.date_end or e.date_start or e.article.published
-    if start and end and end < start:
-        start, end = end, start
-    return start, end
 
 
 def _bucket_start(d: date, bucket: str) -> date:
@@ -174,15 +193,12 @@ def _ms(d: date) -> int:
     return int((datetime(d.year, d.month, d.day) - _EPOCH).total_seconds() * 1000)
 
 
-def _place_key(e: Event) -> tuple:
-    p = e.place
-    return (p.geonameid,) if p.geonameid is not None else (p.name, p.kind, p.lat, p.lon)
-
-
 @dataclass
 class _Group:
     type: str
-    event: Event  # the first, for place and label
+    place: str
+    lat: float
+    lon: float
     start: date
     end: date
     n: int = 0
@@ -196,24 +212,26 @@ class _Timeline:
     undated: int = 0
 
     @classmethod
-    def build(cls, events: Sequence[Event], budget: int) -> _Timeline:
-        dated = [(e, *_when(e)) for e in events]
-        undated = sum(1 for _, s, _ in dated if s is None)
-        dated = [(e, s, t) for e, s, t in dated if s is not None]
-        groups: dict[tuple, _Group] = {}
+    def build(cls, days: Sequence[tuple], budget: int, undated: int = 0) -> _Timeline:
+        """Group ``days`` (see :meth:`Store.event_days`) by the finest bucket within ``budget``."""
         bucket = _BUCKETS[-1]
         for bucket in _BUCKETS:
-            keys = {(e.type, _place_key(e), _bucket_start(s, bucket)) for e, s, _ in dated}
+            keys = {
+                (t, g, p, la, lo, _bucket_start(d, bucket)) for t, g, p, la, lo, d, _, _ in days
+            }
             if len(keys) <= budget:
                 break
-        for e, s, t in dated:
-            b = _bucket_start(s, bucket)
-            key = (e.type, _place_key(e), b)
+        groups: dict[tuple, _Group] = {}
+        for etype, gid, place, lat, lon, day, last, n in days:
+            b = _bucket_start(day, bucket)
+            end = _bucket_end(last, bucket)
+            key = (etype, gid, place, lat, lon, b)
             g = groups.get(key)
             if g is None:
-                g = groups[key] = _Group(e.type, e, b, _bucket_end(t, bucket))
-            g.end = max(g.end, _bucket_end(t, bucket))
-            g.n += 1
+                g = groups[key] = _Group(etype, place, lat, lon, b, end)
+            elif end > g.end:
+                g.end = end
+            g.n += n
         marks = sorted(groups.values(), key=lambda g: g.n, reverse=True)
         return cls(bucket, marks[:budget], len(marks), undated)
 
@@ -258,14 +276,13 @@ class _Timeline:
         ).add_timelines(*layers).add_to(m)
 
     def _feature(self, g: _Group, label: str) -> dict:
-        p = g.event.place
         n = g.n
         text = (
-            f"{label} — {p.name}: {n} event{'s' * (n != 1)}, {_bucket_label(g.start, self.bucket)}"
+            f"{label} — {g.place}: {n} event{'s' * (n != 1)}, {_bucket_label(g.start, self.bucket)}"
         )
         return {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
+            "geometry": {"type": "Point", "coordinates": [g.lon, g.lat]},
             "properties": {
                 "start": _ms(g.start),
                 "end": _ms(g.end),
@@ -275,13 +292,13 @@ class _Timeline:
         }
 
 
-def _note(events, n_articles, first, last, where: EventFilter, timeline: _Timeline) -> str:
+def _note(n, n_articles, first, last, where: EventFilter, timeline: _Timeline) -> str:
     """The box's text: what is drawn and how it was grouped."""
-    if not events:
+    if not n:
         what = where.describe()
         return "No stored events" + (f" match {what}." if what else " yet.")
     lines = [
-        f"{len(events):,} event{'s' * (len(events) != 1)} from {n_articles:,} "
+        f"{n:,} event{'s' * (n != 1)} from {n_articles:,} "
         f"article{'s' * (n_articles != 1)}" + (f", {first} – {last}" if first else "") + "."
     ]
     what = where.describe()

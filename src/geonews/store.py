@@ -139,7 +139,16 @@ CREATE TABLE events (
     confidence           REAL NOT NULL,
     reasons              TEXT NOT NULL,  -- JSON list
     triggers             TEXT NOT NULL,  -- JSON list
-    detail               TEXT NOT NULL   -- JSON: mention, origin, quantities
+    -- the Mention, to rebuild the Event: its span, the Place and Region as JSON
+    m_start              INTEGER NOT NULL,
+    m_end                INTEGER NOT NULL,
+    m_text               TEXT NOT NULL,
+    m_confidence         REAL NOT NULL,
+    m_reasons            TEXT NOT NULL,  -- JSON list
+    place_json           TEXT NOT NULL,
+    region_json          TEXT,
+    origin_json          TEXT,           -- JSON: the origin Mention, if any
+    quantities_json      TEXT            -- JSON: [[value, unit, text], ...], if any
 );
 CREATE INDEX events_article ON events(article);
 CREATE INDEX events_type ON events(type);
@@ -242,11 +251,7 @@ def _event_row(seq: int, e: Event) -> tuple:
     t_start = d["date_start"] or (e.article.published.isoformat() if e.article.published else None)
     t_end = d["date_end"] or t_start
     code = e.region.code if e.region else e.place.admin1_code
-    detail = {
-        "mention": _mention_dict(e.mention),
-        "origin": _mention_dict(e.origin) if e.origin else None,
-        "quantities": [[x.value, x.unit, x.text] for x in e.quantities],
-    }
+    m = e.mention
     return (
         seq, d["type"], d["subtype"], d["acled_event_type"], d["acled_sub_event_type"],
         d["precision"], d["place"], d["geonameid"], d["lat"], d["lon"], d["country"],
@@ -254,7 +259,10 @@ def _event_row(seq: int, e: Event) -> tuple:
         d["end"], _json(d["actors"]), d["origin"], d["origin_lat"], d["origin_lon"],
         q.get("value"), q.get("unit"), d["casualties"], d["date_text"], d["date_start"],
         d["date_end"], t_start, t_end, e.confidence, _json(d["reasons"]),
-        _json(d["triggers"]), _json(detail),
+        _json(d["triggers"]), m.start, m.end, m.text, m.confidence, _json(list(m.reasons)),
+        _json(m.place.to_dict()), _json(m.region.to_dict()) if m.region else None,
+        _json(_mention_dict(e.origin)) if e.origin else None,
+        _json([[x.value, x.unit, x.text] for x in e.quantities]) if e.quantities else None,
     )  # fmt: skip
 
 
@@ -262,7 +270,8 @@ _EVENT_COLUMNS = (
     "seq, type, subtype, acled_event_type, acled_sub_event_type, precision, place, geonameid, "
     "lat, lon, country, admin1_code, admin1, admin1_name, occupied, sentence, start, end, "
     "actors, origin, origin_lat, origin_lon, quantity, quantity_unit, casualties, date_text, "
-    "date_start, date_end, t_start, t_end, confidence, reasons, triggers, detail"
+    "date_start, date_end, t_start, t_end, confidence, reasons, triggers, m_start, m_end, "
+    "m_text, m_confidence, m_reasons, place_json, region_json, origin_json, quantities_json"
 )
 _PLACE_COLUMNS = (
     "start, end, text, name, kind, lat, lon, country, admin1_code, admin1_name, geonameid, "
@@ -746,18 +755,22 @@ class Store:
         """Like :meth:`events`, one at a time."""
         clause, params = (where or EventFilter()).sql()
         sql = (
-            "SELECT a.id, a.article_id, a.url, a.title, a.source, a.lang, a.published, "
-            "e.type, e.subtype, e.sentence, e.start, e.end, e.actors, e.casualties, e.date_text, "
-            "e.date_start, e.date_end, e.confidence, e.reasons, e.triggers, e.detail "
+            "SELECT e.article, e.type, e.subtype, e.sentence, e.start, e.end, e.actors, "
+            "e.casualties, e.date_text, e.date_start, e.date_end, e.confidence, e.reasons, "
+            "e.triggers, e.m_start, e.m_end, e.m_text, e.m_confidence, e.m_reasons, e.place_json, "
+            "e.region_json, e.origin_json, e.quantities_json "
             f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause} "
-            "ORDER BY e.t_start, a.id, e.seq"
+            "ORDER BY e.t_start, e.id"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         loader = _Loader()
         try:
-            for row in self._db.execute(sql, params):
-                yield loader.event(row)
+            cur = self._db.execute(sql, params)
+            while rows := cur.fetchmany(5000):
+                loader.load_articles(self._db, {r[0] for r in rows})
+                for row in rows:
+                    yield loader.event(row)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
 
@@ -773,39 +786,63 @@ class Store:
 
 
 class _Loader:
-    """Rebuilds events from rows, sharing the Article and Region objects they have in common."""
+    """Rebuilds events from rows.
+
+    Places, regions, articles and the JSON lists repeat across events, so each
+    distinct string is decoded once and the objects are shared.
+    """
 
     def __init__(self) -> None:
         self._articles: dict[int, Article] = {}
-        self._regions: dict[str, Region] = {}
+        self._places: dict[str, Place] = {}
+        self._regions: dict[str | None, Region | None] = {None: None}
+        self._tuples: dict[str, tuple] = {}
+        self._mentions: dict[tuple, Mention] = {}
+        self._origins: dict[str, Mention] = {}
+        self._days: dict[str | None, date | None] = {None: None}
 
-    def article(self, row) -> Article:
-        a = self._articles.get(row[0])
-        if a is None:
-            _, article_id, url, title, source, lang, published = row[:7]
-            a = Article(
-                text="",
-                title=title,
-                url=url,
-                published=date.fromisoformat(published) if published else None,
-                lang=lang,
-                source=source,
-                id=article_id,
-            )
-            self._articles[row[0]] = a
-        return a
+    def load_articles(self, db: sqlite3.Connection, ids: set[int]) -> None:
+        """Rebuild the articles ``ids`` (without their text) that are not loaded yet."""
+        todo = [i for i in ids if i not in self._articles]
+        for k in range(0, len(todo), 500):
+            chunk = todo[k : k + 500]
+            for rowid, article_id, url, title, source, lang, published in db.execute(
+                "SELECT id, article_id, url, title, source, lang, published FROM articles "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                self._articles[rowid] = Article(
+                    text="",
+                    title=title,
+                    url=url,
+                    published=date.fromisoformat(published) if published else None,
+                    lang=lang,
+                    source=source,
+                    id=article_id,
+                )
 
-    def region(self, d: dict | None) -> Region | None:
-        if d is None:
-            return None
-        r = self._regions.get(d["code"])
-        if r is None:
-            r = self._regions[d["code"]] = Region(**d)
+    def place(self, s: str) -> Place:
+        p = self._places.get(s)
+        if p is None:
+            p = self._places[s] = Place(**json.loads(s))
+        return p
+
+    def region(self, s: str | None) -> Region | None:
+        if s in self._regions:
+            return self._regions[s]
+        r = self._regions[s] = Region(**json.loads(s))
         return r
 
-    def mention(self, d: dict | None) -> Mention | None:
+    def strings(self, s: str) -> tuple:
+        t = self._tuples.get(s)
+        if t is None:
+            t = self._tuples[s] = tuple(json.loads(s))
+        return t
+
+    def mention_dict(self, d: dict | None) -> Mention | None:
         if d is None:
             return None
+        region = d["region"]
         return Mention(
             start=d["start"],
             end=d["end"],
@@ -813,31 +850,42 @@ class _Loader:
             place=Place(**d["place"]),
             confidence=d["confidence"],
             reasons=tuple(d["reasons"]),
-            region=self.region(d["region"]),
+            region=Region(**region) if region else None,
         )
 
     def event(self, row) -> Event:
         (
-            etype, subtype, sentence, start, end, actors, casualties, date_text,
-            date_start, date_end, confidence, reasons, triggers, detail,
-        ) = row[7:]  # fmt: skip
-        detail = json.loads(detail)
+            article, etype, subtype, sentence, start, end, actors, casualties, date_text,
+            date_start, date_end, confidence, reasons, triggers, m_start, m_end, m_text,
+            m_confidence, m_reasons, place_json, region_json, origin_json, quantities_json,
+        ) = row  # fmt: skip
+        # Local caches: this runs 100,000 times for a big map.
+        strings = self.strings
+        mkey = (article, m_start, m_end, place_json)
+        mention = self._mentions.get(mkey)
+        if mention is None:
+            mention = self._mentions[mkey] = Mention(
+                start=m_start, end=m_end, text=m_text, place=self.place(place_json),
+                confidence=m_confidence, reasons=strings(m_reasons),
+                region=self.region(region_json),
+            )  # fmt: skip
+        origin = None
+        if origin_json:
+            origin = self._origins.get(origin_json)
+            if origin is None:
+                origin = self._origins[origin_json] = self.mention_dict(json.loads(origin_json))
         return Event(
-            type=etype,
-            mention=self.mention(detail["mention"]),
-            sentence=sentence,
-            start=start,
-            end=end,
-            article=self.article(row),
-            subtype=subtype,
-            triggers=tuple(json.loads(triggers)),
-            actors=tuple(json.loads(actors)),
-            origin=self.mention(detail["origin"]),
-            quantities=tuple(Quantity(v, u, t) for v, u, t in detail["quantities"]),
-            casualties=casualties,
-            date_text=date_text,
-            date_start=date.fromisoformat(date_start) if date_start else None,
-            date_end=date.fromisoformat(date_end) if date_end else None,
-            confidence=confidence,
-            reasons=tuple(json.loads(reasons)),
-        )
+            type=etype, mention=mention, sentence=sentence, start=start, end=end,
+            article=self._articles[article], subtype=subtype, triggers=strings(triggers),
+            actors=strings(actors), origin=origin,
+            quantities=tuple(Quantity(v, u, t) for v, u, t in json.loads(quantities_json))
+            if quantities_json else (),
+            casualties=casualties, date_text=date_text, date_start=self.day(date_start),
+            date_end=self.day(date_end), confidence=confidence, reasons=strings(reasons),
+        )  # fmt: skip
+
+    def day(self, s: str | None) -> date | None:
+        d = self._days.get(s)
+        if d is None and s:
+            d = self._days[s] = date.fromisoformat(s)
+        return d

@@ -1,0 +1,291 @@
+"""Benchmark the living map: ingest, render and export at scale.
+
+Generates a synthetic corpus from the short English and French templates below
+(our own sentences, real Ukrainian and Russian place names) and measures:
+
+1. ingest of N articles (default 10,000) from a JSONL corpus with ``-j 2``
+   (articles/s);
+2. render of a store holding M events (default 100,000) with
+   :func:`geonews.living.render_store` (seconds, HTML size, peak RSS);
+3. export of those M events to GeoJSON, CSV, JSONL and GeoPackage (seconds).
+
+Each phase runs in a fresh process so that its peak RSS is its own. Targets
+(issue 4): ingest >= 300 articles/s with 2 workers; render <= 5 s and <= 10 MB of
+HTML; peak RSS <= 400 MB.
+
+    python benchmarks/bench_ingest.py                  # full run
+    python benchmarks/bench_ingest.py --articles 1000 --events 20000   # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+TOWNS_EN = [
+    "Kupiansk", "Pokrovsk", "Kramatorsk", "Sloviansk", "Kherson", "Zaporizhzhia", "Kharkiv",
+    "Sumy", "Chasiv Yar", "Kostiantynivka", "Nikopol", "Izium", "Lyman", "Bakhmut",
+    "Avdiivka", "Vovchansk", "Huliaipole", "Orikhiv", "Odesa", "Mykolaiv", "Dnipro",
+    "Kursk", "Belgorod", "Bryansk",
+]  # fmt: skip
+TOWNS_FR = [
+    "Koupiansk", "Pokrovsk", "Kramatorsk", "Sloviansk", "Kherson", "Zaporijjia", "Kharkiv",
+    "Soumy", "Nikopol", "Izioum", "Lyman", "Bakhmout", "Avdiïvka", "Odessa", "Mykolaïv",
+    "Dnipro", "Koursk", "Belgorod", "Briansk",
+]  # fmt: skip
+REGIONS_EN = ["Donetsk Oblast", "Kherson Oblast", "Kursk Oblast", "Zaporizhzhia Oblast"]
+REGIONS_FR = ["l'oblast de Donetsk", "l'oblast de Kherson", "la région de Koursk"]
+
+EN = [
+    "Russian artillery shelled {town} overnight, damaging several apartment blocks.",
+    "A drone strike hit an energy facility near {town} on Tuesday, regional officials said.",
+    "Missiles struck the outskirts of {town}, killing two civilians and wounding five.",
+    "Ukrainian troops repelled an assault near {town} after heavy fighting.",
+    "Russian forces launched an offensive towards {town} at dawn.",
+    "Additional brigades were deployed to {town} to reinforce the defensive line.",
+    "Engineers are building new fortifications and trenches around {town}.",
+    "Demining teams cleared farmland near {town} this week.",
+    "Reconstruction of the bridge in {town} began after months of shelling.",
+    "Fighting continued in {region} as both sides brought in reinforcements.",
+    "The governor said the situation in {town} remained tense but under control.",
+]
+FR = [
+    "L'artillerie russe a bombardé {town} dans la nuit, endommageant plusieurs immeubles.",
+    "Une frappe de drone a touché une installation énergétique près de {town} mardi.",
+    "Des missiles ont frappé la périphérie de {town}, faisant deux morts parmi les civils.",
+    "Les troupes ukrainiennes ont repoussé un assaut près de {town} après de violents combats.",
+    "Les forces russes ont lancé une offensive en direction de {town} à l'aube.",
+    "Des renforts ont été déployés à {town} pour consolider la ligne de défense.",
+    "Des fortifications et des tranchées sont construites autour de {town}.",
+    "Des équipes de déminage ont nettoyé des champs près de {town} cette semaine.",
+    "La reconstruction du pont de {town} a commencé après des mois de bombardements.",
+    "Les combats se poursuivent dans {region} selon l'état-major.",
+    "Le gouverneur a indiqué que la situation à {town} restait tendue.",
+]
+TITLES_EN = ["Front-line update: {town}", "Overnight attacks around {town}", "{town} under fire"]
+TITLES_FR = [
+    "Point sur le front : {town}",
+    "Nuit d'attaques autour de {town}",
+    "{town} sous le feu",
+]
+
+START = date(2024, 1, 1)
+
+
+def make_article(i: int, rng: random.Random) -> dict:
+    """One synthetic article: 3 to 6 template sentences, English or French."""
+    fr = rng.random() < 0.4
+    towns, regions, sents, titles = (
+        (TOWNS_FR, REGIONS_FR, FR, TITLES_FR) if fr else (TOWNS_EN, REGIONS_EN, EN, TITLES_EN)
+    )
+    main = rng.choice(towns)
+    body = []
+    for k in range(rng.randint(3, 6)):
+        town = main if k == 0 else rng.choice(towns)
+        body.append(rng.choice(sents).format(town=town, region=rng.choice(regions)))
+    published = START + timedelta(days=rng.randrange(730))
+    return {
+        "id": f"syn-{i}",
+        "text": " ".join(body) + f" (dépêche {i})" if fr else " ".join(body) + f" (report {i})",
+        "title": rng.choice(titles).format(town=main),
+        "url": f"https://news.example.org/{published:%Y/%m/%d}/{i}",
+        "published": published.isoformat(),
+        "lang": "fr" if fr else "en",
+    }
+
+
+def write_corpus(path: Path, n: int, seed: int = 4) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps(make_article(i, rng), ensure_ascii=False) + "\n")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+# ---------------------------------------------------------------- phases (child processes)
+
+
+def phase_ingest(args) -> dict:
+    from geonews.gazetteer import load_gazetteer
+    from geonews.ingest import ingest
+    from geonews.store import Store
+
+    load_gazetteer()  # warm the cache file: the figure is about ingest, not the first build
+    with Store(args.db) as store:
+        t = time.perf_counter()
+        report = ingest([args.corpus], store, jobs=args.jobs, join=args.join)
+        seconds = time.perf_counter() - t
+        stats = store.stats()
+    return {
+        "articles": report.total,
+        "new": report.new,
+        "failed": len(report.failed),
+        "events": stats.events,
+        "seconds": seconds,
+        "articles_per_s": report.total / seconds,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def phase_fill(args) -> dict:
+    """Fill a store with ``args.events`` events by re-dating analysed synthetic articles."""
+    from geonews.model import Article
+    from geonews.pipeline import analyse
+    from geonews.store import Store, prepare, text_hash
+
+    rng = random.Random(7)
+    templates = []
+    for i in range(400):
+        a = make_article(i, rng)
+        analysis = analyse(
+            Article(text=a["text"], title=a["title"], url=a["url"], lang=a["lang"]),
+            a["lang"],
+            join="gazetteer",
+        )
+        if analysis.events:
+            templates.append(prepare(analysis))
+    total, i, batch = 0, 0, []
+    t = time.perf_counter()
+    with Store(args.db) as store:
+        while total < args.events:
+            p = templates[i % len(templates)]
+            published = START + timedelta(days=rng.randrange(730))
+            row = {
+                **p.article_row,
+                "article_id": f"{i:016x}",
+                "published": published.isoformat(),
+                "url": f"https://x.example/{i}",
+            }
+            events = [
+                r[:28] + (r[28] or published.isoformat(), r[29] or published.isoformat()) + r[30:]
+                for r in p.event_rows
+            ]
+            batch.append(
+                replace(p, key=row["url"], content_hash=text_hash(f"{i}"), article_row=row,
+                        event_rows=events)
+            )  # fmt: skip
+            total += len(events)
+            i += 1
+            if len(batch) >= 2000:
+                store.write(batch)
+                batch.clear()
+        store.write(batch)
+        n = store.stats().events
+    return {"events": n, "articles": i, "seconds": time.perf_counter() - t}
+
+
+def phase_render(args) -> dict:
+    from geonews.living import render_store
+    from geonews.store import Store
+
+    with Store(args.db, create=False) as store:
+        t = time.perf_counter()
+        r = render_store(store, args.out, tiles=None)
+        seconds = time.perf_counter() - t
+    return {
+        "events": r.events,
+        "seconds": seconds,
+        "html_mb": os.path.getsize(args.out) / 1e6,
+        "bucket": r.bucket,
+        "timeline_marks": r.timeline_marks,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def phase_export(args) -> dict:
+    from geonews.export import export_events
+    from geonews.store import Store
+
+    out = {}
+    with Store(args.db, create=False) as store:
+        for fmt in ("geojson", "csv", "jsonl", "gpkg"):
+            path = Path(args.out).with_suffix(f".{fmt}")
+            t = time.perf_counter()
+            r = export_events(store, path, fmt)
+            out[fmt] = {
+                "events": r.count,
+                "seconds": time.perf_counter() - t,
+                "mb": path.stat().st_size / 1e6,
+            }
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+PHASES = {
+    "ingest": phase_ingest,
+    "fill": phase_fill,
+    "render": phase_render,
+    "export": phase_export,
+}
+
+
+def run_phase(name: str, **kwargs) -> dict:
+    cmd = [sys.executable, __file__, "--phase", name]
+    for k, v in kwargs.items():
+        cmd += [f"--{k}", str(v)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--join", default="spatial", choices=("spatial", "gazetteer"))
+    ap.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](args)))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="geonews-bench-") as tmp:
+        tmp = Path(tmp)
+        corpus = tmp / "corpus.jsonl"
+        write_corpus(corpus, args.articles)
+        ing = run_phase("ingest", db=tmp / "ingest.db", corpus=corpus, jobs=args.jobs,
+                        join=args.join, articles=args.articles)  # fmt: skip
+        print(
+            f"ingest  {ing['articles']:,} articles (-j {args.jobs}, join={args.join}): "
+            f"{ing['seconds']:.1f} s, {ing['articles_per_s']:.0f} articles/s, "
+            f"{ing['events']:,} events, {ing['failed']} failed, "
+            f"peak RSS {ing['peak_rss_mb']:.0f} MB (parent)   [target >= 300 articles/s]"
+        )
+        fill = run_phase("fill", db=tmp / "big.db", events=args.events)
+        print(
+            f"fill    {fill['events']:,} events in {fill['articles']:,} articles: {fill['seconds']:.1f} s"
+        )
+        ren = run_phase("render", db=tmp / "big.db", out=tmp / "map.html")
+        print(
+            f"render  {ren['events']:,} events: {ren['seconds']:.2f} s, "
+            f"{ren['html_mb']:.2f} MB HTML, peak RSS {ren['peak_rss_mb']:.0f} MB, "
+            f"timeline by {ren['bucket']} ({ren['timeline_marks']:,} marks)   "
+            "[targets <= 5 s, <= 10 MB, <= 400 MB]"
+        )
+        exp = run_phase("export", db=tmp / "big.db", out=tmp / "events")
+        for fmt in ("geojson", "csv", "jsonl", "gpkg"):
+            e = exp[fmt]
+            print(
+                f"export  {e['events']:,} events as {fmt:<7}: {e['seconds']:.2f} s, {e['mb']:.1f} MB"
+            )
+        print(f"export  peak RSS {exp['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
