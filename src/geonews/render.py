@@ -736,7 +736,7 @@ def _arrow(lat1: float, lon1: float, lat2: float, lon2: float) -> dict | None:
     length = math.hypot(dx, dy)
     if length < 1e-6:
         return None
-    head = min(max(0.06 * length, 0.05), 1.2)
+    head = min(max(0.06 * length, 0.05), 0.35)  # degrees: about 35 km at most
     ux, uy = dx / length, dy / length
     wings = []
     for angle in (math.radians(25), -math.radians(25)):
