@@ -160,7 +160,7 @@ def places_command(articles, as_json, title, url, published, lang):
 
 
 # Commands of the other areas register themselves on ``main`` when imported.
-from . import cli_batch, cli_living, cli_reports  # noqa: E402, F401
+from . import cli_batch, cli_living, cli_reports  # noqa: F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()
