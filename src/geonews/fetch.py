@@ -392,8 +392,10 @@ def parse_feed(data: bytes, *, source: str) -> list[FeedEntry]:
         link = e.get("link")
         if link and is_url(source):
             link = urljoin(source, link)
-        published = _struct_time(e.get("published_parsed") or e.get("updated_parsed"))
-        updated = _struct_time(e.get("updated_parsed") or e.get("published_parsed"))
+        # dict.get: FeedParserDict.get maps missing keys to others, with a warning
+        pub, upd = dict.get(e, "published_parsed"), dict.get(e, "updated_parsed")
+        published = _struct_time(pub or upd)
+        updated = _struct_time(upd or pub)
         summary = e.get("summary")
         if not summary and e.get("content"):
             summary = e["content"][0].get("value")

