@@ -294,12 +294,12 @@ def _jsonl_lines(f, path: str, store: Store, lang: str | None) -> Iterator:
             obj = json.loads(line)
             if not isinstance(obj, dict):
                 raise TypeError("not a JSON object")
-            text = obj.get("text")
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError('no "text"')
             ext_id = obj.get("id")
             ext_id = None if ext_id is None else str(ext_id)
             label = f"{path}#{ext_id}" if ext_id else label
+            text = obj.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError('no "text"')
             article = article_from_text(
                 text,
                 title=obj.get("title"),
@@ -317,7 +317,7 @@ def _jsonl_lines(f, path: str, store: Store, lang: str | None) -> Iterator:
 
 def _stdin_items(stdin, store: Store, lang: str | None) -> Iterator:
     """Standard input: one article, or a JSONL corpus when every line is a JSON object."""
-    import tempfile
+    import io
 
     from .articles import STDIN_NAME, article_from_bytes
 
@@ -327,27 +327,15 @@ def _stdin_items(stdin, store: Store, lang: str | None) -> Iterator:
         data = data.encode("utf-8")
     lines = [x for x in data.splitlines() if x.strip()]
     if lines and all(x.lstrip().startswith(b"{") for x in lines):
-        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as tmp:
-            tmp.write(data)
         try:
-            for item in _jsonl_items(tmp.name, store, lang):
-                if isinstance(item, _ArticleJob | _Failure | _Skip):
-                    label = item.label.replace(tmp.name, STDIN_NAME)
-                    item = _relabel(item, label)
-                yield item
-        finally:
-            os.unlink(tmp.name)
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            yield _Failure(STDIN_NAME, f"{STDIN_NAME}: not UTF-8 text")
+            return
+        yield from _jsonl_lines(io.StringIO(text), STDIN_NAME, store, lang)
         return
     article = article_from_bytes(data, source=STDIN_NAME, lang=lang)
     yield _known(store, _ArticleJob(article, STDIN_NAME))
-
-
-def _relabel(item, label: str):
-    if isinstance(item, _ArticleJob):
-        return _ArticleJob(item.article, label, item.ext_id)
-    if isinstance(item, _Failure):
-        return _Failure(label, item.reason.replace(item.label, label))
-    return _Skip(label, item.n)
 
 
 def _url_items(url: str, store: Store, fetcher, fetch_links: bool, lang) -> Iterator:

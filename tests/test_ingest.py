@@ -1,0 +1,356 @@
+"""Ingest: files, directories, JSONL, stdin, URLs and feeds into the store.
+
+Web sources come from the local server of test_fetch. Two tests run real
+``geonews ingest`` processes: two at once on one store, and one killed inside
+a write transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from test_fetch import FakeTime, LocalServer, rss
+
+from geonews.fetch import Fetcher
+from geonews.ingest import IngestReport, ingest
+from geonews.store import Store
+
+TOWNS = ["Kherson", "Sumy", "Kupiansk", "Pokrovsk", "Izium", "Nikopol", "Kramatorsk"]
+
+
+def article_text(i: int) -> str:
+    town = TOWNS[i % len(TOWNS)]
+    return (
+        f"Russian artillery shelled {town} overnight, officials said (report {i}). "
+        f"Ukrainian troops reinforced positions near {town}."
+    )
+
+
+def write_jsonl(path: Path, ids, extra: dict | None = None) -> Path:
+    with path.open("w", encoding="utf-8") as f:
+        for i in ids:
+            row = {"id": f"n{i}", "text": article_text(i), "published": "2025-04-01", "lang": "en"}
+            f.write(json.dumps({**row, **(extra or {})}) + "\n")
+    return path
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "events.db") as s:
+        yield s
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as s:
+        yield s
+
+
+def quiet_fetcher() -> Fetcher:
+    t = FakeTime()
+    return Fetcher(clock=t.clock, sleep=t.sleep, timeout=2)
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_directories_are_walked_by_extension(tmp_path, store):
+    root = tmp_path / "in"
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    (root / "a.txt").write_text(article_text(0))
+    (root / "sub" / "b.md").write_text("# Sumy\n\n" + article_text(1))
+    (root / "sub" / "deeper" / "c.html").write_text(
+        f"<html><body><article><p>{article_text(2)}</p></article></body></html>"
+    )
+    (root / "sub" / "notes.docx").write_bytes(b"PK\x03\x04 not read")
+    (root / ".hidden" / "d.txt").write_text(article_text(3))
+    (root / ".e.txt").write_text(article_text(4))
+    report = ingest([str(root)], store)
+    assert (report.new, report.unchanged, report.failed) == (3, 0, [])
+    assert report.events == store.stats().events > 0
+    assert store.check() == []
+
+
+def test_ingesting_again_changes_nothing_and_reads_nothing(tmp_path, store, monkeypatch):
+    (tmp_path / "a.txt").write_text(article_text(0))
+    write_jsonl(tmp_path / "c.jsonl", range(1, 4))
+    first = ingest([str(tmp_path)], store)
+    assert (first.new, first.unchanged) == (4, 0)
+
+    import geonews.articles
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("an unchanged file was read again")
+
+    monkeypatch.setattr(geonews.articles, "read_article", no_reading)
+    again = ingest([str(tmp_path)], store)
+    assert (again.new, again.updated, again.unchanged, again.failed) == (0, 0, 4, [])
+    assert not again.changed
+
+
+def test_a_touched_but_identical_file_is_unchanged(tmp_path, store):
+    path = tmp_path / "a.txt"
+    path.write_text(article_text(0))
+    ingest([str(path)], store)
+    os.utime(path, ns=(1, 1))
+    assert ingest([str(path)], store).unchanged == 1
+
+
+def test_a_rewritten_file_is_a_new_article(tmp_path, store):
+    path = tmp_path / "a.txt"
+    path.write_text(article_text(0))
+    ingest([str(path)], store)
+    path.write_text(article_text(1))
+    os.utime(path, ns=(2, 2))
+    assert ingest([str(path)], store).new == 1  # no URL: identity is the text
+
+
+def test_bad_articles_are_failures_not_the_end(tmp_path, store):
+    (tmp_path / "empty.txt").write_text("  \n")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "good.txt").write_text(article_text(0))
+    report = ingest([str(tmp_path), str(tmp_path / "missing.txt")], store)
+    assert report.new == 1
+    reasons = dict(report.failed)
+    assert set(reasons) == {
+        str(tmp_path / "empty.txt"),
+        str(tmp_path / "binary.txt"),
+        str(tmp_path / "missing.txt"),
+    }
+    assert "empty" in reasons[str(tmp_path / "empty.txt")]
+    assert "no such file" in reasons[str(tmp_path / "missing.txt")]
+
+
+def test_jsonl_corpus_with_bad_lines(tmp_path, store):
+    path = write_jsonl(tmp_path / "corpus.jsonl", range(3))
+    with path.open("a") as f:
+        f.write("{not json\n\n")
+        f.write(json.dumps({"id": "no-text", "title": "x"}) + "\n")
+        f.write(json.dumps(["a", "list"]) + "\n")
+        f.write(json.dumps({"id": "bad-date", "text": "Kherson.", "published": "soon"}) + "\n")
+    report = ingest([str(path)], store)
+    assert report.new == 3
+    failed = dict(report.failed)
+    assert list(failed) == [
+        f"{path}:4",
+        f"{path}#no-text",
+        f"{path}:7",
+        f"{path}#bad-date",
+    ]
+    assert "Expecting property name" in failed[f"{path}:4"]
+    assert 'no "text"' in failed[f"{path}#no-text"]
+    assert "bad publication date" in failed[f"{path}#bad-date"]
+    arts = list(store.articles())
+    assert arts[0]["published"] == "2025-04-01" and arts[0]["lang"] == "en"
+    # a corpus with failures is read again next time; what was stored is unchanged
+    again = ingest([str(path)], store)
+    assert (again.new, again.unchanged, len(again.failed)) == (0, 3, 4)
+
+
+def test_jsonl_urls_identify_articles_and_updates_replace_events(tmp_path, store):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": 1, "url": "https://e.example/1", "text": article_text(0)}))
+    ingest([str(path)], store)
+    before = [e.place.name for e in store.events()]
+    path.write_text(json.dumps({"id": 1, "url": "https://e.example/1", "text": article_text(3)}))
+    report = ingest([str(path)], store)
+    assert (report.new, report.updated) == (0, 1)
+    after = [e.place.name for e in store.events()]
+    assert "Kherson" in before and "Kherson" not in after and "Pokrovsk" in after
+    assert store.stats().articles == 1
+
+
+def test_stdin_article_and_stdin_jsonl(store):
+    r = ingest(["-"], store, stdin=io.BytesIO(article_text(0).encode()))
+    assert r.new == 1
+    lines = "\n".join(json.dumps({"id": i, "text": article_text(i)}) for i in (1, 2))
+    r = ingest(["-"], store, stdin=io.BytesIO(lines.encode()))
+    assert r.new == 2
+    sources = {a["source"] for a in store.articles()}
+    assert sources == {"<stdin>", "<stdin>#1", "<stdin>#2"}
+
+
+def test_workers_give_the_same_store_as_one_process(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", range(40))
+    results = []
+    for jobs in (1, 2):
+        with Store(tmp_path / f"j{jobs}.db") as s:
+            report = ingest([str(corpus)], s, jobs=jobs, batch_size=7)
+            results.append(
+                (report.new, report.events, sorted(e.to_dict()["sentence"] for e in s.events()))
+            )
+    assert results[0] == results[1]
+    assert results[0][0] == 40
+
+
+def test_an_unexpected_error_on_one_article_does_not_stop_the_batch(tmp_path, store, monkeypatch):
+    import geonews.pipeline
+
+    real = geonews.pipeline.analyse
+
+    def analyse(article, *args, **kwargs):
+        if "report 1)" in article.text:
+            raise KeyError("boom")
+        return real(article, *args, **kwargs)
+
+    monkeypatch.setattr(geonews.pipeline, "analyse", analyse)
+    report = ingest([str(write_jsonl(tmp_path / "c.jsonl", range(3)))], store)
+    assert report.new == 2
+    assert report.failed == [
+        (f"{tmp_path / 'c.jsonl'}#n1", "internal error: KeyError: 'boom'")
+    ] or ("internal error: KeyError" in report.failed[0][1])
+
+
+def test_progress_is_reported(tmp_path, store):
+    calls = []
+    ingest(
+        [str(write_jsonl(tmp_path / "c.jsonl", range(3)))],
+        store,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls[-1] == (3, 3)
+
+
+def test_report_summary():
+    r = IngestReport(new=3, updated=1, unchanged=5, events=42)
+    r.fail("x", "x: broken\n  badly")
+    assert r.summary() == "3 new, 1 updated, 5 unchanged, 1 failed; 42 events added"
+    assert r.failed == [("x", "x: broken badly")]
+    assert r.total == 10
+
+
+# ---------------------------------------------------------------- the web
+
+
+def test_a_url_and_its_update(server, store):
+    server.article_pages(2)
+    page = server.pages["/a/1"]
+    r = ingest([server.url("/a/1")], store, fetcher=quiet_fetcher())
+    assert r.new == 1
+    assert ingest([server.url("/a/1")], store, fetcher=quiet_fetcher()).unchanged == 1
+    server.pages["/a/1"] = server.pages["/a/2"]  # the page was rewritten
+    r = ingest([server.url("/a/1")], store, fetcher=quiet_fetcher())
+    assert (r.new, r.updated) == (0, 1)
+    assert store.stats().articles == 1
+    assert page != server.pages["/a/1"]
+
+
+def test_a_feed_fetches_each_link_once(server, store):
+    server.article_pages(3)
+    server.pages["/feed"] = (200, {"Content-Type": "application/rss+xml"}, rss(server.base))
+    r = ingest([server.url("/feed")], store, fetcher=quiet_fetcher())
+    assert (r.new, r.failed) == (3, [])
+    titles = sorted(a["title"] for a in store.articles())
+    assert titles == ["Report 1", "Report 2", "Report 3"]
+    r = ingest([server.url("/feed")], store, fetcher=quiet_fetcher())
+    assert r.unchanged == 3
+    assert all(server.hits[f"/a/{i}"] == 1 for i in (1, 2, 3))  # stored links: not fetched again
+
+
+def test_a_feed_entry_that_fails_is_reported(server, store):
+    server.article_pages(3)
+    server.pages["/feed"] = (200, {"Content-Type": "application/rss+xml"},
+                             rss(server.base, missing=2))  # fmt: skip
+    r = ingest([server.url("/feed")], store, fetcher=quiet_fetcher())
+    assert r.new == 2
+    assert r.failed == [(server.url("/missing"), f"{server.url('/missing')}: HTTP 404 Not Found")]
+
+
+def test_a_feed_without_fetching_uses_summaries(server, store, tmp_path):
+    feed = tmp_path / "front.rss"
+    feed.write_text(rss(server.base))
+    r = ingest([str(feed)], store, fetch_links=False)
+    assert r.new == 3
+    assert server.hits == {}
+    urls = sorted(a["url"] for a in store.articles())
+    assert urls == [server.url(f"/a/{i}") for i in (1, 2, 3)]
+    assert {e.place.geonameid for e in store.events()} == {703656}  # Kupiansk
+
+
+def test_web_failures_are_reported(server, store):
+    server.pages["/img"] = (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n....")
+    r = ingest([server.url("/img"), server.url("/nope")], store, fetcher=quiet_fetcher())
+    assert [reason for _, reason in r.failed] == [
+        f"{server.url('/img')}: not an article (content type image/png; expected HTML or plain text)",
+        f"{server.url('/nope')}: HTTP 404 Not Found",
+    ]
+
+
+# ---------------------------------------------------------------- processes
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def test_two_ingest_processes_at_once_lose_nothing(tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", range(60))
+    b = write_jsonl(tmp_path / "b.jsonl", range(30, 90))
+    db = tmp_path / "shared.db"
+    cmd = [sys.executable, "-c", "from geonews.cli import main; main()", "ingest", "--db", str(db)]
+    procs = [
+        subprocess.Popen([*cmd, str(p)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=_env())
+        for p in (a, b)
+    ]  # fmt: skip
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    with Store(db) as s:
+        assert s.stats().articles == 90
+        assert s.check() == []
+    news = sorted(int(o.split(": ")[1].split(" new")[0]) for o, _ in outs)
+    assert sum(news) == 90  # the 30 shared articles were added once, by one of them
+
+
+KILLED = textwrap.dedent(
+    """
+    import sys, time
+    from geonews.ingest import ingest
+    from geonews.store import Store
+
+    calls = [0]
+    real = Store._upsert_article
+
+    def upsert(self, db, p, now):
+        calls[0] += 1
+        if calls[0] == 8:  # the third article of the second batch: a transaction is open
+            print("inside", flush=True)
+            time.sleep(120)
+        return real(self, db, p, now)
+
+    Store._upsert_article = upsert
+    with Store(sys.argv[1]) as store:
+        ingest([sys.argv[2]], store, batch_size=5)
+    """
+)
+
+
+def test_a_process_killed_mid_ingest_leaves_a_consistent_store(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", range(20))
+    db = tmp_path / "killed.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(db), str(corpus)],
+        stdout=subprocess.PIPE, text=True, env=_env(),
+    )  # fmt: skip
+    try:
+        assert proc.stdout.readline().strip() == "inside"
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    with Store(db) as s:
+        assert s.check() == []
+        assert s.stats().articles == 5  # the first batch, whole; nothing of the second
+        report = ingest([str(corpus)], s)
+        assert (report.new, report.unchanged) == (15, 5)
+        assert s.check() == []
