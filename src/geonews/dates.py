@@ -38,7 +38,7 @@ def _pattern(lex: Lexicon) -> re.Pattern[str] | None:
     part = _alt(lex.date_parts) if lex.date_parts else "(?!x)x"
     since = lex.date_since.pattern.pattern if lex.date_since else ""
     joiners = _alt(lex.date_range_joiners) if lex.date_range_joiners else "-"
-    one = rf"(?:(?P<{{p}}part>{part})[\s-]*)?(?:(?P<{{p}}day>\d{{{{1,2}}}})(?:er|st|nd|rd|th)?\s+)?(?P<{{p}}month>{month})\.?"
+    one = rf"(?:(?P<{{p}}part>{part})[\s-]*)?(?:(?P<{{p}}day>\d{{{{1,2}}}})(?:er|st|nd|rd|th|\.)?\s+(?:de\s+)?)?(?P<{{p}}month>{month})\.?"
     first = one.format(p="a")
     second = one.format(p="b")
     year = r"(?P<year>1[89]\d\d|20\d\d)"

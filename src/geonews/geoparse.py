@@ -26,7 +26,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .gazetteer import KIND_CITY, KIND_COUNTRY, KIND_REGION, Candidate, Gazetteer, load_gazetteer
 from .lexicon import Lexicon, detect_language, load_lexicon
@@ -145,6 +145,9 @@ def _candidate_spans(
                     if lookup[end:word_end] in lex.suffixes:
                         best = (word_end, k, False, True)
                         break
+        region_word = False
+        if best is None and lex.inflections:
+            best, region_word = _lemma_match(text, lookup, a, b, lex, gaz) or (None, False)
         if best is None:
             continue
         end, k, lexical, inflected = best
@@ -156,11 +159,67 @@ def _candidate_spans(
             ]
         else:
             cands = gaz.lookup(k)
+            if not k.isascii():
+                # in Cyrillic, Greek... the local name is one of GeoNames' alternate names
+                cands = [c if c.main else replace(c, main=True) for c in cands]
         if not cands:
             continue
-        spans.append(_Span(a, end, k, cands, sent_i, lexical=lexical, inflected=inflected))
+        span = _Span(a, end, k, cands, sent_i, lexical=lexical, inflected=inflected)
+        if region_word:
+            span.region_phrase = "derived"
+        spans.append(span)
         covered = end
     return spans
+
+
+def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
+    """The names an inflected ``word`` may stand for, by the lexicon's ending rules."""
+    out = []
+    for ending, replacement, region in lex.inflections:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            out.append((word[: len(word) - len(ending)] + replacement, region))
+    for suffix in lex.suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            out.append((word[: len(word) - len(suffix)], False))
+    return out
+
+
+def _lemma_match(
+    text: str, lookup: str, a: int, b: int, lex: Lexicon, gaz: Gazetteer
+) -> tuple[tuple[int, str, bool, bool], bool] | None:
+    """An inflected name at ``a``: "Часового Яру" → "часів яр", "Суджу" → "суджа".
+
+    Two-word names are tried first (each word as written or lemmatised), then one word.
+    Returns ((end, key, lexical, inflected), names_a_region).
+    """
+
+    def known(k: str) -> bool | None:
+        if k in lex.place_names:
+            return True
+        return False if k in gaz else None
+
+    w1 = lookup[a:b]
+    m = _NEXT_WORD.match(lookup, b)
+    if m is not None and is_capitalised(text[m.start(1) : m.end(1)]):
+        w2 = m.group(1)
+        firsts = [(w1, False), *_lemmas(w1, lex)]
+        seconds = [(w2, False), *_lemmas(w2, lex)]
+        for l1, r1 in firsts:
+            for l2, r2 in seconds:
+                if l1 == w1 and l2 == w2:
+                    continue
+                k = f"{l1} {l2}"
+                lexical = known(k)
+                if lexical is not None:
+                    return (m.end(1), k, lexical, True), r1 or r2
+    for lemma, region in _lemmas(w1, lex):
+        lexical = known(lemma)
+        if lexical is not None:
+            return (b, lemma, lexical, True), region
+    return None
+
+
+_NEXT_WORD = re.compile(r" (\w+)")
 
 
 def _boundary(s: str, i: int) -> bool:
@@ -245,10 +304,19 @@ def _weigh(
             ev += 3.0
             reasons.append(f"region phrase '{text[span.start : span.end + m.end()]}'")
 
+    if span.region_phrase == "derived":
+        ev += 2.0
+        reasons.append(f"region phrase '{surface}' (named after its capital)")
+
     loc = lex.locative.ends(_strip_articles(before, lex))
     if loc:
         ev += 1.0
         reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
+    if not loc:
+        trig = _event_trigger_before(_strip_articles(before, lex), lex)
+        if trig:
+            ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
+            reasons.append(f"after '{trig}'")
     feat = lex.feature_words.ends(before)
     if feat:
         ev += 1.5
@@ -280,6 +348,9 @@ def _weigh(
         sentence_initial = bool(sent) and span.start == sent.start
         if sentence_initial or surface.isupper():
             penalty += 1.0
+        elif penalty and not lex.noun_capitals:
+            # a capital mid-sentence marks a name where common nouns are written small
+            penalty = max(penalty - 1.0, 0.0)
         if penalty:
             ev -= penalty
             reasons.append(f"also a common {lex.name} word (rank {rank})")
@@ -305,6 +376,16 @@ def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
         # "North Korean" extends "North" by a word; "Ukraine's" is still Ukraine
         if m is not None and m.start() == 0 and m.end() > n + 1 and window[n] in " -":
             return window[: m.end()]
+    return None
+
+
+def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
+    """The event word ("shelled", "frappé", "обстріляли") that ``before`` ends with, if any."""
+    tail = before[-40:]
+    for phrases in lex.events.values():
+        m = phrases.ends(tail)
+        if m:
+            return m.group(0).strip()
     return None
 
 
@@ -334,9 +415,11 @@ def _common_word_penalty(top: Candidate, rank: int) -> float:
         return 1.0 if rank < 1000 else 0.0
     # "Sol" is a frequent word and only one of Seoul's foreign names: no exemption
     if top.main and top.population >= 1_000_000:
-        return 2.0 if rank < 500 else 0.0
+        return 2.0 if rank < 300 else 0.0
+    if top.main and top.population >= 300_000:
+        return 2.0 if rank < 800 else 0.0
     if top.main and top.population >= 100_000:
-        return 2.0 if rank < 2000 else 0.0
+        return 2.0 if rank < 1500 else 0.0
     return 3.0 if rank < 1000 else 2.0 if rank < 10000 else 1.0
 
 
@@ -347,12 +430,15 @@ def _region_before(before: str, lex: Lexicon) -> int | None:
         return None
     for conn in lex.region_connectors:
         elided = conn.endswith("'")
-        m = re.search(
-            rf"(?<!\w){re.escape(conn.rstrip(chr(39)))}{chr(39) if elided else ''}\s*\Z"
-            if elided
-            else rf"(?<!\w){re.escape(conn)}\s+\Z",
-            before,
-        )
+        if not conn:  # no connector: "Gebiet Kursk", "Oblast Donezk"
+            m = re.search(r"\s+\Z", before)
+        else:
+            m = re.search(
+                rf"(?<!\w){re.escape(conn.rstrip(chr(39)))}{chr(39) if elided else ''}\s*\Z"
+                if elided
+                else rf"(?<!\w){re.escape(conn)}\s+\Z",
+                before,
+            )
         if m is None:
             continue
         pos = m.start()
@@ -416,6 +502,8 @@ def _name_like(surface: str, word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
     if w in lex.stopwords or w in lex.modifiers or w in lex.person_titles:
         return False
     if lex.region_after.fullmatch(w) or lex.region_before.fullmatch(w):
+        return False
+    if lex.feature_words.fullmatch(w):  # "die Stadt Orichiw"
         return False
     for phrases in lex.actors.values():
         if phrases.fullmatch(word):
@@ -490,7 +578,7 @@ def _country_focus(spans: list[_Span]) -> Counter:
             focus[next(iter(countries))] += 1
         else:
             top = max(s.candidates, key=lambda c: _prior(c, s.candidates))
-            if top.kind != KIND_CITY or top.population >= 100_000:
+            if top.country and (top.kind != KIND_CITY or top.population >= 100_000):
                 focus[top.country] += 0.5
     return focus
 

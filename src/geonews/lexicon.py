@@ -9,7 +9,7 @@ language: adding a language is adding a file.
 
 Word lists are matched on *folded* text (see :func:`geonews.text.fold`). An entry
 ending in ``*`` matches any word that starts with it ("déploi*" matches
-"déploiement", "déploient").
+"déploiement", "déploient"); so does a word of a phrase ("атак* дронов").
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Phrases:
             prefix = e.endswith("*")
             body = re.escape(fold(e.rstrip("*")))
             body = body.replace(r"\ ", r"\s+").replace("'", "['\\s]?")
+            body = body.replace(r"\*", r"[\w'-]*")  # "атак* дронов": a prefix inside a phrase
             alts.append(body + (r"[\w'-]*" if prefix else ""))
         pat = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.UNICODE)
         return cls(entries, pat)
@@ -120,6 +121,12 @@ class Lexicon:
     date_year_words: frozenset[str]  # words after which a bare year is a date: "en", "in"
     abbreviations: tuple[str, ...]
     detect_words: frozenset[str] = field(default_factory=frozenset)
+    #: (ending, replacement, names a region) rules that turn an inflected word into the
+    #: name it inflects: ("ові", "ів") for Харкові → Харків, ("щині", "", True) for
+    #: Херсонщині → the region of Херсон. Longest ending first.
+    inflections: tuple[tuple[str, str, bool], ...] = ()
+    #: Whether common nouns are capitalised (German), so a capital says little.
+    noun_capitals: bool = False
 
 
 def _phrases(data: dict, name: str) -> Phrases:
@@ -128,6 +135,14 @@ def _phrases(data: dict, name: str) -> Phrases:
 
 def _phrase_map(data: dict, name: str) -> dict[str, Phrases]:
     return {k: Phrases.build(v) for k, v in data.get(name, {}).items()}
+
+
+def _inflections(rules: list) -> tuple[tuple[str, str, bool], ...]:
+    out = []
+    for rule in rules:
+        ending, replacement, *flag = rule
+        out.append((fold(ending), fold(replacement), bool(flag and flag[0] == "region")))
+    return tuple(sorted(out, key=lambda r: len(r[0]), reverse=True))
 
 
 def _from_data(data: dict, source: str) -> Lexicon:
@@ -169,6 +184,8 @@ def _from_data(data: dict, source: str) -> Lexicon:
             date_year_words=frozenset(fold(w) for w in data.get("date_year_words", [])),
             abbreviations=tuple(data.get("abbreviations", [])),
             detect_words=frozenset(fold(w) for w in data.get("detect_words", [])),
+            inflections=_inflections(data.get("inflections", [])),
+            noun_capitals=bool(data.get("noun_capitals", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
         raise LexiconError(f"{source}: malformed lexicon ({exc})", data.get("lang")) from exc

@@ -88,6 +88,9 @@ class Sentence:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)\]]*\s+(?=[\"«“‘(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ0-9])")
 
 
+_ORDINAL = re.compile(r"(?<![\d.,])\b\d{1,2}\.\Z")
+
+
 @lru_cache(maxsize=16)
 def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str] | None:
     if not abbreviations:
@@ -112,6 +115,8 @@ def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
         for m in _SENTENCE_END.finditer(line):
             head = line[start : m.start()]
             if abbrev is not None and abbrev.search(head[-20:]):
+                continue
+            if _ORDINAL.search(head[-4:]):  # "Am 17. Juni": a German ordinal, not an end
                 continue
             _append(out, line, pos, start, m.start(), line_start)
             line_start = False

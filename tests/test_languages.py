@@ -1,0 +1,80 @@
+"""Each language's data file: inflected forms, exonyms, region phrases, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from geonews.geoparse import find_places
+from geonews.lexicon import available_languages, detect_language, load_lexicon
+from geonews.pipeline import analyse
+
+
+def _found(text: str, lang: str) -> list[tuple[str, str, str]]:
+    return [(m.text, m.place.name, m.place.kind) for m in find_places(text, lang)]
+
+
+def test_six_languages_have_a_lexicon():
+    assert {"en", "fr", "ru", "uk", "de", "es"} <= set(available_languages())
+    for lang in ("ru", "uk", "de", "es"):
+        assert load_lexicon(lang).events and load_lexicon(lang).months
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Российские войска нанесли удар по Харькову.", "ru", ("Харькову", "Kharkiv", "city")),
+        ("Бои идут под Покровском.", "ru", ("Покровском", "Pokrovsk", "city")),
+        ("Атака дронов на Суджу.", "ru", ("Суджу", "Sudzha", "city")),
+        ("В Курской области введён режим ЧС.", "ru", ("Курской", "Kursk", "region")),
+        ("Вибухи пролунали у Харкові.", "uk", ("Харкові", "Kharkiv", "city")),
+        ("Зустріч відбулася у Києві.", "uk", ("Києві", "Kyiv", "city")),
+        ("Бої тривають біля Часового Яру.", "uk", ("Часового Яру", "Chasiv Yar", "city")),
+        ("Обстріл на Херсонщині.", "uk", ("Херсонщині", "Kherson", "region")),
+        ("Kämpfe im Gebiet Kursk.", "de", ("Kursk", "Kursk", "region")),
+        ("Angriffe auf Charkiw.", "de", ("Charkiw", "Kharkiv", "city")),
+        ("Combates en la región de Kursk.", "es", ("Kursk", "Kursk", "region")),
+        ("Bombardeos en Járkov.", "es", ("Járkov", "Kharkiv", "city")),
+    ],
+)
+def test_inflections_exonyms_and_region_phrases(text, lang, expected):
+    surface, name, kind = expected
+    found = [(t, n.replace(" Oblast", ""), k) for t, n, k in _found(text, lang)]
+    assert (surface, name, kind) in found
+
+
+def test_detection_tells_the_languages_apart():
+    assert detect_language("Російські війська обстріляли Харків і Херсон.") == "uk"
+    assert detect_language("Российские войска обстреляли Харьков и Херсон.") == "ru"
+    assert (
+        detect_language("Die russischen Truppen haben die Stadt in der Nacht angegriffen.") == "de"
+    )
+    assert detect_language("Las tropas rusas bombardearon la ciudad durante la noche.") == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "place", "date"),
+    [
+        (
+            "28 апреля 2023 года российские войска обстреляли Белозерку Херсонской области.",
+            "ru",
+            "Bilozerka",
+            "2023-04-28",
+        ),
+        (
+            "El 12 de agosto de 2023, la artillería rusa bombardeó Berislav, en la región de Jersón.",
+            "es",
+            "Beryslav",
+            "2023-08-12",
+        ),
+        (
+            "Am 17. Juni 2023 beschoss die russische Armee die Stadt Orichiw im Gebiet Saporischschja.",
+            "de",
+            "Orikhiv",
+            "2023-06-17",
+        ),
+    ],
+)
+def test_conflict_notes_in_other_languages(text, lang, place, date):
+    (event, *_) = analyse(text, lang, join="gazetteer").events
+    assert event.place.name == place
+    assert event.date_start.isoformat() == date
