@@ -1,0 +1,269 @@
+"""The living map: render_store's timeline, the watch loop, and the commands
+``ingest``, ``render``, ``watch`` and ``events`` (CliRunner: output and exit codes)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+from test_ingest import article_text, write_jsonl
+from test_store import make_analysis
+
+from geonews.cli import main
+from geonews.living import parse_interval, render_store, watch
+from geonews.store import EventFilter, Store, prepare
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "events.db") as s:
+        s.write(
+            [
+                prepare(make_analysis(url="https://kyiv.example/1", published=date(2025, 3, 1))),
+                prepare(make_analysis("b", url="https://kyiv.example/2", published=date(2025, 3, 2),
+                                      events=[("strike", "Kherson", {}),
+                                              ("ground_fighting", "Pokrovsk", {})])),
+                prepare(make_analysis("c", url=None, published=None,
+                                      events=[("fortification", "Pokrovsk", {})])),
+            ]
+        )  # fmt: skip
+        yield s
+
+
+# ---------------------------------------------------------------- render_store
+
+
+def test_render_store_adds_a_timeline_per_type(store, tmp_path):
+    out = tmp_path / "maps" / "latest.html"
+    r = render_store(store, out, tiles=None)
+    assert (r.path, r.events, r.articles, r.bucket) == (out, 5, 3, "day")
+    assert (r.first, r.last) == (date(2025, 3, 1), date(2025, 8, 31))
+    html = out.read_text()
+    assert html.count("L.timeline(") == 3  # strike, deployment, ground fighting (dated)
+    assert "L.timelineSliderControl(" in html
+    for name in ("Strike over time", "Deployment over time", "Ground fighting over time"):
+        assert f'"{name}" : timeline_' in html  # listed in the layer control
+    assert "Fortification over time" not in html  # its only event is undated
+    # the layer control comes after the timelines it names
+    assert html.rindex("L.timeline(") < html.index("L.control.layers(")
+    assert "1 undated events are not on the timeline." in r.note
+    assert 'id="gn-living"' in html and "5 events from 3 articles" in html
+    assert r.summary() == (
+        f"Wrote {out}: 5 events from 3 articles (2025-03-01 – 2025-08-31); "
+        "timeline by day (4 marks)."
+    )
+
+
+def test_render_store_filters_and_escapes_the_note(store, tmp_path):
+    where = EventFilter(types=("strike",), sources=("<script>alert(1)</script>",))
+    r = render_store(store, tmp_path / "m.html", where=where, tiles=None)
+    assert r.events == 0
+    html = (tmp_path / "m.html").read_text()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "No stored events match strike" in r.note
+    r = render_store(store, tmp_path / "m.html", where=EventFilter(types=("strike",)), tiles=None)
+    assert r.events == 2
+
+
+def test_too_many_marks_are_grouped_more_coarsely(tmp_path):
+    with Store(tmp_path / "big.db") as s:
+        s.write(
+            [
+                prepare(make_analysis(f"t{i}", url=f"https://e.example/{i}",
+                                      published=date(2024, 1, 1) + timedelta(days=3 * i),
+                                      events=[("strike", "Kherson", {})]))
+                for i in range(150)
+            ]
+        )  # fmt: skip
+        r = render_store(s, tmp_path / "m.html", tiles=None, max_timeline=5)
+        assert (r.bucket, r.timeline_marks) == ("quarter", 5)  # 2024-01-01 to 2025-03-23
+        r = render_store(s, tmp_path / "m.html", tiles=None, max_timeline=1)
+        assert (r.bucket, r.timeline_marks) == ("year", 1)
+        assert "the 1 busiest of 2 groups shown" in r.note
+        html = (tmp_path / "m.html").read_text()
+        assert "Kherson: 122 events, 2024" in html  # 2025's 28 are left out
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90", 90), ("30s", 30), ("10m", 600), ("1h30m", 5400), ("0.5s", 0.5)]
+)
+def test_parse_interval(text, seconds):
+    assert parse_interval(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "10x", "-5", "0"])
+def test_parse_interval_rejects(text):
+    with pytest.raises(ValueError):
+        parse_interval(text)
+
+
+# ---------------------------------------------------------------- watch
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+        self.on_sleep = None
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, s):
+        self.sleeps.append(s)
+        self.now += s
+        if self.on_sleep:
+            self.on_sleep(len(self.sleeps))
+
+
+def test_watch_renders_only_when_something_changed(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(article_text(0))
+    out = tmp_path / "latest.html"
+    lines = []
+    t = Clock()
+
+    def arrive(n):
+        if n == 2:  # a new article lands during the second wait
+            (inbox / "b.txt").write_text(article_text(3))
+
+    t.on_sleep = arrive
+    with Store(tmp_path / "w.db") as s:
+        result = watch([str(inbox)], s, out, every=600, max_cycles=4, clock=t.clock,
+                       sleep=t.sleep, echo=lines.append, tiles=None)  # fmt: skip
+    assert (result.cycles, result.renders, result.report.new) == (4, 2, 2)
+    assert t.sleeps == [600, 600, 600]
+    assert len(lines) == 4
+    assert re.fullmatch(r"\S+ \S+ cycle 1: 1 new, 0 updated, 0 unchanged, 0 failed; \d+ events "
+                        r"added; map re-rendered: \d+ events in \d+\.\d s", lines[0])  # fmt: skip
+    assert lines[1].endswith("cycle 2: 0 new, 0 updated, 1 unchanged, 0 failed; 0 events added; "
+                             "map unchanged")  # fmt: skip
+    assert "cycle 3: 1 new" in lines[2] and "map re-rendered" in lines[2]
+    assert lines[3].endswith("map unchanged")
+    assert out.exists()
+
+
+def test_watch_stops_cleanly_on_ctrl_c(tmp_path):
+    lines = []
+    t = Clock()
+
+    def interrupt(n):
+        raise KeyboardInterrupt
+
+    t.on_sleep = interrupt
+    with Store(tmp_path / "w.db") as s:
+        result = watch([str(tmp_path / "nothing")], s, tmp_path / "m.html", every=60,
+                       clock=t.clock, sleep=t.sleep, echo=lines.append, tiles=None)  # fmt: skip
+        assert s.check() == []
+    assert result.interrupted and result.cycles == 1
+    assert "1 failed" in lines[0] and "no such file" in lines[0]
+    assert lines[-1] == "stopped after 1 cycle"
+
+
+# ---------------------------------------------------------------- the commands
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GEONEWS_DB", raising=False)
+    return CliRunner()
+
+
+def test_ingest_render_events_end_to_end(runner, tmp_path):
+    write_jsonl(tmp_path / "corpus.jsonl", range(4))
+    r = runner.invoke(main, ["ingest", "corpus.jsonl"])
+    assert r.exit_code == 0, r.output
+    assert re.fullmatch(
+        r"Ingested 4 articles into geonews\.db in \d+\.\d s: 4 new, 0 updated, 0 unchanged, "
+        r"0 failed; (\d+) events added\. The store holds 4 articles and \1 events\.\n",
+        r.output,
+    )
+    assert (tmp_path / "geonews.db").exists()
+
+    r = runner.invoke(main, ["render", "-o", "maps/latest.html", "--type", "strike"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("Wrote maps/latest.html: ")
+    assert "L.timeline(" in (tmp_path / "maps" / "latest.html").read_text()
+
+    r = runner.invoke(main, ["events", "--country", "Ukraine", "--since", "2025-01-01"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["type"] == "FeatureCollection" and doc["features"]
+    assert {f["properties"]["country"] for f in doc["features"]} == {"UA"}
+
+    r = runner.invoke(main, ["events", "-o", "out/ev.gpkg"])
+    assert r.exit_code == 0, r.output
+    assert re.fullmatch(r"Wrote \d+ events to out/ev\.gpkg\.\n", r.output)
+
+    r = runner.invoke(main, ["events", "-f", "csv", "--lang", "fr"])
+    assert (
+        r.exit_code == 0
+        and r.output.startswith("event_date,event_type,")
+        and r.output.count("\n") == 1
+    )
+
+
+def test_ingest_reports_failures_and_exits_1(runner, tmp_path):
+    (tmp_path / "good.txt").write_text(article_text(0))
+    r = runner.invoke(main, ["ingest", "good.txt", "missing.txt", "--db", "x.db"])
+    assert r.exit_code == 1
+    assert "Failed: missing.txt: no such file\n" in r.output
+    assert "1 new, 0 updated, 0 unchanged, 1 failed" in r.output
+
+
+def test_db_from_the_environment(runner, tmp_path):
+    (tmp_path / "good.txt").write_text(article_text(0))
+    r = runner.invoke(main, ["ingest", "good.txt"], env={"GEONEWS_DB": str(tmp_path / "env.db")})
+    assert r.exit_code == 0 and "into " + str(tmp_path / "env.db") in r.output
+
+
+def test_reading_commands_need_an_existing_store(runner):
+    for cmd in (["render"], ["events"]):
+        r = runner.invoke(main, [*cmd, "--db", "none.db"])
+        assert r.exit_code == 1
+        assert (
+            r.output
+            == "Error: no event store at none.db: add articles with 'geonews ingest' first\n"
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["events", "--since", "2025-13-01"], "bad since date '2025-13-01'"),
+        (["events", "--type", "bombing"], "Invalid value for '--type'"),
+        (["events", "--country", "Atlantis"], "unknown country 'Atlantis'"),
+        (["events", "-f", "gpkg"], "a GeoPackage must be written to a file"),
+        (["render", "--since", "2025-02-01", "--until", "2025-01-01"], "is after until"),
+        (["watch", "x", "--every", "soon"], "bad interval 'soon'"),
+    ],
+)
+def test_usage_errors_exit_2(runner, store, args, message):
+    r = runner.invoke(main, [*args, "--db", str(store.path)])
+    assert r.exit_code == 2
+    assert message in r.output
+
+
+def test_watch_command_runs_cycles(runner, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(article_text(0))
+    r = runner.invoke(main, ["watch", "in", "--every", "0.01s", "--max-cycles", "2", "-o", "m.html",
+                             "--tiles", "none"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert len(lines) == 2
+    assert "cycle 1: 1 new" in lines[0] and "map re-rendered" in lines[0]
+    assert "cycle 2: 0 new, 0 updated, 1 unchanged" in lines[1] and "map unchanged" in lines[1]
+
+
+@pytest.mark.parametrize("command", ["ingest", "render", "watch", "events"])
+def test_every_command_has_help(runner, command):
+    r = runner.invoke(main, [command, "--help"])
+    assert r.exit_code == 0
+    assert "--db" in r.output and len(r.output.splitlines()) > 5
