@@ -417,6 +417,8 @@ class Gazetteer:
         self.country = arr("country")
         self.admin1 = arr("admin1")
         self._names: list[str] | None = None
+        self._prefix_memo: dict[str, tuple[list[str], bool]] = {}
+        self._lookup_memo: dict[str, list[Candidate]] = {}
         self._common = json.loads((folder / "common.json").read_text(encoding="utf-8"))
         self._by_geonameid: dict[int, int] | None = None
         self._by_region: dict[str, int] | None = None
@@ -426,14 +428,36 @@ class Gazetteer:
 
     def prefixes(self, text: str) -> list[str]:
         """Every indexed key that ``text`` starts with."""
-        return self._trie.prefixes(text)
+        # Most calls start at a capitalised word that begins no multi-word name, so the
+        # keys within its first word, and whether any longer key continues it, are
+        # remembered per word (a small, bounded memo: news reuses its names).
+        end = 0
+        while end < len(text) and (text[end].isalnum() or text[end] in "'_"):
+            end += 1
+        word = text[: end + 1]  # with the character that follows it, if any
+        memo = self._prefix_memo.get(word)
+        if memo is None:
+            if len(self._prefix_memo) > 200_000:
+                self._prefix_memo.clear()
+            memo = (self._trie.prefixes(word), self._trie.has_keys_with_prefix(word))
+            self._prefix_memo[word] = memo
+        within, longer = memo
+        if longer and len(text) > end + 1:
+            return self._trie.prefixes(text)
+        return within
 
     def __contains__(self, k: str) -> bool:
         return k in self._trie
 
     def lookup(self, k: str) -> list[Candidate]:
         """The entries a folded key may refer to."""
-        return [self.candidate(i, bool(main)) for i, main in self._trie.get(k, ())]
+        found = self._lookup_memo.get(k)
+        if found is None:
+            if len(self._lookup_memo) > 200_000:
+                self._lookup_memo.clear()
+            found = [self.candidate(i, bool(main)) for i, main in self._trie.get(k, ())]
+            self._lookup_memo[k] = found
+        return list(found)
 
     def candidate(self, i: int, main: bool = True) -> Candidate:
         return Candidate(
