@@ -215,18 +215,29 @@ def join_regions(
     lats, lons, gaz = _check_points(points)
     if not lats:
         return []
-    shapes = _all_shapes()
-    hits = _contained_in(shapes, lats, lons)
-    codes = shapes["code"].tolist()
-    geoms = shapes.geometry.values
-    row_of = {c: i for i, c in enumerate(codes) if c}
+    # A point's region depends only on the point: remember it. News names the same
+    # towns again and again, and one sjoin call costs milliseconds (issue 4's ingest).
+    if len(_JOINED) > _JOINED_MAX:
+        _JOINED.clear()
+    keys = [(lat, lon, g, max_km) for lat, lon, g in zip(lats, lons, gaz)]
+    todo = [i for i, k in enumerate(keys) if k not in _JOINED]
+    if todo:
+        shapes = _all_shapes()
+        hits = _contained_in(shapes, [lats[i] for i in todo], [lons[i] for i in todo])
+        codes = shapes["code"].tolist()
+        geoms = shapes.geometry.values
+        row_of = {c: i for i, c in enumerate(codes) if c}
+        for n, i in enumerate(todo):
+            _JOINED[keys[i]] = _choose(
+                lats[i], lons[i], gaz[i], hits.get(n, ()), codes, geoms, row_of, shapes, max_km
+            )
     regions = all_regions()
+    return [regions.get(code) if (code := _JOINED[k]) else None for k in keys]
 
-    out: list[Region | None] = []
-    for i, (lat, lon, g) in enumerate(zip(lats, lons, gaz)):
-        code = _choose(lat, lon, g, hits.get(i, ()), codes, geoms, row_of, shapes, max_km)
-        out.append(regions.get(code) if code else None)
-    return out
+
+#: join_regions' answers by (lat, lon, gazetteer code, max_km).
+_JOINED: dict[tuple, str | None] = {}
+_JOINED_MAX = 200_000
 
 
 def _check_points(
@@ -338,3 +349,4 @@ def _clear_caches() -> None:
     """Forget every cached file (tests that swap the shipped data use this)."""
     for f in (all_regions, _country_labels, _all_shapes, _shapes_by_code):
         f.cache_clear()
+    _JOINED.clear()
