@@ -336,26 +336,50 @@ def _write_csv(events: Iterable[Event], f: IO[str]) -> int:
 _WRITERS = {"geojson": _write_geojson, "jsonl": _write_jsonl, "csv": _write_csv}
 
 
-def _write_gpkg(events: Iterable[Event], path: Path) -> int:
+_FLOAT_COLUMNS = ("latitude", "longitude", "origin_lat", "origin_lon", "confidence")
+_INT_COLUMNS = ("fatalities", "geo_precision", "time_precision", "geonameid", "quantity",
+                "sentence_start", "sentence_end")  # fmt: skip
+_GPKG_CHUNK = 20_000  # rows per write: bounds memory for big exports
+
+
+def _gpkg_frame(records: list[dict]):
     import geopandas as gpd
     import pandas as pd
 
-    records = [event_record(e) for e in events]
     frame = pd.DataFrame.from_records(records, columns=ACLED_COLUMNS + GEONEWS_COLUMNS)
-    for col in ("fatalities", "geonameid", "quantity"):
+    # Fixed types, so that every chunk appends to the same layer schema
+    for col in _FLOAT_COLUMNS:
+        frame[col] = frame[col].astype("float64")
+    for col in _INT_COLUMNS:
         frame[col] = frame[col].astype("Int64")
-    gdf = gpd.GeoDataFrame(
+    frame["occupied"] = frame["occupied"].astype(bool)
+    return gpd.GeoDataFrame(
         frame,
         geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
         crs="EPSG:4326",
     )
+
+
+def _write_gpkg(events: Iterable[Event], path: Path) -> int:
     tmp = None
+    n = 0
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
         os.close(fd)
         os.unlink(tmp)  # pyogrio creates the file itself
-        gdf.to_file(tmp, layer="events", driver="GPKG", engine="pyogrio")
+        records: list[dict] = []
+        for e in events:
+            records.append(event_record(e))
+            if len(records) >= _GPKG_CHUNK:
+                _gpkg_frame(records).to_file(tmp, layer="events", driver="GPKG",
+                                             engine="pyogrio", append=n > 0)  # fmt: skip
+                n += len(records)
+                records.clear()
+        if records or not n:
+            _gpkg_frame(records).to_file(tmp, layer="events", driver="GPKG",
+                                         engine="pyogrio", append=n > 0)  # fmt: skip
+            n += len(records)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         tmp = None
@@ -364,4 +388,4 @@ def _write_gpkg(events: Iterable[Event], path: Path) -> int:
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-    return len(gdf)
+    return n

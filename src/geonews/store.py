@@ -790,6 +790,7 @@ class Store:
         try:
             cur = self._db.execute(sql, params)
             while rows := cur.fetchmany(5000):
+                loader.next_chunk()
                 loader.load_articles(self._db, {r[0] for r in rows})
                 for row in rows:
                     yield loader.event(row)
@@ -822,6 +823,10 @@ class _Loader:
         self._mentions: dict[tuple, Mention] = {}
         self._origins: dict[str, Mention] = {}
         self._days: dict[str | None, date | None] = {None: None}
+
+    def next_chunk(self) -> None:
+        """Forget the mentions of the last chunk of rows, so that streaming stays small."""
+        self._mentions.clear()
 
     def load_articles(self, db: sqlite3.Connection, ids: set[int]) -> None:
         """Rebuild the articles ``ids`` (without their text) that are not loaded yet."""
