@@ -439,7 +439,7 @@ class Gazetteer:
         if memo is None:
             if len(self._prefix_memo) > 200_000:
                 self._prefix_memo.clear()
-            memo = (self._trie.prefixes(word), self._trie.has_keys_with_prefix(word))
+            memo = (self._trie.prefixes(word), next(self._trie.iterkeys(word), None) is not None)
             self._prefix_memo[word] = memo
         within, longer = memo
         if longer and len(text) > end + 1:
