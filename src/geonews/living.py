@@ -324,7 +324,7 @@ def _add_note(m, note: str, with_slider: bool) -> None:
         "<style>.gn-living{{position:fixed;z-index:1000;right:10px;bottom:{};max-width:320px;"
         "background:rgba(255,255,255,.93);border-radius:6px;padding:6px 9px;font:12px/1.35 "
         "system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}}{}</style>"
-    ).format("120px" if with_slider else "28px", ".gn-legend{bottom:120px}" if with_slider else "")
+    ).format("160px" if with_slider else "28px", ".gn-legend{bottom:160px}" if with_slider else "")
     m.get_root().html.add_child(
         folium.Element(f'{css}<div class="gn-living" id="gn-living">{escape_html(note)}</div>')
     )
