@@ -18,6 +18,7 @@ import pytest
 from geonews.model import Article
 from geonews.offline import iframe_snippet, map_html, write_html, write_map
 from geonews.pipeline import analyse
+from geonews.snapshot import BROWSER_FLAGS
 
 PAYLOADS = (
     '<img src=x onerror="window.__pwned=1">',
@@ -80,14 +81,7 @@ def driver(tmp_path_factory):
     options = webdriver.ChromeOptions()
     options.binary_location = found[0]
     for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *BROWSER_FLAGS,
         "--window-size=1200,800",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
         # the network is "unplugged": every http(s) request goes to a closed port
