@@ -93,7 +93,7 @@ def render_store(
         raise ValueError(f"max_timeline must be at least 1, not {max_timeline}")
     started = time.perf_counter()
     where = where or EventFilter()
-    events = store.events(where)
+    events = store.events(where, ordered=False)  # build_map orders what it shows
     m = build_map(events, title=title or _default_title(where), tiles=tiles)
     days, undated = _event_days(events)
     n, n_articles = len(events), len({e.article.id for e in events})

@@ -762,19 +762,21 @@ class Store:
         ]
         return problems
 
-    def events(self, where: EventFilter | None = None, *, limit: int | None = None) -> list[Event]:
+    def events(
+        self, where: EventFilter | None = None, *, limit: int | None = None, ordered: bool = True
+    ) -> list[Event]:
         """The stored events matching ``where`` as :class:`~geonews.model.Event` objects,
-        oldest first (by date, then article, then position in the article).
+        oldest first (by date, then by when they were stored), unless ``ordered`` is False.
 
         Articles are rebuilt without their text (``Article.text`` is empty); the
         events carry everything else, so :func:`geonews.render.build_map` draws them.
         """
-        return list(self.iter_events(where, limit=limit))
+        return list(self.iter_events(where, limit=limit, ordered=ordered))
 
     def iter_events(
-        self, where: EventFilter | None = None, *, limit: int | None = None
+        self, where: EventFilter | None = None, *, limit: int | None = None, ordered: bool = True
     ) -> Iterator[Event]:
-        """Like :meth:`events`, one at a time."""
+        """Like :meth:`events`, one at a time. ``ordered=False`` skips the sort."""
         clause, params = (where or EventFilter()).sql()
         sql = (
             "SELECT e.article, e.type, e.subtype, e.sentence, e.start, e.end, e.actors, "
@@ -782,7 +784,7 @@ class Store:
             "e.triggers, e.m_start, e.m_end, e.m_text, e.m_confidence, e.m_reasons, e.place_json, "
             "e.region_json, e.origin_json, e.quantities_json "
             f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause} "
-            "ORDER BY e.t_start, e.id"
+            + ("ORDER BY e.t_start, e.id" if ordered else "")
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
