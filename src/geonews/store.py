@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -537,7 +538,10 @@ class Store:
             raise StoreError(f"cannot open event store {self.path}: {exc}") from exc
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._setup()
+            self._setup_when_free(timeout)
+        except sqlite3.OperationalError as exc:
+            self._db.close()
+            raise StoreError(f"cannot open event store {self.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(f"{self.path} is not a geonews event store: {exc}") from exc
@@ -556,6 +560,21 @@ class Store:
     def close(self) -> None:
         """Close the connection (committed data is already on disk)."""
         self._db.close()
+
+    def _setup_when_free(self, timeout: float) -> None:
+        """:meth:`_setup`, retried while another process holds the lock: switching a new
+        file to WAL takes an exclusive lock that SQLite's busy timeout does not wait for."""
+        deadline = time.monotonic() + timeout
+        wait = 0.01
+        while True:
+            try:
+                return self._setup()
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() + wait > deadline:
+                    raise
+            time.sleep(wait)
+            wait = min(wait * 2, 0.5)
 
     def _setup(self) -> None:
         version = self.version
