@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -52,6 +53,9 @@ COUNTRY_NAME_LANGS = ("fr", "de", "es", "it", "pt", "ru", "uk", "pl", "nl")
 COMMON_WORDS = 50_000
 
 _MAX_KEY = 64  # longest key we index, in characters
+
+# letters, digits, "_" (what str.isalnum() and "_" accept, as re's \w does) and "'"
+_WORD_CHARS = re.compile(r"[\w']*")
 
 
 def cache_dir() -> Path:
@@ -428,23 +432,26 @@ class Gazetteer:
 
     def prefixes(self, text: str) -> list[str]:
         """Every indexed key that ``text`` starts with."""
-        # Most calls start at a capitalised word that begins no multi-word name, so the
-        # keys within its first word, and whether any longer key continues it, are
-        # remembered per word (a small, bounded memo: news reuses its names).
-        end = 0
-        while end < len(text) and (text[end].isalnum() or text[end] in "'_"):
-            end += 1
-        word = text[: end + 1]  # with the character that follows it, if any
-        memo = self._prefix_memo.get(word)
-        if memo is None:
-            if len(self._prefix_memo) > 200_000:
-                self._prefix_memo.clear()
-            memo = (self._trie.prefixes(word), next(self._trie.iterkeys(word), None) is not None)
-            self._prefix_memo[word] = memo
-        within, longer = memo
-        if longer and len(text) > end + 1:
-            return self._trie.prefixes(text)
-        return within
+        # Asked at every capitalised word, mostly one that begins no multi-word name. So
+        # the text is read word by word: the keys within its first n words (with the
+        # character that follows), and whether any longer key continues them, are
+        # remembered (a small, bounded memo: news reuses its names).
+        memo = self._prefix_memo
+        pos = 0
+        while True:
+            end = _WORD_CHARS.match(text, pos).end() + 1
+            head = text[:end]
+            found = memo.get(head)
+            if found is None:
+                if len(memo) > 200_000:
+                    memo.clear()
+                trie = self._trie
+                found = (trie.prefixes(head), next(trie.iterkeys(head), None) is not None)
+                memo[head] = found
+            within, longer = found
+            if not longer or end >= len(text):
+                return within
+            pos = end
 
     def __contains__(self, k: str) -> bool:
         return k in self._trie

@@ -22,6 +22,7 @@ Every accepted :class:`~geonews.model.Mention` records its reasons.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from .gazetteer import KIND_CITY, KIND_COUNTRY, KIND_REGION, Candidate, Gazetteer, load_gazetteer
 from .lexicon import Lexicon, detect_language, load_lexicon
 from .model import Mention
-from .text import Sentence, fold, is_capitalised, sentences, words
+from .text import Sentence, capitalised_words, fold, is_capitalised, sentences, words
 
 #: Minimum evidence for a span to count as a place.
 ACCEPT = 2.0
@@ -62,17 +63,20 @@ def find_places(
     *,
     gazetteer: Gazetteer | None = None,
     sentence_list: list[Sentence] | None = None,
+    folded: str | None = None,
 ) -> list[Mention]:
     """The places named in ``text``, as mentions in text order.
 
     ``lang`` is an ISO 639-1 code with a lexicon ("fr", "en"...); it is detected
     from the text when omitted. Mentions carry the gazetteer's admin-1 code; the
     spatial join to boundaries is :func:`geonews.regions.join_regions`'s job.
+    ``sentence_list`` and ``folded`` (``fold(text)``) save work when the caller has them.
     """
     lex = load_lexicon(lang or detect_language(text))
     gaz = gazetteer or load_gazetteer()
     sents = sentence_list if sentence_list is not None else sentences(text, lex.abbreviations)
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     spans = _candidate_spans(text, folded, sents, lex, gaz)
     for span in spans:
         _weigh(span, text, folded, sents, lex, gaz)
@@ -111,23 +115,16 @@ def _candidate_spans(
 ) -> list[_Span]:
     lookup = folded.replace("-", " ")
     starts, _ = _sentence_index(sents)
-    lexical_keys: dict[str, list[str]] = {}
-    for k in lex.place_names:
-        lexical_keys.setdefault(k.split(" ")[0], []).append(k)
-    for ks in lexical_keys.values():
-        ks.sort(key=len, reverse=True)
+    lexical_keys = _lexical_keys(lex)
 
     spans: list[_Span] = []
-    toks = words(text)
     covered = -1
     sent_i = 0
-    for a, b in toks:
+    for a, b in capitalised_words(text):
         if a < covered:
             continue
         while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
             sent_i += 1
-        if not is_capitalised(text[a:b]) or text[a].isdigit():
-            continue
         window = lookup[a : a + _MAX_NAME]
         best: tuple[int, str, bool, bool] | None = None  # (end, key, lexical, inflected)
         for k in lexical_keys.get(lookup[a:b], ()):
@@ -170,6 +167,17 @@ def _candidate_spans(
         spans.append(span)
         covered = end
     return spans
+
+
+@functools.cache
+def _lexical_keys(lex: Lexicon) -> dict[str, list[str]]:
+    """The lexicon's place names by their first word, longest first."""
+    out: dict[str, list[str]] = {}
+    for k in lex.place_names:
+        out.setdefault(k.split(" ")[0], []).append(k)
+    for ks in out.values():
+        ks.sort(key=len, reverse=True)
+    return out
 
 
 def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:

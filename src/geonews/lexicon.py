@@ -193,8 +193,14 @@ def _from_data(data: dict, source: str) -> Lexicon:
 
 def available_languages() -> list[str]:
     """Codes of the languages that have a lexicon file, e.g. ``["en", "fr"]``."""
+    return list(_language_codes())
+
+
+@cache
+def _language_codes() -> tuple[str, ...]:
+    # listed once per process: every batch record checks its language against it
     root = resources.files("geonews") / "lang"
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".json"))
+    return tuple(sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".json")))
 
 
 @cache

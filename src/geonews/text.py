@@ -75,6 +75,31 @@ def is_capitalised(token: str) -> bool:
     return ch.isalpha() and ch.lower() == ch.upper()  # caseless script (CJK, Arabic...)
 
 
+class _ShapeTable(dict):
+    """``str.translate`` table: "C" for a word character that capitalises a word (not a
+    digit), "w" for any other word character, " " for the rest."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if not (ch.isalnum() or ch == "_"):
+            out = " "
+        elif is_capitalised(ch) and not ch.isdigit():
+            out = "C"
+        else:
+            out = "w"
+        self[code] = out
+        return out
+
+
+_SHAPE = _ShapeTable()
+_CAPITALISED_WORD = re.compile(r"(?<![Cw])C[Cw]*")
+
+
+def capitalised_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the word tokens (as :func:`words`) that start with a capital, not a digit."""
+    return [m.span() for m in _CAPITALISED_WORD.finditer(text.translate(_SHAPE))]
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of an article, with its span in the article text."""
