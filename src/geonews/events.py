@@ -16,6 +16,8 @@ quantities, casualties, date and a confidence with its reasons.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import pairwise
 
 from .dates import find_dates
 from .gazetteer import Gazetteer
@@ -32,24 +34,48 @@ def classify_events(
     lex: Lexicon,
     sents: list[Sentence],
     gazetteer: Gazetteer,
+    *,
+    folded: str | None = None,
 ) -> list[Event]:
-    """The events ``article`` reports, one per (sentence, type, place)."""
+    """The events ``article`` reports, one per (sentence, type, place).
+
+    ``folded`` is ``fold(article.text)`` when the caller has it already.
+    """
     text = article.text
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     events: list[Event] = []
-    seen_sentences: list[str] = []
+    long_seen: list[str] = []  # earlier sentences long enough to count as repeated
     last_region: Mention | None = None
+    # Most sentences report nothing: one pass over the article finds where a trigger or a
+    # casualty phrase may start, and only sentences with such a place are read closely.
+    stems = lex.report_stems
+    maybe = [m.start() for m in stems.finditer(folded)] if stems is not None else None
+    starts = [m.start for m in mentions]
+    in_order = all(a <= b for a, b in pairwise(starts))
     for sent in sents:
-        in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
-        norm = " ".join(folded[sent.start : sent.end].split())
-        duplicate = any(len(p) >= 40 and (p in norm or norm in p) for p in seen_sentences)
-        seen_sentences.append(norm)
-        if not duplicate:
-            events.extend(_sentence_events(article, sent, in_sent, last_region, lex, gazetteer))
+        if in_order:
+            in_sent = mentions[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
+        else:
+            in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
+        s_fold = folded[sent.start : sent.end]
+        norm = " ".join(s_fold.split())
+        duplicate = any(p in norm or norm in p for p in long_seen)
+        if len(norm) >= 40:
+            long_seen.append(norm)
+        if not duplicate and (maybe is None or _any_within(maybe, sent.start, sent.end)):
+            events.extend(
+                _sentence_events(article, sent, s_fold, in_sent, last_region, lex, gazetteer)
+            )
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m
     return events
+
+
+def _any_within(positions: list[int], start: int, end: int) -> bool:
+    i = bisect_left(positions, start)
+    return i < len(positions) and positions[i] < end
 
 
 def _is_located(m: Mention) -> bool:
@@ -77,12 +103,12 @@ def _clause_of(pos: int, bounds: list[int]) -> int:
 def _sentence_events(
     article: Article,
     sent: Sentence,
+    s_fold: str,
     mentions: list[Mention],
     last_region: Mention | None,
     lex: Lexicon,
     gaz: Gazetteer,
 ) -> list[Event]:
-    s_fold = fold(sent.text)
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
         hits = list(phrases.finditer(s_fold))

@@ -84,6 +84,36 @@ class Phrases:
     def __bool__(self) -> bool:
         return self.pattern is not None
 
+    @cached_property
+    def stems(self) -> tuple[str, ...] | None:
+        """The word characters each entry starts with: every match begins, at a word start,
+        with one of them. None when some entry starts otherwise (no such guarantee)."""
+        out = set()
+        for e in self.entries:
+            stem = _STEM.match(fold(e.rstrip("*"))).group(0)
+            if not stem:
+                return None
+            out.add(stem)
+        return tuple(sorted(out, key=len, reverse=True))
+
+
+_STEM = re.compile(r"\w*")
+
+
+def stem_pattern(groups) -> re.Pattern[str] | None:
+    """A pattern found (at least) wherever a phrase of one of ``groups`` starts: the
+    stems of their entries at a word start. A cheap first pass over a whole text; None
+    when the groups have no usable stems."""
+    stems: set[str] = set()
+    for g in groups:
+        if g.stems is None:
+            return None
+        stems.update(g.stems)
+    if not stems:
+        return None
+    alts = "|".join(re.escape(x) for x in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})", re.UNICODE)
+
 
 @dataclass(frozen=True, eq=False)
 class Lexicon:
@@ -127,6 +157,14 @@ class Lexicon:
     inflections: tuple[tuple[str, str, bool], ...] = ()
     #: Whether common nouns are capitalised (German), so a capital says little.
     noun_capitals: bool = False
+
+    @cached_property
+    def report_stems(self) -> re.Pattern[str] | None:
+        """Found wherever an event trigger or a casualty phrase starts (and elsewhere):
+        a sentence where it is not found reports no event."""
+        if not self.events and not self.casualties:
+            return re.compile(r"(?!x)x")  # never found: no sentence can report anything
+        return stem_pattern([*self.events.values(), *self.casualties.values()])
 
 
 def _phrases(data: dict, name: str) -> Phrases:

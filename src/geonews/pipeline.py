@@ -63,7 +63,7 @@ def analyse(
     from .gazetteer import load_gazetteer
     from .geoparse import find_places
     from .lexicon import detect_language, load_lexicon
-    from .text import sentences
+    from .text import fold, sentences
 
     if join not in JOIN_MODES:
         raise GeonewsError(f"unknown join mode {join!r}: use one of {', '.join(JOIN_MODES)}")
@@ -73,9 +73,10 @@ def analyse(
     lex = load_lexicon(lang)
     gaz = load_gazetteer()
     sents = sentences(article.text, lex.abbreviations)
-    mentions = find_places(article.text, lang, gazetteer=gaz, sentence_list=sents)
+    folded = fold(article.text)
+    mentions = find_places(article.text, lang, gazetteer=gaz, sentence_list=sents, folded=folded)
     mentions = assign_regions(mentions, join=join)
-    events = classify_events(article, mentions, lex, sents, gaz)
+    events = classify_events(article, mentions, lex, sents, gaz, folded=folded)
     if article.lang is None:
         article = replace(article, lang=lang)
         events = [replace(e, article=article) for e in events]
