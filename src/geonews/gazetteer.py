@@ -27,7 +27,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -383,7 +383,7 @@ def _install(tmp: Path, folder: Path) -> None:
 # Loading and lookup
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A gazetteer entry that a name may refer to."""
 
@@ -393,10 +393,12 @@ class Candidate:
     country: str
     admin1: str
     main: bool = True  # the key is the entry's own name, not one of its alternate names
+    #: ``"CC.XX"``, or None without an admin-1 code (computed once: read in hot loops).
+    admin1_code: str | None = field(init=False, compare=False, repr=False)
 
-    @property
-    def admin1_code(self) -> str | None:
-        return f"{self.country}.{self.admin1}" if self.admin1 else None
+    def __post_init__(self) -> None:
+        code = f"{self.country}.{self.admin1}" if self.admin1 else None
+        object.__setattr__(self, "admin1_code", code)
 
 
 class Gazetteer:
@@ -423,6 +425,7 @@ class Gazetteer:
         self._names: list[str] | None = None
         self._prefix_memo: dict[str, tuple[list[str], bool]] = {}
         self._lookup_memo: dict[str, list[Candidate]] = {}
+        self._place_memo: dict[int, Place] = {}
         self._common = json.loads((folder / "common.json").read_text(encoding="utf-8"))
         self._by_geonameid: dict[int, int] | None = None
         self._by_region: dict[str, int] | None = None
@@ -487,6 +490,14 @@ class Gazetteer:
 
     def place(self, i: int) -> Place:
         """The :class:`Place` of entry ``i``."""
+        p = self._place_memo.get(i)
+        if p is None:
+            if len(self._place_memo) > 100_000:
+                self._place_memo.clear()
+            p = self._place_memo[i] = self._make_place(i)
+        return p
+
+    def _make_place(self, i: int) -> Place:
         gid = int(self.geonameid[i])
         admin1 = self.admin1[i].decode()
         return Place(

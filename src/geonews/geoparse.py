@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .gazetteer import KIND_CITY, KIND_COUNTRY, KIND_REGION, Candidate, Gazetteer, load_gazetteer
-from .lexicon import Lexicon, detect_language, load_lexicon
+from .lexicon import Lexicon, detect_language, load_lexicon, stem_pattern
 from .model import Mention
 from .text import Sentence, capitalised_words, fold, is_capitalised, sentences, words
 
@@ -82,9 +82,13 @@ def find_places(
         _weigh(span, text, folded, sents, lex, gaz)
     _link_appositions(spans, text)
     anchors = _country_focus(spans)
+    regions = _regions_by_sentence(spans)
     mentions = []
     for span in spans:
-        mention = _resolve(span, spans, anchors, text, gaz, lex)
+        # resolving adds at most 1.3 to the evidence: below that the span is no place
+        if span.evidence < ACCEPT - 1.5:
+            continue
+        mention = _resolve(span, _nearby(span, regions), anchors, text, gaz, lex)
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -274,20 +278,42 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
     return prior if c.main else prior * 0.6
 
 
-def _prev_tokens(folded: str, start: int, n: int = 3) -> list[tuple[int, int]]:
-    toks = words(folded[max(0, start - 60) : start])
-    off = max(0, start - 60)
-    return [(a + off, b + off) for a, b in toks[-n:]]
+_LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
+
+
+def _last_word(folded: str, start: int) -> tuple[int, int] | None:
+    """Span of the last word (``\\w+``) within the 60 characters before ``start``."""
+    m = _LAST_WORD_REVERSED.match(folded[max(0, start - 60) : start][::-1])
+    if m is None:
+        return None
+    return start - m.end(1), start - m.start(1)
 
 
 def _weigh(
     span: _Span, text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
 ) -> None:
     """Set ``span.evidence`` and ``span.reasons``: is this span a place at all?"""
+    # Stop words, actor phrases and short names are no places whatever their context
+    # (and a span at -10 is never linked or resolved): decided before the rest.
+    single = " " not in span.key
+    if single and (span.key in lex.stopwords or span.key in lex.modifiers):
+        span.evidence = -10
+        span.reasons.append("stop word")
+        return
+    demonym = _inside_actor_phrase(span, folded, lex)
+    if demonym:
+        span.evidence = -10
+        span.reasons.append(f"part of '{demonym}', which names an actor, not a place")
+        return
+    if len(span.key) < 3 and not span.lexical:
+        span.evidence = -10
+        span.reasons.append("too short")
+        return
+
     sent = sents[span.sentence] if sents else None
     reasons = span.reasons
     cands = span.candidates
-    top = max(cands, key=lambda c: _prior(c, cands))
+    top = cands[0] if len(cands) == 1 else max(cands, key=lambda c: _prior(c, cands))
     ev = _prominence(top)
     reasons.append(
         {KIND_COUNTRY: "country", KIND_REGION: "region"}.get(top.kind)
@@ -316,12 +342,13 @@ def _weigh(
         ev += 2.0
         reasons.append(f"region phrase '{surface}' (named after its capital)")
 
-    loc = lex.locative.ends(_strip_articles(before, lex))
+    bare = _strip_articles(before, lex)
+    loc = lex.locative.ends(bare)
     if loc:
         ev += 1.0
         reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
     if not loc:
-        trig = _event_trigger_before(_strip_articles(before, lex), lex)
+        trig = _event_trigger_before(bare, lex)
         if trig:
             ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
             reasons.append(f"after '{trig}'")
@@ -335,21 +362,7 @@ def _weigh(
     if " " in span.key:
         ev += 0.5
 
-    # stop words and frequent words
-    single = " " not in span.key
-    if single and (span.key in lex.stopwords or span.key in lex.modifiers):
-        span.evidence = -10
-        reasons.append("stop word")
-        return
-    demonym = _inside_actor_phrase(span, folded, lex)
-    if demonym:
-        span.evidence = -10
-        reasons.append(f"part of '{demonym}', which names an actor, not a place")
-        return
-    if len(span.key) < 3 and not span.lexical:
-        span.evidence = -10
-        reasons.append("too short")
-        return
+    # frequent words
     rank = gaz.common_rank(span.key, lex.lang) if single and not span.lexical else None
     if rank is not None:
         penalty = _common_word_penalty(top, rank)
@@ -378,6 +391,9 @@ def _weigh(
 def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
     """The actor phrase ("north korean") that extends past the span ("North"), if any."""
     window = folded[span.start : span.end + 30]
+    stems = _stems(lex, "actors")
+    if stems is not None and stems.match(window, len(window) - len(window.lstrip())) is None:
+        return None  # no actor phrase starts the window
     for phrases in lex.actors.values():
         m = phrases.starts(window)
         n = span.end - span.start
@@ -390,11 +406,20 @@ def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
 def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
     """The event word ("shelled", "frappé", "обстріляли") that ``before`` ends with, if any."""
     tail = before[-40:]
+    stems = _stems(lex, "events")
+    if stems is not None and stems.search(tail) is None:
+        return None  # no trigger starts in the tail
     for phrases in lex.events.values():
         m = phrases.ends(tail)
         if m:
             return m.group(0).strip()
     return None
+
+
+@functools.cache
+def _stems(lex: Lexicon, group: str) -> re.Pattern[str] | None:
+    """Where a phrase of the lexicon's ``group`` ("events", "actors") may start."""
+    return stem_pattern(getattr(lex, group).values())
 
 
 def _strip_articles(before: str, lex: Lexicon) -> str:
@@ -436,23 +461,14 @@ def _region_before(before: str, lex: Lexicon) -> int | None:
     starts, if it ends with one."""
     if not lex.region_before:
         return None
-    for conn in lex.region_connectors:
-        elided = conn.endswith("'")
-        if not conn:  # no connector: "Gebiet Kursk", "Oblast Donezk"
-            m = re.search(r"\s+\Z", before)
-        else:
-            m = re.search(
-                rf"(?<!\w){re.escape(conn.rstrip(chr(39)))}{chr(39) if elided else ''}\s*\Z"
-                if elided
-                else rf"(?<!\w){re.escape(conn)}\s+\Z",
-                before,
-            )
+    for conn in _connector_patterns(lex):
+        m = conn.search(before)
         if m is None:
             continue
         pos = m.start()
         # skip qualifiers: "région russe de", "Russian border region of"
         while True:
-            w = re.search(r"([\w-]+)['\s]*\Z", before[:pos])
+            w = _LAST_NAME_WORD.search(before[:pos])
             if w is None:
                 return None
             if w.group(1) in lex.region_qualifiers:
@@ -462,12 +478,34 @@ def _region_before(before: str, lex: Lexicon) -> int | None:
     return None
 
 
+@functools.cache
+def _connector_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
+    """For each region connector ("de", "d'", none), the pattern of a text ending with it."""
+    out = []
+    for conn in lex.region_connectors:
+        elided = conn.endswith("'")
+        if not conn:  # no connector: "Gebiet Kursk", "Oblast Donezk"
+            out.append(re.compile(r"\s+\Z"))
+        else:
+            out.append(
+                re.compile(
+                    rf"(?<!\w){re.escape(conn.rstrip(chr(39)))}{chr(39) if elided else ''}\s*\Z"
+                    if elided
+                    else rf"(?<!\w){re.escape(conn)}\s+\Z"
+                )
+            )
+    return tuple(out)
+
+
+_LAST_NAME_WORD = re.compile(r"([\w-]+)['\s]*\Z")
+
+
 def _person_context(
     span: _Span, text: str, folded: str, sent: Sentence | None, lex: Lexicon, gaz: Gazetteer
 ) -> str | None:
-    prev = _prev_tokens(folded, span.start, 1)
+    prev = _last_word(folded, span.start)
     if prev:
-        a, b = prev[0]
+        a, b = prev
         gap = text[b : span.start]
         word = folded[a:b]
         if word in lex.person_titles and gap.strip() in ("", "."):
@@ -491,21 +529,39 @@ def _person_context(
 
 def _next_word(text: str, end: int) -> tuple[int, int] | None:
     """Span of the word right after ``end`` when only spaces (or a hyphen) separate them."""
-    i = end
-    while i < len(text) and text[i] in " \u00a0":
-        i += 1
+    i = _SPACES.match(text, end).end()
     if i == end or i >= len(text) or not text[i].isalpha():
         return None
-    j = i
-    while j < len(text) and (text[j].isalnum() or text[j] in "-'’"):
-        j += 1
-    return i, j
+    return i, _NAME_CHARS.match(text, i).end()
+
+
+_SPACES = re.compile("[ \u00a0]*")
+_NAME_CHARS = re.compile(r"(?:[^\W_]|[-'’])*")  # str.isalnum(), hyphens, apostrophes
 
 
 def _name_like(surface: str, word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
     """A capitalised word that is neither a function word nor a modifier: part of a name."""
     if not surface or not surface[0].isupper():
         return False
+    memo = _name_like_memo(lex)
+    w = memo.get(word)
+    if w is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        w = memo[word] = _name_word(word, lex)
+    if w is False:
+        return False
+    rank = gaz.common_rank(w, lex.lang)
+    return rank is None or rank > 2000
+
+
+@functools.cache
+def _name_like_memo(lex: Lexicon) -> dict[str, str | bool]:
+    return {}
+
+
+def _name_word(word: str, lex: Lexicon) -> str | bool:
+    """The first word of ``word`` if the lexicon lets it be part of a name, else False."""
     w = word.replace("-", " ").split(" ")[0]
     if w in lex.stopwords or w in lex.modifiers or w in lex.person_titles:
         return False
@@ -516,8 +572,7 @@ def _name_like(surface: str, word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
     for phrases in lex.actors.values():
         if phrases.fullmatch(word):
             return False
-    rank = gaz.common_rank(w, lex.lang)
-    return rank is None or rank > 2000
+    return w
 
 
 def _starts_place(folded: str, a: int, lex: Lexicon, gaz: Gazetteer) -> bool:
@@ -591,26 +646,44 @@ def _country_focus(spans: list[_Span]) -> Counter:
     return focus
 
 
+def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[tuple[_Span, set[str]]]]:
+    """For each sentence, its spans that are places without doubt and the admin-1 regions
+    they may lie in (towns of 10,000 or more, regions, countries with a code)."""
+    out: dict[int, list[tuple[_Span, set[str]]]] = {}
+    for o in spans:
+        if o.evidence >= ACCEPT:
+            codes = {
+                c.admin1_code
+                for c in o.candidates
+                if c.admin1_code and (c.kind != KIND_CITY or c.population >= 10_000)
+            }
+            out.setdefault(o.sentence, []).append((o, codes))
+    return out
+
+
+def _nearby(span: _Span, regions: dict[int, list[tuple[_Span, set[str]]]]) -> set[str]:
+    """The admin-1 regions the other places of the span's sentence may lie in."""
+    out: set[str] = set()
+    for o, codes in regions.get(span.sentence, ()):
+        if o is not span:
+            out |= codes
+    return out
+
+
 def _resolve(
     span: _Span,
-    spans: list[_Span],
+    nearby: set[str],
     focus: Counter,
     text: str,
     gaz: Gazetteer,
     lex: Lexicon,
 ) -> Mention | None:
-    nearby = {
-        c.admin1_code
-        for o in spans
-        if o is not span and o.sentence == span.sentence and o.evidence >= ACCEPT
-        for c in o.candidates
-        if c.admin1_code and (c.kind != KIND_CITY or c.population >= 10_000)
-    }
     total = sum(focus.values()) or 1.0
     scored = []
+    n_countries = len({x.country for x in span.candidates})
+    own = 1 if n_countries == 1 else 0
     for c in span.candidates:
         s = _prior(c, span.candidates)
-        own = 1 if len({x.country for x in span.candidates}) == 1 else 0
         share = (focus[c.country] - own) / total
         s += 2.0 * max(share, 0.0)
         if c.admin1_code and c.admin1_code in nearby and c.kind == KIND_CITY:
@@ -622,7 +695,7 @@ def _resolve(
     best_score, best = scored[0]
     reasons = list(span.reasons)
     evidence = span.evidence
-    if focus.get(best.country) and len({c.country for c in span.candidates}) > 1:
+    if focus.get(best.country) and n_countries > 1:
         evidence += 0.5
         reasons.append(f"article is about {best.country}")
     if best.admin1_code in nearby and best.kind == KIND_CITY and len(span.candidates) > 1:
