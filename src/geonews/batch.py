@@ -191,9 +191,12 @@ def _warm() -> None:
     from .gazetteer import load_gazetteer
     from .lexicon import available_languages, load_lexicon
 
-    load_gazetteer()
+    gaz = load_gazetteer()
     for code in available_languages():
         load_lexicon(code)
+    gaz.resolve_reference("city:0")  # builds the index of lexicon references
+    gaz.resolve_reference("region:")
+    gaz.resolve_reference("country:")
 
 
 def place_dict(m: Mention) -> dict:

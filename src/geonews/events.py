@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import pairwise
+from itertools import pairwise, repeat
+from operator import contains
 
 from .dates import find_dates
 from .gazetteer import Gazetteer
@@ -60,7 +61,9 @@ def classify_events(
             in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
         s_fold = folded[sent.start : sent.end]
         norm = " ".join(s_fold.split())
-        duplicate = any(p in norm or norm in p for p in long_seen)
+        duplicate = any(map(norm.__contains__, long_seen)) or any(
+            map(contains, long_seen, repeat(norm))  # norm in p
+        )
         if len(norm) >= 40:
             long_seen.append(norm)
         if not duplicate and (maybe is None or _any_within(maybe, sent.start, sent.end)):

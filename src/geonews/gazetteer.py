@@ -539,7 +539,8 @@ class Gazetteer:
             import numpy as np
 
             ids = np.asarray(self.geonameid)
-            self._by_geonameid = {int(g): i for i, g in enumerate(ids) if g >= 0}
+            keep = np.nonzero(ids >= 0)[0]
+            self._by_geonameid = dict(zip(ids[keep].tolist(), keep.tolist()))
         return self._by_geonameid.get(geonameid)
 
     def resolve_reference(self, ref: str) -> int | None:

@@ -55,6 +55,7 @@ class _Span:
     evidence: float = 0.0
     reasons: list[str] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    top: Candidate | None = None  # the likeliest of the candidates for a bare name
 
 
 def find_places(
@@ -120,6 +121,7 @@ def _candidate_spans(
     lookup = folded.replace("-", " ")
     starts, _ = _sentence_index(sents)
     lexical_keys = _lexical_keys(lex)
+    memo = _candidates_memo(lex, gaz)
 
     spans: list[_Span] = []
     covered = -1
@@ -152,25 +154,44 @@ def _candidate_spans(
         if best is None:
             continue
         end, k, lexical, inflected = best
-        if lexical:
-            cands = [
-                gaz.candidate(i)
-                for i in (gaz.resolve_reference(r) for r in lex.place_names[k])
-                if i is not None
-            ]
-        else:
-            cands = gaz.lookup(k)
-            if not k.isascii():
-                # in Cyrillic, Greek... the local name is one of GeoNames' alternate names
-                cands = [c if c.main else replace(c, main=True) for c in cands]
+        found = memo.get((k, lexical))
+        if found is None:
+            if len(memo) > 100_000:
+                memo.clear()
+            found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
+        cands, top = found
         if not cands:
             continue
-        span = _Span(a, end, k, cands, sent_i, lexical=lexical, inflected=inflected)
+        span = _Span(a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top)
         if region_word:
             span.region_phrase = "derived"
         spans.append(span)
         covered = end
     return spans
+
+
+@functools.cache
+def _candidates_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    return {}
+
+
+def _candidates(
+    k: str, lexical: bool, lex: Lexicon, gaz: Gazetteer
+) -> tuple[tuple[Candidate, ...], Candidate | None]:
+    """The entries a matched key may refer to, and the likeliest of them for a bare name."""
+    if lexical:
+        cands = [
+            gaz.candidate(i)
+            for i in (gaz.resolve_reference(r) for r in lex.place_names[k])
+            if i is not None
+        ]
+    else:
+        cands = gaz.lookup(k)
+        if not k.isascii():
+            # in Cyrillic, Greek... the local name is one of GeoNames' alternate names
+            cands = [c if c.main else replace(c, main=True) for c in cands]
+    top = max(cands, key=lambda c: _prior(c, cands)) if cands else None
+    return tuple(cands), top
 
 
 @functools.cache
@@ -313,7 +334,7 @@ def _weigh(
     sent = sents[span.sentence] if sents else None
     reasons = span.reasons
     cands = span.candidates
-    top = cands[0] if len(cands) == 1 else max(cands, key=lambda c: _prior(c, cands))
+    top = span.top if span.top is not None else max(cands, key=lambda c: _prior(c, cands))
     ev = _prominence(top)
     reasons.append(
         {KIND_COUNTRY: "country", KIND_REGION: "region"}.get(top.kind)

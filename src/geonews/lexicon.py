@@ -111,8 +111,24 @@ def stem_pattern(groups) -> re.Pattern[str] | None:
         stems.update(g.stems)
     if not stems:
         return None
-    alts = "|".join(re.escape(x) for x in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alts})", re.UNICODE)
+    # a stem that extends another adds no start: keep the shortest, as a trie
+    stems = {x for x in stems if not any(x[:i] in stems for i in range(1, len(x)))}
+    return re.compile(rf"(?<!\w)(?:{_trie_alternation(stems)})", re.UNICODE)
+
+
+def _trie_alternation(words: set[str]) -> str:
+    """A regex alternation of ``words`` (none a prefix of another) shaped as a trie:
+    "a(?:ir|rtillery)|b..." is read a character at a time, not a word at a time."""
+    by_first: dict[str, set[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], set()).add(w[1:])
+    alts = []
+    for first, rests in sorted(by_first.items()):
+        if rests == {""}:
+            alts.append(re.escape(first))
+        else:
+            alts.append(f"{re.escape(first)}(?:{_trie_alternation(rests)})")
+    return "|".join(alts)
 
 
 @dataclass(frozen=True, eq=False)

@@ -48,7 +48,18 @@ def fold(text: str) -> str:
 
     Apostrophes become ``'``, dashes ``-`` and non-breaking spaces plain spaces.
     """
-    return text.translate(_TABLE)
+    return _translate(text, _TABLE)
+
+
+_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+
+
+def _translate(text: str, table: dict) -> str:
+    """``text.translate(table)``, run by run: CPython translates an all-ASCII string
+    several times faster, and news in Latin script is mostly ASCII."""
+    if text.isascii():
+        return text.translate(table)
+    return "".join([run.translate(table) for run in _RUNS.findall(text)])
 
 
 def key(name: str) -> str:
@@ -97,7 +108,7 @@ _CAPITALISED_WORD = re.compile(r"(?<![Cw])C[Cw]*")
 
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens (as :func:`words`) that start with a capital, not a digit."""
-    return [m.span() for m in _CAPITALISED_WORD.finditer(text.translate(_SHAPE))]
+    return [m.span() for m in _CAPITALISED_WORD.finditer(_translate(text, _SHAPE))]
 
 
 @dataclass(frozen=True, slots=True)
