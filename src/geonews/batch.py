@@ -193,7 +193,8 @@ def _warm() -> None:
 
     gaz = load_gazetteer()
     for code in available_languages():
-        load_lexicon(code)
+        lex = load_lexicon(code)
+        lex.event_stems, lex.actor_stems, lex.report_stems  # noqa: B018 (compiled once)
     gaz.resolve_reference("city:0")  # builds the index of lexicon references
     gaz.resolve_reference("region:")
     gaz.resolve_reference("country:")

@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .gazetteer import KIND_CITY, KIND_COUNTRY, KIND_REGION, Candidate, Gazetteer, load_gazetteer
-from .lexicon import Lexicon, detect_language, load_lexicon, stem_pattern
+from .lexicon import Lexicon, detect_language, load_lexicon
 from .model import Mention
 from .text import Sentence, capitalised_words, fold, is_capitalised, sentences, words
 
@@ -412,7 +412,7 @@ def _weigh(
 def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
     """The actor phrase ("north korean") that extends past the span ("North"), if any."""
     window = folded[span.start : span.end + 30]
-    stems = _stems(lex, "actors")
+    stems = lex.actor_stems
     if stems is not None and stems.match(window, len(window) - len(window.lstrip())) is None:
         return None  # no actor phrase starts the window
     for phrases in lex.actors.values():
@@ -427,7 +427,7 @@ def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
 def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
     """The event word ("shelled", "frappé", "обстріляли") that ``before`` ends with, if any."""
     tail = before[-40:]
-    stems = _stems(lex, "events")
+    stems = lex.event_stems
     if stems is not None and stems.search(tail) is None:
         return None  # no trigger starts in the tail
     for phrases in lex.events.values():
@@ -435,12 +435,6 @@ def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
         if m:
             return m.group(0).strip()
     return None
-
-
-@functools.cache
-def _stems(lex: Lexicon, group: str) -> re.Pattern[str] | None:
-    """Where a phrase of the lexicon's ``group`` ("events", "actors") may start."""
-    return stem_pattern(getattr(lex, group).values())
 
 
 def _strip_articles(before: str, lex: Lexicon) -> str:

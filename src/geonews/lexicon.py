@@ -175,6 +175,16 @@ class Lexicon:
     noun_capitals: bool = False
 
     @cached_property
+    def event_stems(self) -> re.Pattern[str] | None:
+        """Found wherever an event trigger starts (and elsewhere); None: no such pattern."""
+        return stem_pattern(self.events.values())
+
+    @cached_property
+    def actor_stems(self) -> re.Pattern[str] | None:
+        """Found wherever a phrase naming an actor starts (and elsewhere)."""
+        return stem_pattern(self.actors.values())
+
+    @cached_property
     def report_stems(self) -> re.Pattern[str] | None:
         """Found wherever an event trigger or a casualty phrase starts (and elsewhere):
         a sentence where it is not found reports no event."""
