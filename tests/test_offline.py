@@ -152,6 +152,38 @@ def test_offline_refuses_a_used_library_without_local_copy():
             render_html(m, offline=True)
 
 
+def test_timeline_scripts_come_from_the_vendored_npm_copies():
+    """folium's Timeline links leaflet.timeline and moment from CDNs: offline they are
+    inlined from src/geonews/vendor/, once per page even with several fragments."""
+    from importlib import resources
+
+    from folium.plugins import Timeline, TimelineSlider
+
+    vendor = resources.files("geonews") / "vendor"
+    for name in ("leaflet.timeline-1.6.0", "moment-2.18.1"):
+        assert (vendor / name / "LICENSE").is_file()
+    assert "leaflet.timeline@1.6.0" in (vendor / "README.md").read_text()
+    with deterministic_ids():
+        m = folium.Map(tiles=None)
+        point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30, 50]},
+                 "properties": {"start": 0, "end": 86400000}}  # fmt: skip
+        tl = Timeline({"type": "FeatureCollection", "features": [point]}).add_to(m)
+        TimelineSlider().add_timelines(tl).add_to(m)
+        online = render_html(m)
+        page = render_html(m, offline=True)
+    assert "cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0" in online
+    assert "moment.js/2.18.1/moment.min.js" in online
+    assert not EXTERNAL_LOAD.search(page)
+    assert "if (!(window.L && L.timeline)) {" in page and "if (!window.moment) {" in page
+    assert "TimelineSliderControl" in page and "isMoment" in page  # the libraries themselves
+    assert page.index("if (!window.L) {") < page.index("if (!(window.L && L.timeline)) {")
+
+
+def test_tile_layer_is_defined_before_the_layer_control_names_it(events):
+    html = map_html(events, tiles="http://127.0.0.1:8999/{z}/{x}/{y}.png")
+    assert html.index("L.tileLayer(") < html.index("L.control.layers(")
+
+
 # ------------------------------------------------------------------ tiles
 
 

@@ -34,7 +34,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -48,9 +48,12 @@ if TYPE_CHECKING:
     import folium
 
 __all__ = [
+    "AUTO_TILES",
     "EventCollection",
+    "build_html",
     "deterministic_ids",
     "iframe_snippet",
+    "layer_control_last",
     "map_html",
     "render_html",
     "write_html",
@@ -144,19 +147,44 @@ class _Asset:
     """A library folium links from a CDN, and how to do without the CDN."""
 
     pattern: str  # regex on the URL
-    package: str | None  # xstatic package shipping the file, None if the library is dropped
+    package: str | None  # where a local copy is (see _asset_dir), None if the library is dropped
     file: str | None
     used_if: str | None  # regex on the page's own code; None = always needed
+    loaded: str | None = None  # JS expression, true when the library is already on the page
 
+
+# Copies vendored from npm at build time (src/geonews/vendor/README.md) for what no
+# PyPI package ships: folium's Timeline and TimelineSlider (geonews render) need them.
+_VENDOR = "vendor/"
 
 _ASSETS = (
-    _Asset(r"/leaflet(@[\d.]+)?/dist/leaflet\.js$", "xstatic.pkg.leaflet", "leaflet.js", None),
+    _Asset(
+        r"/leaflet(@[\d.]+)?/dist/leaflet\.js$",
+        "xstatic.pkg.leaflet",
+        "leaflet.js",
+        None,
+        "window.L",
+    ),
     _Asset(r"/leaflet(@[\d.]+)?/dist/leaflet\.css$", "xstatic.pkg.leaflet", "leaflet.css", None),
     _Asset(
         r"jquery[-.\d]*(\.min)?\.js$",
         "xstatic.pkg.jquery",
         "jquery.min.js",
         r"(?<![\w$])(?:jQuery|\$)\s*[.(]",
+    ),
+    _Asset(
+        r"/leaflet\.timeline@1\.6\.0/dist/leaflet\.timeline(\.min)?\.js$",
+        _VENDOR + "leaflet.timeline-1.6.0",
+        "leaflet.timeline.js",
+        None,
+        "(window.L && L.timeline)",
+    ),
+    _Asset(
+        r"/moment(\.js/|@)2\.18\.1/(min/)?moment(\.min)?\.js$",
+        _VENDOR + "moment-2.18.1",
+        "moment.min.js",
+        None,
+        "window.moment",
     ),
     _Asset(r"bootstrap[^/]*/.*bootstrap(\.bundle)?(\.min)?\.js$", None, None, r"bootstrap\.\w"),
     _Asset(
@@ -183,6 +211,9 @@ def _asset_for(url: str) -> _Asset | None:
 
 @functools.cache
 def _asset_dir(package: str) -> Path:
+    """The directory of a local copy: ``vendor/...`` in geonews, else an xstatic package."""
+    if package.startswith(_VENDOR):
+        return Path(str(resources.files("geonews").joinpath(package)))
     try:
         import importlib
 
@@ -249,8 +280,8 @@ def _prune_head(head: str, page_code: str, inline: bool) -> str:
         text = _asset_text(asset.package, asset.file)
         if kind == "css":
             return _inline_style(text)
-        if asset.file == "leaflet.js":  # one Leaflet per page, even with several fragments
-            text = f"if (!window.L) {{\n{text}\n}}"
+        if asset.loaded:  # one copy per page, even with several fragments
+            text = f"if (!{asset.loaded}) {{\n{text}\n}}"
         return _inline_script(text)
 
     head = _SCRIPT_RE.sub(lambda m: replace(m, "js"), head)
@@ -575,6 +606,50 @@ def _fc(geoms: Sequence) -> dict:
 # ---------------------------------------------------------------- the library call
 
 
+def build_html(
+    build: Callable[[str | None], folium.Map],
+    *,
+    tiles: str | None = AUTO_TILES,
+    offline: bool = False,
+    fragment: bool = False,
+    height: str = DEFAULT_FRAGMENT_HEIGHT,
+    base_dir: str | os.PathLike[str] | None = None,
+) -> str:
+    """Call ``build(provider)`` for a folium map and return its HTML, deterministically.
+
+    ``build`` receives the folium tile provider to pass to ``folium.Map`` (None
+    when there is none); the map is built inside :func:`deterministic_ids`, then
+    given the tile layer or the shipped basemap ``tiles`` asks for, and rendered
+    by :func:`render_html`. ``tiles`` is as for :func:`map_html`.
+    """
+    source = _tiles(tiles, offline, Path(base_dir) if base_dir is not None else None)
+    with deterministic_ids():
+        m = build(source.provider)
+        if source.url:
+            import folium
+
+            folium.TileLayer(source.url, attr=source.attribution, name="Tiles").add_to(m)
+        elif source.none:
+            add_basemap(m)
+        layer_control_last(m)
+        return render_html(m, offline=offline, fragment=fragment, height=height)
+
+
+def layer_control_last(m: folium.Map) -> None:
+    """Move ``m``'s layer control after every layer added since it was.
+
+    The control's script names the layers it lists; a layer whose script comes
+    later (a tile layer or timeline added to a finished map) would still be
+    undefined when the control is made, and Leaflet would throw.
+    """
+    import folium
+
+    for name, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            del m._children[name]
+            m.add_child(child, name=name)
+
+
 def map_html(
     events: Sequence[Event],
     *,
@@ -594,16 +669,14 @@ def map_html(
     """
     from geonews.render import build_map
 
-    source = _tiles(tiles, offline, Path(base_dir) if base_dir is not None else None)
-    with deterministic_ids():
-        m = build_map(events, title=title, tiles=source.provider)
-        if source.url:
-            import folium
-
-            folium.TileLayer(source.url, attr=source.attribution, name="Tiles").add_to(m)
-        elif source.none:
-            add_basemap(m)
-        return render_html(m, offline=offline, fragment=fragment, height=height)
+    return build_html(
+        lambda provider: build_map(events, title=title, tiles=provider),
+        tiles=tiles,
+        offline=offline,
+        fragment=fragment,
+        height=height,
+        base_dir=base_dir,
+    )
 
 
 def write_map(
