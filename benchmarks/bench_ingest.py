@@ -6,7 +6,8 @@ Generates a synthetic corpus from the short English and French templates below
 1. ingest of N articles (default 10,000) from a JSONL corpus with ``-j 2``
    (articles/s);
 2. render of a store holding M events (default 100,000) with
-   :func:`geonews.living.render_store` (seconds, HTML size, peak RSS);
+   :func:`geonews.living.render_store`, as ``geonews render`` (OpenStreetMap
+   tiles) and as ``geonews render --offline`` (seconds, HTML size, peak RSS);
 3. export of those M events to GeoJSON, CSV, JSONL and GeoPackage (seconds).
 
 Each phase runs in a fresh process so that its peak RSS is its own. Targets
@@ -198,7 +199,7 @@ def phase_render(args) -> dict:
 
     with Store(args.db, create=False) as store:
         t, cpu = time.perf_counter(), time.process_time()
-        r = render_store(store, args.out, tiles=None)
+        r = render_store(store, args.out, offline=args.offline)
         seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     return {
         "events": r.events,
@@ -241,7 +242,10 @@ PHASES = {
 def run_phase(name: str, **kwargs) -> dict:
     cmd = [sys.executable, __file__, "--phase", name]
     for k, v in kwargs.items():
-        cmd += [f"--{k}", str(v)]
+        if v is True:
+            cmd.append(f"--{k}")
+        elif v is not False:
+            cmd += [f"--{k}", str(v)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -256,6 +260,7 @@ def main() -> None:
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
+    ap.add_argument("--offline", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
         print(json.dumps(PHASES[args.phase](args)))
@@ -278,14 +283,15 @@ def main() -> None:
         print(
             f"fill    {fill['events']:,} events in {fill['articles']:,} articles: {fill['seconds']:.1f} s"
         )
-        ren = run_phase("render", db=tmp / "big.db", out=tmp / "map.html")
-        print(
-            f"render  {ren['events']:,} events: {ren['seconds']:.2f} s "
-            f"({ren['cpu_seconds']:.2f} s CPU, imports included), "
-            f"{ren['html_mb']:.2f} MB HTML, peak RSS {ren['peak_rss_mb']:.0f} MB, "
-            f"timeline by {ren['bucket']} ({ren['timeline_marks']:,} marks)   "
-            "[targets <= 5 s, <= 10 MB, <= 400 MB]"
-        )
+        for offline in (False, True):
+            ren = run_phase("render", db=tmp / "big.db", out=tmp / "map.html", offline=offline)
+            print(
+                f"render  {ren['events']:,} events{' --offline' if offline else ''}: "
+                f"{ren['seconds']:.2f} s ({ren['cpu_seconds']:.2f} s CPU, imports included), "
+                f"{ren['html_mb']:.2f} MB HTML, peak RSS {ren['peak_rss_mb']:.0f} MB, "
+                f"timeline by {ren['bucket']} ({ren['timeline_marks']:,} marks)   "
+                "[targets <= 5 s, <= 10 MB, <= 400 MB]"
+            )
         exp = run_phase("export", db=tmp / "big.db", out=tmp / "events")
         for fmt in ("geojson", "csv", "jsonl", "gpkg"):
             e = exp[fmt]

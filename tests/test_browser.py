@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import time
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -309,3 +310,41 @@ def test_iframe_snippet_shows_the_map(driver, pages):
     assert _pwned(driver) is None
     remote = [u for u in _requests(driver) if not u.startswith(("file:", "data:", "about:"))]
     assert remote == []
+
+
+def test_offline_living_map_plays_its_timeline_without_network(driver, tmp_path):
+    from test_store import make_analysis
+
+    from geonews.living import render_store
+    from geonews.store import Store, prepare
+
+    with Store(tmp_path / "events.db") as store:
+        store.write(
+            [
+                prepare(make_analysis(f"a{i}", url=f"https://kyiv.example/{i}",
+                                      published=date(2025, 3, 1 + 4 * i),
+                                      events=[("strike", place, {})]))
+                for i, place in enumerate(("Kherson", "Pokrovsk", "Kherson"))
+            ]
+        )  # fmt: skip
+        path = render_store(store, tmp_path / "living.html", offline=True).path
+    _open(driver, path)
+    assert _errors(driver) == []
+    remote = [u for u in _requests(driver) if not u.startswith(("file:", "data:", "about:"))]
+    assert remote == []
+    assert driver.execute_script("return typeof moment === 'function' && !!L.timeline")
+    rings = "return document.querySelectorAll('path[stroke-width=\"3\"][fill=\"none\"]').length;"
+    slider = driver.find_element("css selector", "input.time-slider")
+    label = driver.find_element("css selector", "output.time-text")
+    assert label.text == "1 Mar 2025" and driver.execute_script(rings) == 1
+    for day, text in ((5, "5 Mar 2025"), (9, "9 Mar 2025")):
+        ms = int(datetime(2025, 3, day, 12, tzinfo=UTC).timestamp() * 1000)
+        driver.execute_script(
+            "arguments[0].value = arguments[1];"
+            "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+            slider,
+            str(ms),
+        )
+        assert label.text == text
+        assert driver.execute_script(rings) == 1, day  # the day's strike, and only it
+    assert _errors(driver) == []

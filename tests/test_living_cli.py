@@ -14,6 +14,7 @@ from test_store import make_analysis
 
 from geonews.cli import main
 from geonews.living import parse_interval, render_store, watch
+from geonews.render import MAX_EVIDENCE, group_marks
 from geonews.store import EventFilter, Store, prepare
 
 
@@ -50,7 +51,7 @@ def test_render_store_adds_a_timeline_per_type(store, tmp_path):
     # the layer control comes after the timelines it names
     assert html.rindex("L.timeline(") < html.index("L.control.layers(")
     assert "1 undated events are not on the timeline." in r.note
-    assert 'id="gn-living"' in html and "5 events from 3 articles" in html
+    assert 'class="gn-box gn-living"' in html and "5 events from 3 articles" in html
     assert r.summary() == (
         f"Wrote {out}: 5 events from 3 articles (2025-03-01 – 2025-08-31); "
         "timeline by day (4 marks)."
@@ -86,6 +87,73 @@ def test_too_many_marks_are_grouped_more_coarsely(tmp_path):
         assert "the 1 busiest of 2 groups shown" in r.note
         html = (tmp_path / "m.html").read_text()
         assert "Kherson: 122 events, 2024" in html  # 2025's 28 are left out
+
+
+def test_store_marks_are_the_marks_of_the_events(store):
+    """Store.marks (SQL) and group_marks (Python) are one grouping: the map is the same."""
+    store.write(
+        [  # a reprint of article "b" under another URL: the same sentences count once
+            prepare(make_analysis("b", url="https://mirror.example/2", published=date(2025, 3, 2),
+                                  events=[("strike", "Kherson", {}),
+                                          ("ground_fighting", "Pokrovsk", {})])),
+            prepare(make_analysis("d", url="https://kyiv.example/4", published=date(2025, 3, 5))),
+        ]
+    )  # fmt: skip
+    for where in (EventFilter(), EventFilter(types=("deployment",)), EventFilter(langs=("fr",))):
+        assert store.marks(where) == group_marks(store.events(where, ordered=False)), where
+    marks = store.marks()
+    strikes = next(k for k in marks if k.type == "strike" and k.place.name == "Kherson")
+    assert (strikes.reports, strikes.articles, strikes.casualties) == (3, 3, ("civilian",))
+    flow = next(k for k in marks if k.origin is not None)
+    assert (flow.origin.name, flow.place.name, flow.reports) == ("North Korea", "Kursk Oblast", 2)
+    assert flow.quantities == ((14000, "soldiers"),) and flow.first == date(2025, 7, 1)
+
+
+def test_popups_quote_the_latest_reports(tmp_path):
+    with Store(tmp_path / "many.db") as s:
+        s.write(
+            [
+                prepare(make_analysis(f"t{i}", url=f"https://e.example/{i}",
+                                      published=date(2025, 1, 1) + timedelta(days=i),
+                                      events=[("strike", "Kherson", {})]))
+                for i in range(25)
+            ]
+        )  # fmt: skip
+        (mark,) = s.marks()
+        render_store(s, tmp_path / "m.html")
+    assert (mark.reports, len(mark.evidence)) == (25, MAX_EVIDENCE)
+    days = [e.article.published for e in mark.evidence]
+    assert days == sorted(days) and days[0] == date(2025, 1, 6) and days[-1] == date(2025, 1, 25)
+    html = (tmp_path / "m.html").read_text()
+    assert "5 earlier reports not quoted" in html and "25 reports from 25 articles" in html
+
+
+def test_render_store_offline_is_self_contained_and_deterministic(store, tmp_path):
+    a = render_store(store, tmp_path / "a.html", offline=True).path.read_text()
+    b = render_store(store, tmp_path / "b.html", offline=True).path.read_text()
+    assert a == b
+    assert not re.search(r"""(?:<script[^>]+src|<link[^>]+href|url\()\s*=?\s*["']?(?:https?:)?//""", a)
+    assert "if (!(window.L && L.timeline)) {" in a and "if (!window.moment) {" in a
+    assert '"pane": "geonews-basemap"' in a  # no tiles offline: the shipped basemap
+    online = render_store(store, tmp_path / "c.html").path.read_text()
+    assert "tile.openstreetmap.org" in online and "cdn.jsdelivr.net/npm/leaflet.timeline" in online
+
+
+def test_render_command_offline_fragment_and_tiles(runner, store, tmp_path):
+    db = ["--db", str(store.path)]
+    r = runner.invoke(main, ["render", "-o", "f.html", "--offline", "--fragment", *db])
+    assert r.exit_code == 0, r.output
+    frag = (tmp_path / "f.html").read_text()
+    assert frag.startswith('<div class="geonews-map" id="geonews-') and "<html" not in frag
+    assert "L.timelineSliderControl(" in frag and 'class="gn-box gn-living"' in frag
+    r = runner.invoke(main, ["render", "-o", "t.html", "--tiles", "http://tiles.lan/{z}/{x}/{y}.png",
+                             *db])  # fmt: skip
+    html = (tmp_path / "t.html").read_text()
+    assert r.exit_code == 0 and "http://tiles.lan/{z}/{x}/{y}.png" in html
+    assert html.index("L.tileLayer(") < html.index("L.control.layers(")
+    r = runner.invoke(main, ["render", "--offline", "--tiles", "OpenStreetMap", *db])
+    assert r.exit_code == 1
+    assert r.output.startswith("Error: tiles 'OpenStreetMap' come from an online server")
 
 
 @pytest.mark.parametrize(
@@ -254,12 +322,13 @@ def test_watch_command_runs_cycles(runner, tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(article_text(0))
     r = runner.invoke(main, ["watch", "in", "--every", "0.01s", "--max-cycles", "2", "-o", "m.html",
-                             "--tiles", "none"])  # fmt: skip
+                             "--offline"])  # fmt: skip
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert len(lines) == 2
     assert "cycle 1: 1 new" in lines[0] and "map re-rendered" in lines[0]
     assert "cycle 2: 0 new, 0 updated, 1 unchanged" in lines[1] and "map unchanged" in lines[1]
+    assert "if (!window.L) {" in (tmp_path / "m.html").read_text()  # --offline reached render
 
 
 @pytest.mark.parametrize("command", ["ingest", "render", "watch", "events"])

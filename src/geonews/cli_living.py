@@ -97,6 +97,30 @@ def _where(since, until, types, countries, regions, source_filter, langs):
         raise click.UsageError(str(exc)) from exc
 
 
+def report_options(func):
+    """``--tiles``, ``--offline`` and ``--fragment``, as ``geonews map`` has them."""
+    options = [
+        click.option(
+            "--tiles", default="auto", show_default=True,
+            help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory; "
+            "'none' for the shipped country/region outlines. 'auto': OpenStreetMap, or the "
+            "shipped outlines with --offline.",
+        ),
+        click.option(
+            "--offline", is_flag=True,
+            help="Self-contained HTML: inline Leaflet and the timeline scripts, no CDN or tile "
+            "server.",
+        ),
+        click.option(
+            "--fragment", is_flag=True,
+            help="Write an HTML fragment (a <div>) to paste into a report page.",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def ingest_options(func):
     """Options for reading sources, shared by ``ingest`` and ``watch``."""
     options = [
@@ -194,23 +218,21 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     type=click.Path(dir_okay=False), help="HTML file to write (atomically).",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
-@click.option(
-    "--tiles", default="OpenStreetMap", show_default=True,
-    help="Folium tile layer name or URL template; 'none' for no basemap tiles.",
-)  # fmt: skip
+@report_options
 @db_option
 @filter_options
 @friendly_errors
-def render_command(output, title, tiles, db, since, until, types, countries, regions,
-                   source_filter, langs):  # fmt: skip
-    """Draw the stored events as a map with a timeline slider per event type."""
+def render_command(output, title, tiles, offline, fragment, db, since, until, types, countries,
+                   regions, source_filter, langs):  # fmt: skip
+    """Draw the stored events as a map with a timeline slider per event type.
+    The same store, filters and options give byte-identical HTML."""
     from .living import render_store
 
     where = _where(since, until, types, countries, regions, source_filter, langs)
     with _store(db, create=False) as store:
         result = render_store(
-            store, output, where=where, title=title,
-            tiles=None if tiles.lower() == "none" else tiles,
+            store, output, where=where, title=title, tiles=tiles, offline=offline,
+            fragment=fragment,
         )  # fmt: skip
     click.echo(result.summary())
 
@@ -226,14 +248,15 @@ def render_command(output, title, tiles, db, since, until, types, countries, reg
     type=click.Path(dir_okay=False), help="HTML file to keep up to date.",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
-@click.option("--tiles", default="OpenStreetMap", show_default=True, help="Folium tile layer.")
+@report_options
 @click.option("--max-cycles", type=click.IntRange(1), help="Stop after this many cycles.")
 @db_option
 @ingest_options
 @watch_filter_options
 @friendly_errors
-def watch_command(sources, every, output, title, tiles, max_cycles, db, jobs, lang, no_fetch,
-                  timeout, since, until, types, countries, regions, source_filter):  # fmt: skip
+def watch_command(sources, every, output, title, tiles, offline, fragment, max_cycles, db, jobs,
+                  lang, no_fetch, timeout, since, until, types, countries, regions,
+                  source_filter):  # fmt: skip
     """Ingest SOURCEs (directories, feeds, URLs, files) every INTERVAL and re-render
     the map when something changed; one log line per cycle; Ctrl-C stops."""
     from .fetch import Fetcher
@@ -247,7 +270,7 @@ def watch_command(sources, every, output, title, tiles, max_cycles, db, jobs, la
     with _store(db, create=True) as store:
         result = watch(
             sources, store, output, every=seconds, where=where, title=title,
-            tiles=None if tiles.lower() == "none" else tiles, max_cycles=max_cycles,
+            tiles=tiles, offline=offline, fragment=fragment, max_cycles=max_cycles,
             echo=lambda line: click.echo(line, err=False), jobs=jobs, lang=lang,
             fetch_links=not no_fetch, fetcher=Fetcher(timeout=timeout),
         )  # fmt: skip

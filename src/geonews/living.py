@@ -28,7 +28,6 @@ from pathlib import Path
 from .errors import GeonewsError
 from .html import escape_html
 from .ingest import IngestReport, ingest
-from .model import Event
 from .store import EventFilter, Store
 
 __all__ = ["RenderResult", "WatchResult", "parse_interval", "render_store", "watch"]
@@ -78,34 +77,53 @@ def render_store(
     *,
     where: EventFilter | None = None,
     title: str | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = "auto",
+    offline: bool = False,
+    fragment: bool = False,
+    height: str = "600px",
     max_timeline: int = MAX_TIMELINE,
 ) -> RenderResult:
     """Draw the stored events matching ``where`` as a map with a timeline; write it to ``output``.
 
-    ``title`` heads the map (default: "geonews" and the filter). ``tiles`` is the
-    base map (None for none). ``max_timeline`` bounds the timeline's marks.
-    Raises :class:`~geonews.errors.RenderError` if the map cannot be written.
+    ``title`` heads the map (default: "geonews" and the filter). ``tiles``,
+    ``offline``, ``fragment`` and ``height`` are as for
+    :func:`geonews.offline.map_html`: ``"auto"`` is OpenStreetMap online and the
+    shipped basemap offline. The HTML is deterministic (the same store, filter
+    and options give the same bytes) and written atomically. ``max_timeline``
+    bounds the timeline's marks. The events are merged into marks and counted
+    in SQL (:meth:`Store.marks`, :meth:`Store.event_days`): only the reports the
+    popups quote are read back as events. Raises
+    :class:`~geonews.errors.RenderError` if the map cannot be made or written.
     """
-    from .render import build_map, save_map
+    from .offline import build_html, write_html
+    from .render import build_map
 
     if max_timeline < 1:
         raise ValueError(f"max_timeline must be at least 1, not {max_timeline}")
     started = time.perf_counter()
     where = where or EventFilter()
-    events = store.events(where, ordered=False)  # build_map orders what it shows
-    m = build_map(events, title=title or _default_title(where), tiles=tiles)
-    days, undated = _event_days(events)
-    n, n_articles = len(events), len({e.article.id for e in events})
+    output = Path(output)
+    marks = store.marks(where)
+    days, undated = store.event_days(where)
+    n = sum(d[7] for d in days) + undated
+    n_articles = store.count_articles(where) if n else 0
     first = min((d[5] for d in days), default=None)
     last = max((d[6] for d in days), default=None)
     timeline = _Timeline.build(days, max_timeline, undated)
-    if timeline.marks:
-        timeline.add_to(m)
     note = _note(n, n_articles, first, last, where, timeline)
-    _add_note(m, note, bool(timeline.marks))
-    _layer_control_last(m)
-    path = save_map(m, output)
+
+    def build(provider: str | None):
+        m = build_map(marks=marks, title=title or _default_title(where), tiles=provider)
+        if timeline.marks:
+            timeline.add_to(m)
+        _add_note(m, note, bool(timeline.marks))
+        return m
+
+    html = build_html(
+        build, tiles=tiles, offline=offline, fragment=fragment, height=height,
+        base_dir=output.parent,
+    )  # fmt: skip
+    path = write_html(html, output)
     return RenderResult(
         path=path,
         events=n,
@@ -117,35 +135,6 @@ def render_store(
         note=note,
         seconds=time.perf_counter() - started,
     )
-
-
-def _event_days(events: Sequence[Event]) -> tuple[list[tuple], int]:
-    """Dated events counted by type, place and first day, and the number of undated events.
-
-    Each tuple is ``(type, geonameid, place, lat, lon, first day, last day, count)``;
-    an event's days are its own, else its article's publication date.
-    """
-    groups: dict[tuple, list] = {}
-    undated = 0
-    for e in events:
-        start = e.date_start or e.article.published
-        if start is None:
-            undated += 1
-            continue
-        end = e.date_end or start
-        p = e.mention.place
-        key = (e.type, p.geonameid, p.name, start)
-        g = groups.get(key)
-        if g is None:
-            groups[key] = [p.lat, p.lon, max(start, end), 1]
-        else:
-            g[2] = max(g[2], end)
-            g[3] += 1
-    days = [
-        (t, gid, name, round(lat, 5), round(lon, 5), start, end, n)
-        for (t, gid, name, start), (lat, lon, end, n) in groups.items()
-    ]
-    return days, undated
 
 
 def _default_title(where: EventFilter) -> str:
@@ -204,6 +193,17 @@ class _Group:
     n: int = 0
 
 
+def _fits(days: Sequence[tuple], begin: dict[date, date], budget: int) -> bool:
+    """Whether ``days`` make at most ``budget`` groups with these bucket starts
+    (stops counting past the budget: at 100,000 events the day groups are tens of thousands)."""
+    keys: set[tuple] = set()
+    for t, g, p, la, lo, d, _, _ in days:
+        keys.add((t, g, p, la, lo, begin[d]))
+        if len(keys) > budget:
+            return False
+    return True
+
+
 @dataclass
 class _Timeline:
     bucket: str
@@ -214,17 +214,16 @@ class _Timeline:
     @classmethod
     def build(cls, days: Sequence[tuple], budget: int, undated: int = 0) -> _Timeline:
         """Group ``days`` (see :meth:`Store.event_days`) by the finest bucket within ``budget``."""
-        bucket = _BUCKETS[-1]
+        dates = {d for row in days for d in (row[5], row[6])}  # a few hundred distinct days
         for bucket in _BUCKETS:
-            keys = {
-                (t, g, p, la, lo, _bucket_start(d, bucket)) for t, g, p, la, lo, d, _, _ in days
-            }
-            if len(keys) <= budget:
+            begin = {d: _bucket_start(d, bucket) for d in dates}
+            if bucket == _BUCKETS[-1] or _fits(days, begin, budget):
                 break
+        finish = {d: _bucket_end(d, bucket) for d in dates}
         groups: dict[tuple, _Group] = {}
         for etype, gid, place, lat, lon, day, last, n in days:
-            b = _bucket_start(day, bucket)
-            end = _bucket_end(last, bucket)
+            b = begin[day]
+            end = finish[last]
             key = (etype, gid, place, lat, lon, b)
             g = groups.get(key)
             if g is None:
@@ -326,18 +325,8 @@ def _add_note(m, note: str, with_slider: bool) -> None:
         "system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}}{}</style>"
     ).format("160px" if with_slider else "28px", ".gn-legend{bottom:160px}" if with_slider else "")
     m.get_root().html.add_child(
-        folium.Element(f'{css}<div class="gn-living" id="gn-living">{escape_html(note)}</div>')
+        folium.Element(f'{css}<div class="gn-box gn-living">{escape_html(note)}</div>')
     )
-
-
-def _layer_control_last(m) -> None:
-    """Move the layer control after the timelines, so it lists them (it names them in its script)."""
-    import folium
-
-    for name, child in list(m._children.items()):
-        if isinstance(child, folium.LayerControl):
-            del m._children[name]
-            m.add_child(child, name=name)
 
 
 # ---------------------------------------------------------------- watch
@@ -381,7 +370,9 @@ def watch(
     every: float = 600.0,
     where: EventFilter | None = None,
     title: str | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = "auto",
+    offline: bool = False,
+    fragment: bool = False,
     max_cycles: int | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
@@ -394,6 +385,7 @@ def watch(
     goes to ``echo`` (default: the ``geonews.watch`` logger). Stops after
     ``max_cycles`` cycles, or cleanly on Ctrl-C (KeyboardInterrupt) between or
     during cycles: what was committed stays, the map is never half-written.
+    ``tiles``, ``offline`` and ``fragment`` are as for :func:`render_store`;
     ``ingest_options`` go to :func:`geonews.ingest.ingest`.
     """
     if every <= 0:
@@ -405,7 +397,11 @@ def watch(
         while max_cycles is None or result.cycles < max_cycles:
             started = clock()
             result.cycles += 1
-            say(_cycle(sources, store, output, result, where, title, tiles, ingest_options))
+            map_options = {
+                "where": where, "title": title, "tiles": tiles, "offline": offline,
+                "fragment": fragment,
+            }  # fmt: skip
+            say(_cycle(sources, store, output, result, map_options, ingest_options))
             if max_cycles is not None and result.cycles >= max_cycles:
                 break
             wait = every - (clock() - started)
@@ -417,7 +413,7 @@ def watch(
     return result
 
 
-def _cycle(sources, store, output: Path, result: WatchResult, where, title, tiles, options) -> str:
+def _cycle(sources, store, output: Path, result: WatchResult, map_options, options) -> str:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     try:
         report = ingest(sources, store, **options)
@@ -429,7 +425,7 @@ def _cycle(sources, store, output: Path, result: WatchResult, where, title, tile
         line += f" (first failure: {report.failed[0][1]})"
     if report.changed or not output.exists():
         try:
-            r = render_store(store, output, where=where, title=title, tiles=tiles)
+            r = render_store(store, output, **map_options)
         except GeonewsError as exc:
             return f"{line}; map not written: {exc}"
         result.renders += 1

@@ -10,8 +10,10 @@ The map has, from the bottom up:
   destination;
 * a legend, an optional title box and the data attributions.
 
-Events of one type at one place are merged into a single mark whose popup lists
-every sentence that supports it. All text from articles is escaped with
+Events of one type at one place are merged into a single :class:`Mark` whose
+popup counts the reports and quotes the latest :data:`MAX_EVIDENCE` of them. The
+map is always drawn from marks: :func:`group_marks` makes them from events, and
+:meth:`geonews.store.Store.marks` makes the same marks in SQL for a big store. All text from articles is escaped with
 :mod:`geonews.html` before it reaches folium, which escapes nothing.
 
 folium and geopandas are imported when a map is built, not when this module is.
@@ -25,7 +27,7 @@ import tempfile
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -33,13 +35,23 @@ from typing import TYPE_CHECKING, Any
 
 from geonews.errors import GeonewsError, RenderError
 from geonews.html import escape_html, link
-from geonews.model import EVENT_TYPES, Event, Place
+from geonews.model import EVENT_TYPES, Event, Place, Region
 
 if TYPE_CHECKING:
     import folium
     from geopandas import GeoDataFrame
 
-__all__ = ["DEFAULT_TILES", "TYPE_COLORS", "TYPE_LABELS", "build_map", "save_map"]
+__all__ = [
+    "DEFAULT_TILES",
+    "MAX_EVIDENCE",
+    "TYPE_COLORS",
+    "TYPE_LABELS",
+    "Mark",
+    "build_map",
+    "group_marks",
+    "place_key",
+    "save_map",
+]
 
 #: Base map. Not "CartoDB positron": since August 2026 CARTO serves its tiles
 #: watermarked "API KEY REQUIRED" without a key (xyzservices warns about it).
@@ -103,7 +115,6 @@ _MONTHS = (
     "December",
 )
 
-_MAX_EVIDENCE = 20  # sentences listed in one popup; the rest are counted
 _MAX_SENTENCE = 600  # characters of one quoted sentence
 _SIMPLIFY_DEG = 0.005  # ~500 m: enough for a region outline, much smaller HTML
 _COORD_DECIMALS = 5  # ~1 m
@@ -116,8 +127,9 @@ _PANE_OUTLINES = "geonews-outlines"
 
 
 def build_map(
-    events: Sequence[Event],
+    events: Iterable[Event] | None = None,
     *,
+    marks: Sequence[Mark] | None = None,
     title: str | None = None,
     regions: GeoDataFrame | None = None,
     tiles: str | None = DEFAULT_TILES,
@@ -130,24 +142,31 @@ def build_map(
     cannot be loaded the map is drawn without choropleth and outlines, with a
     warning. ``tiles`` is a folium/xyzservices tile name, or None for no base map.
 
+    Instead of ``events``, ``marks`` may give them already merged (see
+    :class:`Mark`, :func:`group_marks` and :meth:`geonews.store.Store.marks`):
+    the map is drawn from marks either way.
+
     Every string that comes from an article is HTML-escaped; the returned map
     can be saved with :func:`save_map` or ``m.save``. Raises :class:`RenderError`
     for unusable ``tiles``.
     """
-    events = list(events)
-    for e in events:
-        if not isinstance(e, Event):
-            raise TypeError(f"build_map expects Event objects, got {type(e).__name__}")
-    shapes, regions_note = _region_shapes(events, regions)
+    if marks is None:
+        marks = group_marks(events or ())
+    elif events is not None:
+        raise ValueError("give build_map events or marks, not both")
+    places = [k for k in marks if k.origin is None]
+    shapes, regions_note = _region_shapes(places, regions)
     m = _base_map(tiles, title)
-    counts = _add_choropleth(m, events, shapes)
+    counts = _add_choropleth(m, places, shapes)
     bounds = _Bounds()
-    marks = _group_marks(events)
-    for etype in _ordered_types(marks):
-        _add_type_layer(m, etype, marks[etype], shapes, bounds)
-    _add_flows(m, events, bounds)
-    _add_chrome(m, events, counts, title, regions_note)
-    if events and not bounds.empty:
+    by_type: dict[str, list[Mark]] = defaultdict(list)
+    for k in places:
+        by_type[k.type].append(k)
+    for etype in _ordered_types(by_type):
+        _add_type_layer(m, etype, by_type[etype], shapes, bounds)
+    _add_flows(m, [k for k in marks if k.origin is not None], bounds)
+    _add_chrome(m, places, counts, title, regions_note)
+    if places and not bounds.empty:
         m.fit_bounds(bounds.corners(), padding=(20, 20), max_zoom=9)
     import folium
 
@@ -194,15 +213,11 @@ class _Shape:
     geojson: dict
 
 
-def _region_code(e: Event) -> str | None:
-    return e.region.code if e.region else e.place.admin1_code
-
-
 def _region_shapes(
-    events: list[Event], regions: GeoDataFrame | None
+    marks: list[Mark], regions: GeoDataFrame | None
 ) -> tuple[dict[str, _Shape], str | None]:
-    """Region polygons by code for the regions the events are in, and a note if unavailable."""
-    codes = sorted({c for e in events if (c := _region_code(e))})
+    """Region polygons by code for the regions the marks are in, and a note if unavailable."""
+    codes = sorted({c for k in marks if (c := k.region_code)})
     if not codes:
         return {}, None
     if regions is None:
@@ -257,44 +272,116 @@ def _simplified(gdf: GeoDataFrame) -> dict[str, _Shape]:
 # ---------------------------------------------------------------- grouping
 
 
-@dataclass
-class _Mark:
-    """All events of one type at one place: one feature on the map."""
+@dataclass(frozen=True)
+class Mark:
+    """The reports of one event type at one place: one feature on the map.
+
+    With ``origin`` set, the mark is a deployment *flow*: the reports of
+    troops sent from ``origin`` to ``place``, drawn as an arrow.
+
+    ``reports`` counts the distinct reports merged (the same sentence of the
+    same article counted once) and ``articles`` the articles they come from.
+    ``evidence`` holds the reports the popup quotes: the latest
+    :data:`MAX_EVIDENCE` (by publication date, article and position), oldest
+    first. The other fields sum up *all* the reports: their distinct actors,
+    origin names, quantities ``(value, unit)``, casualty kinds and date phrases
+    in order of first appearance, the earliest start and latest end of their
+    dates, and the best confidence. :func:`group_marks` makes marks from events;
+    :meth:`geonews.store.Store.marks` makes the same marks in SQL.
+    """
 
     type: str
     place: Place
-    events: list[Event] = field(default_factory=list)
+    region: Region | None
+    reports: int
+    articles: int
+    evidence: tuple[Event, ...]
+    actors: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+    quantities: tuple[tuple[int, str], ...] = ()
+    casualties: tuple[str, ...] = ()
+    date_texts: tuple[str, ...] = ()
+    first: date | None = None
+    last: date | None = None
+    confidence: float = 0.0
+    origin: Place | None = None
 
     @property
-    def first(self) -> Event:
-        return self.events[0]
+    def precision(self) -> str:
+        """town, part_of_region, region or country (as :attr:`Event.precision`)."""
+        return _PRECISION_OF_KIND.get(self.place.kind, "part_of_region")
+
+    @property
+    def region_code(self) -> str | None:
+        return self.region.code if self.region else self.place.admin1_code
 
 
-def _place_key(p: Place) -> tuple:
+#: Most reports quoted in one popup; the others are counted.
+MAX_EVIDENCE = 20
+_PRECISION_OF_KIND = {"city": "town", "region": "region", "country": "country"}
+
+
+def place_key(p: Place) -> tuple:
+    """What makes two places the same place on the map: the GeoNames id, else name, kind
+    and position to about 10 m."""
     if p.geonameid is not None:
         return ("id", p.geonameid)
     return ("name", p.name, p.kind, round(p.lat, 4), round(p.lon, 4))
 
 
 def _event_key(e: Event) -> tuple:
-    return (e.article.id, e.start, e.end, e.type, _place_key(e.place))
+    return (e.article.id, e.start, e.end, e.type, place_key(e.place))
 
 
-def _group_marks(events: Iterable[Event]) -> dict[str, list[_Mark]]:
-    """Group events by type, then by place; the same sentence counted once."""
-    marks: dict[str, dict[tuple, _Mark]] = defaultdict(dict)
+def _evidence_order(e: Event) -> tuple:
+    return (e.article.published or date.min, e.article.id, e.start)
+
+
+def group_marks(events: Iterable[Event]) -> list[Mark]:
+    """Merge ``events`` into marks: by type and place, and deployments with an origin
+    also by origin and destination (the flows). The same sentence is counted once.
+
+    Marks come in the order of their first event; flows follow the other marks.
+    """
+    by_mark: dict[tuple, list[Event]] = {}
+    by_flow: dict[tuple, list[Event]] = {}
     seen: set[tuple] = set()
     for e in events:
+        if not isinstance(e, Event):
+            raise TypeError(f"build_map expects Event objects, got {type(e).__name__}")
         key = _event_key(e)
         if key in seen:
             continue
         seen.add(key)
-        by_place = marks[e.type]
-        pk = _place_key(e.place)
-        if pk not in by_place:
-            by_place[pk] = _Mark(e.type, e.place)
-        by_place[pk].events.append(e)
-    return {t: list(by_place.values()) for t, by_place in marks.items()}
+        by_mark.setdefault((e.type, key[-1]), []).append(e)
+        if e.type == "deployment" and e.origin is not None:
+            by_flow.setdefault((place_key(e.origin.place), key[-1]), []).append(e)
+    marks = [_mark(evs) for evs in by_mark.values()]
+    return marks + [_mark(evs, evs[0].origin.place) for evs in by_flow.values()]
+
+
+def _mark(events: list[Event], origin: Place | None = None) -> Mark:
+    e = events[0]
+    starts = [x.date_start for x in events if x.date_start]
+    ends = [x.date_end or x.date_start for x in events if x.date_end or x.date_start]
+    quoted = sorted(events, key=_evidence_order)[-MAX_EVIDENCE:]
+    return Mark(
+        type=e.type,
+        place=e.place,
+        region=e.region,
+        reports=len(events),
+        articles=len({x.article.id for x in events}),
+        evidence=tuple(quoted),
+        actors=tuple(_unique(a for x in events for a in x.actors)),
+        origins=tuple(_unique(x.origin.place.name for x in events if x.origin)),
+        quantities=tuple(dict.fromkeys((q.value, q.unit) for x in events for q in x.quantities)),
+        casualties=tuple(_unique(x.casualties for x in events)),
+        date_texts=tuple(_unique(x.date_text for x in events)),
+        first=min(starts, default=None),
+        last=max(ends, default=None),
+        confidence=max(x.confidence for x in events),
+        origin=origin,
+    )
 
 
 def _ordered_types(types: Iterable[str]) -> list[str]:
@@ -330,15 +417,15 @@ def _country_name(code: str | None) -> str | None:
     return _country_names().get(code.upper(), code)
 
 
-def _where(e: Event, shapes: dict[str, _Shape]) -> str:
+def _where(mark: Mark, shapes: dict[str, _Shape]) -> str:
     """'Kherson, Kherson Oblast, Ukraine', 'Kursk Oblast, Russia' or 'North Korea' (raw text)."""
-    p = e.place
+    p, r = mark.place, mark.region
     if p.kind == "country":
         return p.name
-    code = _region_code(e)
+    code = mark.region_code
     shape = shapes.get(code) if code else None
-    region_name = e.region.name if e.region else (shape.name if shape else None)
-    country = e.region.country if e.region else (shape.country if shape else p.country)
+    region_name = r.name if r else (shape.name if shape else None)
+    country = r.country if r else (shape.country if shape else p.country)
     parts = [p.name]
     if p.kind != "region" and region_name:
         # Region names are bare ("Kherson"): say which is the region when they coincide
@@ -349,10 +436,10 @@ def _where(e: Event, shapes: dict[str, _Shape]) -> str:
     return ", ".join(parts)
 
 
-def _occupied(e: Event, shapes: dict[str, _Shape]) -> bool:
-    if e.region is not None:
-        return e.region.occupied
-    code = _region_code(e)
+def _occupied(mark: Mark, shapes: dict[str, _Shape]) -> bool:
+    if mark.region is not None:
+        return mark.region.occupied
+    code = mark.region_code
     return bool(code and code in shapes and shapes[code].occupied)
 
 
@@ -421,14 +508,10 @@ def _highlight(sentence: str, triggers: Sequence[str]) -> str:
     return "".join(out)
 
 
-def _evidence_html(events: list[Event]) -> str:
+def _evidence_html(mark: Mark) -> str:
     """An ordered list: each quoted sentence and where it comes from."""
-    events = sorted(
-        events,
-        key=lambda e: (e.article.published or date.min, e.article.id, e.start),
-    )
     items = []
-    for e in events[:_MAX_EVIDENCE]:
+    for e in mark.evidence:
         a = e.article
         source = [link(a.url, a.label)]
         if a.published:
@@ -443,59 +526,46 @@ def _evidence_html(events: list[Event]) -> str:
             f"<li><q>{_highlight(e.sentence, e.triggers)}</q>"
             f'<div class="gn-src">— {" · ".join(source)}</div></li>'
         )
-    more = len(events) - _MAX_EVIDENCE
+    more = mark.reports - len(mark.evidence)
     if more > 0:
-        items.append(f"<li class='gn-more'>… and {_plural(more, 'more report')}</li>")
+        items.insert(0, f"<li class='gn-more'>{_plural(more, 'earlier report')} not quoted</li>")
     return f'<ol class="gn-ev">{"".join(items)}</ol>'
 
 
-def _facts_html(events: list[Event], with_origin: bool) -> str:
+def _facts_html(mark: Mark) -> str:
     """The table of what the reports say: actors, origin, quantities, dates..."""
     rows: list[tuple[str, str]] = []
-    actors = _unique(a for e in events for a in e.actors)
-    if actors:
-        rows.append(("Actors", escape_html(", ".join(actors))))
-    if with_origin:
-        origins = _unique(e.origin.place.name for e in events if e.origin)
-        if origins:
-            rows.append(("Origin", "from " + escape_html(", ".join(origins))))
-    quantities = _unique(_format_quantity(q.value, q.unit) for e in events for q in e.quantities)
+    if mark.actors:
+        rows.append(("Actors", escape_html(", ".join(mark.actors))))
+    if mark.type == "deployment" and mark.origins:
+        rows.append(("Origin", "from " + escape_html(", ".join(mark.origins))))
+    quantities = _unique(_format_quantity(v, u) for v, u in mark.quantities)
     if quantities:
         rows.append(("Quantities", escape_html(", ".join(quantities))))
-    casualties = _unique(_CASUALTY_TEXT.get(e.casualties or "", e.casualties) for e in events)
+    casualties = _unique(_CASUALTY_TEXT.get(c, c) for c in mark.casualties)
     if casualties:
         rows.append(("Casualties", escape_html(", ".join(casualties))))
-    when = _unique(e.date_text for e in events)
-    starts = [e.date_start for e in events if e.date_start]
-    ends = [e.date_end or e.date_start for e in events if e.date_end or e.date_start]
-    resolved = _format_range(min(starts) if starts else None, max(ends) if ends else None)
-    if when or resolved:
-        text = ", ".join(f"“{w}”" for w in when)
+    resolved = _format_range(mark.first, mark.last)
+    if mark.date_texts or resolved:
+        text = ", ".join(f"“{w}”" for w in mark.date_texts)
         if resolved:
             text = f"{text} ({resolved})" if text else resolved
         rows.append(("When", escape_html(text)))
-    best = max(e.confidence for e in events)
     rows.append(
-        ("Confidence", f"{best:.2f}" + (" (best of the reports)" if len(events) > 1 else ""))
+        (
+            "Confidence",
+            f"{mark.confidence:.2f}" + (" (best of the reports)" if mark.reports > 1 else ""),
+        )
     )
     cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f'<table class="gn-facts">{cells}</table>'
 
 
-def _mark_popup(mark: _Mark, where: str, precision: str, note: str | None = None) -> str:
-    n_articles = len({e.article.id for e in mark.events})
-    head = (
-        f'<div class="gn-h" style="border-color:{_color(mark.type)}">'
-        f"<b>{escape_html(_label(mark.type))}</b> — {escape_html(where)}</div>"
-    )
-    meta = [escape_html(precision)]
-    if note:
-        meta.append(escape_html(note))
-    meta.append(f"{_plural(len(mark.events), 'report')} from {_plural(n_articles, 'article')}")
+def _mark_popup(mark: Mark, head: str, meta: list[str]) -> str:
+    meta = [*meta, f"{_plural(mark.reports, 'report')} from {_plural(mark.articles, 'article')}"]
     return (
         f'<div class="gn-pop">{head}<div class="gn-meta">{" · ".join(meta)}</div>'
-        f"{_facts_html(mark.events, mark.type == 'deployment')}"
-        f"{_evidence_html(mark.events)}</div>"
+        f"{_facts_html(mark)}{_evidence_html(mark)}</div>"
     )
 
 
@@ -571,17 +641,17 @@ def _class_of(count: int, edges: list[int]) -> int:
     return max(i for i, e in enumerate(edges) if count >= e)
 
 
-def _add_choropleth(m: folium.Map, events: list[Event], shapes: dict[str, _Shape]) -> Counter:
+def _add_choropleth(m: folium.Map, marks: list[Mark], shapes: dict[str, _Shape]) -> Counter:
     """Colour each region with events by its number of events; return the counts drawn."""
     import folium
 
     counts: Counter = Counter()
     by_type: dict[str, Counter] = defaultdict(Counter)
-    for e in {_event_key(e): e for e in events}.values():
-        code = _region_code(e)
-        if code in shapes and e.place.kind != "country":
-            counts[code] += 1
-            by_type[code][e.type] += 1
+    for k in marks:
+        code = k.region_code
+        if code in shapes and k.place.kind != "country":
+            counts[code] += k.reports
+            by_type[code][k.type] += k.reports
     if not counts:
         return counts
     edges = _class_edges(max(counts.values()))
@@ -661,17 +731,16 @@ def _mark_styles(color: str) -> dict[str, dict]:
     }
 
 
-def _mark_feature(mark: _Mark, shapes: dict[str, _Shape], bounds: _Bounds) -> tuple[str, dict]:
+def _mark_feature(mark: Mark, shapes: dict[str, _Shape], bounds: _Bounds) -> tuple[str, dict]:
     """The GeoJSON feature of one mark and whether it is an 'outline' or a 'point'."""
-    e = mark.first
     p = mark.place
     label = _label(mark.type)
-    where = _where(e, shapes)
-    if _occupied(e, shapes):
+    where = _where(mark, shapes)
+    if _occupied(mark, shapes):
         where += " (occupied)"
-    n = len(mark.events)
-    precision = e.precision
-    code = _region_code(e)
+    n = mark.reports
+    precision = mark.precision
+    code = mark.region_code
     note = None
     if precision == "region" and code in shapes:
         shape = shapes[code]
@@ -692,13 +761,18 @@ def _mark_feature(mark: _Mark, shapes: dict[str, _Shape], bounds: _Bounds) -> tu
     props = {
         "s": style,
         "tooltip": _tooltip(label, p.name, n, extra),
-        "popup": _mark_popup(mark, where, _PRECISION_TEXT.get(precision, precision), note),
+        "popup": _mark_popup(
+            mark,
+            f'<div class="gn-h" style="border-color:{_color(mark.type)}">'
+            f"<b>{escape_html(label)}</b> — {escape_html(where)}</div>",
+            [escape_html(x) for x in (_PRECISION_TEXT.get(precision, precision), note) if x],
+        ),
     }
     return layer, {"type": "Feature", "geometry": geometry, "properties": props}
 
 
 def _add_type_layer(
-    m: folium.Map, etype: str, marks: list[_Mark], shapes: dict[str, _Shape], bounds: _Bounds
+    m: folium.Map, etype: str, marks: list[Mark], shapes: dict[str, _Shape], bounds: _Bounds
 ) -> None:
     import folium
 
@@ -750,32 +824,23 @@ def _arrow(lat1: float, lon1: float, lat2: float, lon2: float) -> dict | None:
     }
 
 
-def _add_flows(m: folium.Map, events: list[Event], bounds: _Bounds) -> None:
+def _add_flows(m: folium.Map, flows: list[Mark], bounds: _Bounds) -> None:
     """One dashed arrow per (origin, destination) of the deployments that name an origin."""
     import folium
 
-    flows: dict[tuple, list[Event]] = defaultdict(list)
-    seen: set[tuple] = set()
-    for e in events:
-        if e.type != "deployment" or e.origin is None or _event_key(e) in seen:
-            continue
-        seen.add(_event_key(e))
-        flows[(_place_key(e.origin.place), _place_key(e.place))].append(e)
     features = []
-    for evs in flows.values():
-        o, d = evs[0].origin.place, evs[0].place
+    for flow in flows:
+        o, d = flow.origin, flow.place
         geometry = _arrow(o.lat, o.lon, d.lat, d.lon)
         if geometry is None:
             continue
         bounds.add_point(o.lat, o.lon, primary=False)
         bounds.add_point(d.lat, d.lon, primary=d.kind != "country")
-        n = len(evs)
+        n = flow.reports
         head = (
             f'<div class="gn-h" style="border-color:{_color("deployment")}">'
             f"<b>Deployment flow</b> — from {escape_html(o.name)} to {escape_html(d.name)}</div>"
         )
-        n_articles = len({e.article.id for e in evs})
-        meta = f"{_plural(n, 'report')} from {_plural(n_articles, 'article')}"
         features.append(
             {
                 "type": "Feature",
@@ -786,8 +851,7 @@ def _add_flows(m: folium.Map, events: list[Event], bounds: _Bounds) -> None:
                     "tooltip": escape_html(
                         f"Deployment — {o.name} → {d.name} ({_plural(n, 'report')})"
                     ),
-                    "popup": f'<div class="gn-pop">{head}<div class="gn-meta">{meta}</div>'
-                    f"{_facts_html(evs, True)}{_evidence_html(evs)}</div>",
+                    "popup": _mark_popup(flow, head, []),
                 },
             }
         )
@@ -853,9 +917,11 @@ def _svg(body: str) -> str:
     return f'<svg width="26" height="18" viewBox="0 0 26 18" aria-hidden="true">{body}</svg>'
 
 
-def _legend_html(events: list[Event], counts: Counter, regions_note: str | None) -> str:
+def _legend_html(marks: list[Mark], counts: Counter, regions_note: str | None) -> str:
     rows = ['<div class="gn-lt">Event types</div>']
-    reports = Counter(e.type for e in {_event_key(e): e for e in events}.values())
+    reports: Counter = Counter()
+    for k in marks:
+        reports[k.type] += k.reports
     for t in _ordered_types(reports):
         rows.append(
             f'<div class="gn-row"><span class="gn-sw" style="background:{_color(t)}"></span>'
@@ -907,7 +973,7 @@ def _legend_html(events: list[Event], counts: Counter, regions_note: str | None)
 
 def _add_chrome(
     m: folium.Map,
-    events: list[Event],
+    marks: list[Mark],
     counts: Counter,
     title: str | None,
     regions_note: str | None,
@@ -919,8 +985,8 @@ def _add_chrome(
     parts = []
     if title:
         parts.append(f'<div class="gn-box gn-title">{escape_html(title)}</div>')
-    if events:
-        parts.append(_legend_html(events, counts, regions_note))
+    if marks:
+        parts.append(_legend_html(marks, counts, regions_note))
     else:
         parts.append('<div class="gn-box gn-note">No events found</div>')
 

@@ -28,6 +28,7 @@ import json
 import os
 import sqlite3
 import time
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from .model import Article, Event, Mention, Place, Quantity, Region
 
 if TYPE_CHECKING:
     from .pipeline import Analysis
+    from .render import Mark
 
 __all__ = [
     "DB_ENV",
@@ -798,11 +800,7 @@ class Store:
         """Like :meth:`events`, one at a time. ``ordered=False`` skips the sort."""
         clause, params = (where or EventFilter()).sql()
         sql = (
-            "SELECT e.article, e.type, e.subtype, e.sentence, e.start, e.end, e.actors, "
-            "e.casualties, e.date_text, e.date_start, e.date_end, e.confidence, e.reasons, "
-            "e.triggers, e.m_start, e.m_end, e.m_text, e.m_confidence, e.m_reasons, e.place_json, "
-            "e.region_json, e.origin_json, e.quantities_json "
-            f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause} "
+            f"SELECT {_EVENT_FIELDS} FROM events e JOIN articles a ON a.id = e.article WHERE {clause} "
             + ("ORDER BY e.t_start, e.id" if ordered else "")
         )
         if limit is not None:
@@ -818,6 +816,163 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
 
+    def count_articles(self, where: EventFilter | None = None) -> int:
+        """How many articles (distinct :attr:`Article.id`) the events matching ``where`` come from."""
+        clause, params = (where or EventFilter()).sql()
+        sql = (
+            "SELECT count(DISTINCT a.article_id) FROM events e JOIN articles a ON a.id = e.article "
+            f"WHERE {clause}"
+        )
+        return self._read(sql, params)[0][0]
+
+    def event_days(self, where: EventFilter | None = None) -> tuple[list[tuple], int]:
+        """The dated events matching ``where`` counted by type, place and first day, and the
+        number of undated events.
+
+        Each tuple is ``(type, geonameid, place name, lat, lon, first day, last day, count)``;
+        an event's days are its own, else its article's publication date.
+        """
+        clause, params = (where or EventFilter()).sql()
+        rows = self._read(
+            # max() is the only min/max aggregate, so lat and lon come from one row of the group
+            "SELECT e.type, e.geonameid, e.place, e.t_start, "
+            "max(CASE WHEN e.t_end > e.t_start THEN e.t_end ELSE e.t_start END), "
+            "round(e.lat, 5), round(e.lon, 5), count(*) "
+            f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause} "
+            "GROUP BY e.type, e.geonameid, e.place, e.t_start",
+            params,
+        )
+        undated, days = 0, []
+        for etype, gid, name, start, end, lat, lon, n in rows:
+            if start is None:
+                undated += n
+            else:
+                days.append((etype, gid, name, lat, lon, _day(start), _day(end), n))
+        return days, undated
+
+    def marks(self, where: EventFilter | None = None) -> list[Mark]:
+        """The events matching ``where`` merged into map marks, in SQL.
+
+        The same as ``geonews.render.group_marks(self.events(where, ordered=False))``
+        (marks by type and place, then deployment flows by origin and destination),
+        without rebuilding every event: only the reports a popup quotes are read
+        back as :class:`~geonews.model.Event` objects.
+        """
+        clause, params = (where or EventFilter()).sql()
+        db = self._db
+        try:
+            # one read transaction: every query sees the same events, and the rollback
+            # drops the temporary table
+            db.execute("BEGIN")
+            # the columns marks need, one row per distinct report (the first stored one,
+            # as group_marks keeps it), so that grouping reads a narrow table
+            db.execute(
+                "CREATE TEMP TABLE gn_marks AS SELECT e.id, e.type, a.article_id AS art, "
+                "a.published AS pub, e.start, e.end, "
+                f"{_PLACE_KEY} AS pk, CASE WHEN e.type = 'deployment' THEN {_ORIGIN_KEY} END AS ok, "
+                "e.confidence, e.date_start AS d1, coalesce(e.date_end, e.date_start) AS d2, "
+                "e.actors, e.origin, e.quantities_json AS q, e.casualties, e.date_text "
+                f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause}",
+                params,
+            )
+            db.execute(
+                "DELETE FROM gn_marks WHERE id NOT IN "
+                "(SELECT min(id) FROM gn_marks GROUP BY art, start, end, type, pk)"
+            )
+            marks = self._marks("m.type, m.pk", "1") + self._marks("m.pk, m.ok", "m.ok IS NOT NULL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        return marks
+
+    def _marks(self, group: str, having: str) -> list[Mark]:
+        """Marks from the reports in ``temp.gn_marks`` that match ``having``, grouped by ``group``."""
+        from .render import MAX_EVIDENCE, Mark
+
+        db = self._db
+        totals = db.execute(
+            "SELECT g.*, e.place_json, e.region_json, e.origin_json FROM ("
+            f"  SELECT {group}, min(m.id) AS first, count(*), count(DISTINCT m.art), "
+            "   max(m.confidence), min(m.d1), max(m.d2) "
+            f"  FROM gn_marks m WHERE {having} GROUP BY {group}"
+            ") g JOIN events e ON e.id = g.first ORDER BY g.first"
+        ).fetchall()
+        # distinct facts in order of first appearance, as group_marks lists them
+        facts: dict[tuple, dict[str, dict]] = {}
+        for *key, actors, origin, quantities, casualties, date_text, _ in db.execute(
+            f"SELECT {group}, m.actors, m.origin, m.q, m.casualties, m.date_text, min(m.id) "
+            f"FROM gn_marks m WHERE {having} GROUP BY {group}, 3, 4, 5, 6, 7 ORDER BY min(m.id)"
+        ):
+            f = facts.setdefault(tuple(key), {k: {} for k in ("a", "o", "q", "c", "d")})
+            f["a"].update(dict.fromkeys(json.loads(actors)))
+            f["o"][origin] = None
+            f["q"].update(dict.fromkeys((v, u) for v, u, _ in json.loads(quantities or "[]")))
+            f["c"][casualties] = None
+            f["d"][date_text] = None
+        # the latest reports of each mark, quoted in its popup
+        quoted: dict[tuple, list[int]] = defaultdict(list)
+        for *key, rowid, _ in db.execute(
+            f"SELECT * FROM (SELECT {group}, m.id, row_number() OVER (PARTITION BY {group} "
+            "ORDER BY m.pub DESC, m.art DESC, m.start DESC, m.id DESC) AS r FROM gn_marks m "
+            f"WHERE {having}) WHERE r <= ?",
+            (MAX_EVIDENCE,),
+        ):
+            quoted[tuple(key)].append(rowid)
+        events = self._events_by_id([i for ids in quoted.values() for i in ids])
+        loader = _Loader()
+        marks = []
+        for k1, k2, _, n, n_articles, conf, first, last, place, region, origin in totals:
+            key = (k1, k2)
+            f = facts[key]
+            origin_place = None
+            if having != "1":
+                origin_place = Place(**json.loads(origin)["place"])
+            marks.append(
+                Mark(
+                    type="deployment" if origin_place else k1,
+                    place=loader.place(place),
+                    region=loader.region(region),
+                    reports=n,
+                    articles=n_articles,
+                    evidence=tuple(events[i] for i in reversed(quoted[key])),
+                    actors=tuple(a for a in f["a"] if a),
+                    origins=tuple(o for o in f["o"] if o),
+                    quantities=tuple(f["q"]),
+                    casualties=tuple(c for c in f["c"] if c),
+                    date_texts=tuple(d for d in f["d"] if d),
+                    first=_day(first),
+                    last=_day(last),
+                    confidence=conf,
+                    origin=origin_place,
+                )
+            )
+        return marks
+
+    def _events_by_id(self, ids: list[int]) -> dict[int, Event]:
+        """The stored events with these row ids, rebuilt."""
+        out: dict[int, Event] = {}
+        loader = _Loader()
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            rows = self._db.execute(
+                f"SELECT e.id, {_EVENT_FIELDS} FROM events e "
+                f"WHERE e.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            loader.next_chunk()
+            loader.load_articles(self._db, {r[1] for r in rows})
+            for row in rows:
+                out[row[0]] = loader.event(row[1:])
+        return out
+
+    def _read(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
+
     def articles(self) -> Iterator[dict]:
         """Every stored article's metadata (no text), oldest first."""
         cur = self._db.execute(
@@ -827,6 +982,31 @@ class Store:
         cols = [c[0] for c in cur.description]
         for row in cur:
             yield dict(zip(cols, row))
+
+
+# What _Loader.event rebuilds an Event from.
+_EVENT_FIELDS = (
+    "e.article, e.type, e.subtype, e.sentence, e.start, e.end, e.actors, "
+    "e.casualties, e.date_text, e.date_start, e.date_end, e.confidence, e.reasons, "
+    "e.triggers, e.m_start, e.m_end, e.m_text, e.m_confidence, e.m_reasons, e.place_json, "
+    "e.region_json, e.origin_json, e.quantities_json"
+)
+# geonews.render.place_key in SQL: the GeoNames id, else name, kind (as precision) and position.
+_PLACE_KEY = (
+    "coalesce(e.geonameid, e.place || '|' || e.precision || '|' || round(e.lat, 4) || '|' "
+    "|| round(e.lon, 4))"
+)
+_ORIGIN_KEY = (
+    "coalesce(json_extract(e.origin_json, '$.place.geonameid'), "
+    "json_extract(e.origin_json, '$.place.name') || '|' "
+    "|| json_extract(e.origin_json, '$.place.kind') || '|' "
+    "|| round(json_extract(e.origin_json, '$.place.lat'), 4) || '|' "
+    "|| round(json_extract(e.origin_json, '$.place.lon'), 4))"
+)
+
+
+def _day(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
 
 
 class _Loader:
