@@ -36,7 +36,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -220,6 +220,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "geonameid": int(c["geonameid"]),
                 "country": iso,
                 "admin1": "",
+                "names": 0,
             },
             by_country.get(iso, []),
         )
@@ -241,6 +242,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "geonameid": -1,
                 "country": country,
                 "admin1": admin1,
+                "names": 0,
             },
             [n for n in names if n],
         )
@@ -261,6 +263,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "geonameid": int(c["geonameId"]),
                 "country": "",
                 "admin1": code,
+                "names": 0,
             },
             [n for n in (c.get("toponymName"), c.get("name"), c.get("asciiName")) if n],
         )
@@ -277,6 +280,8 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "geonameid": int(c["geonameid"]),
                 "country": c["countrycode"],
                 "admin1": c.get("admin1code") or "",
+                # how many names GeoNames knows it by: how widely the world writes about it
+                "names": len(c.get("alternatenames") or ()),
             },
             names,
         )
@@ -313,7 +318,8 @@ def compile_gazetteer(target: Path | None = None) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
     try:
         cols: dict[str, list] = {
-            k: [] for k in ("kind", "lat", "lon", "population", "geonameid", "country", "admin1")
+            k: []
+            for k in ("kind", "lat", "lon", "population", "geonameid", "country", "admin1", "names")
         }
         names: list[str] = []
         items: list[tuple[str, tuple[int, int]]] = []
@@ -341,6 +347,8 @@ def compile_gazetteer(target: Path | None = None) -> Path:
         np.save(tmp / "lat.npy", np.asarray(cols["lat"], dtype=np.float32))
         np.save(tmp / "lon.npy", np.asarray(cols["lon"], dtype=np.float32))
         np.save(tmp / "population.npy", np.asarray(cols["population"], dtype=np.uint32))
+        names_count = np.minimum(np.asarray(cols["names"], dtype=np.int64), 65535)
+        np.save(tmp / "names.npy", names_count.astype(np.uint16))
         np.save(tmp / "geonameid.npy", np.asarray(cols["geonameid"], dtype=np.int32))
         np.save(tmp / "country.npy", np.asarray(cols["country"], dtype="S2"))
         np.save(tmp / "admin1.npy", np.asarray(cols["admin1"], dtype="S20"))
@@ -393,6 +401,7 @@ class Candidate:
     country: str
     admin1: str
     main: bool = True  # the key is the entry's own name, not one of its alternate names
+    names: int = 0  # how many names GeoNames knows the place by (a measure of renown)
     #: ``"CC.XX"``, or None without an admin-1 code (computed once: read in hot loops).
     admin1_code: str | None = field(init=False, compare=False, repr=False)
 
@@ -419,6 +428,7 @@ class Gazetteer:
         self.lat = arr("lat")
         self.lon = arr("lon")
         self.population = arr("population")
+        self.names_count = arr("names")
         self.geonameid = arr("geonameid")
         self.country = arr("country")
         self.admin1 = arr("admin1")
@@ -477,6 +487,7 @@ class Gazetteer:
             country=self.country[i].decode(),
             admin1=self.admin1[i].decode(),
             main=main,
+            names=int(self.names_count[i]),
         )
 
     def common_rank(self, k: str, lang: str) -> int | None:

@@ -29,7 +29,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .gazetteer import KIND_CITY, KIND_COUNTRY, KIND_REGION, Candidate, Gazetteer, load_gazetteer
+from .gazetteer import (
+    KIND_CITY,
+    KIND_COUNTRY,
+    KIND_OTHER,
+    KIND_REGION,
+    Candidate,
+    Gazetteer,
+    load_gazetteer,
+)
 from .lexicon import Lexicon, detect_language, load_lexicon
 from .model import Mention
 from .text import Sentence, capitalised_words, fold, is_capitalised, sentences, words
@@ -56,6 +64,7 @@ class _Span:
     reasons: list[str] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     top: Candidate | None = None  # the likeliest of the candidates for a bare name
+    linked: bool = False  # resolved by the region that follows it ("Reston, Virginia")
 
 
 def find_places(
@@ -82,14 +91,17 @@ def find_places(
     for span in spans:
         _weigh(span, text, folded, sents, lex, gaz)
     _link_appositions(spans, text)
-    anchors = _country_focus(spans)
+    _one_sense_per_discourse(spans)
+    anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
     mentions = []
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
             continue
-        mention = _resolve(span, _nearby(span, regions), anchors, text, gaz, lex)
+        own = by_key.get(span.key)
+        focus = anchors - own if own else anchors
+        mention = _resolve(span, _nearby(span, regions), focus, text, gaz, lex)
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -199,10 +211,15 @@ def _lexical_keys(lex: Lexicon) -> dict[str, list[str]]:
     """The lexicon's place names by their first word, longest first."""
     out: dict[str, list[str]] = {}
     for k in lex.place_names:
-        out.setdefault(k.split(" ")[0], []).append(k)
+        # keyed as a capitalised word is read: "u.s." under "u"
+        first = _FIRST_WORD.match(k)
+        out.setdefault(first.group(0) if first else k, []).append(k)
     for ks in out.values():
         ks.sort(key=len, reverse=True)
     return out
+
+
+_FIRST_WORD = re.compile(r"\w+")
 
 
 def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
@@ -286,15 +303,23 @@ def _prominence(c: Candidate) -> float:
     return 0.5
 
 
+#: Prior of an admin-1 region, as renowned as a city of about 100,000 known by 60 names.
+_REGION_PRIOR = 2.9
+
+
 def _prior(c: Candidate, cands: list[Candidate]) -> float:
-    """How likely a bare name means this entry rather than a namesake."""
+    """How likely a bare name means this entry rather than a namesake.
+
+    For a town, its population and its renown: how many names GeoNames knows it by
+    (Geneva on Lake Geneva has sixty, Geneva, Illinois eleven).
+    """
     if c.kind == KIND_COUNTRY:
-        return 3.0
+        return _REGION_PRIOR + 1.0
     if c.kind == KIND_REGION:
         # "Kherson" alone is the city; the oblast is named after it.
         eponymous = any(o.kind == KIND_CITY and o.admin1_code == c.admin1_code for o in cands)
-        return 0.5 if eponymous else 2.0
-    prior = 0.4 * math.log10(c.population + 1)
+        return 0.5 if eponymous else _REGION_PRIOR
+    prior = 0.4 * math.log10(c.population + 1) + 0.5 * math.log10(c.names + 1)
     # "Sol" is one of Seoul's many foreign names, and rarely means Seoul in a text
     return prior if c.main else prior * 0.6
 
@@ -621,19 +646,29 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
             or (t.region_phrase == "before" and len(gap) <= 40 and not re.search(r"[.;:!?]", gap))
         ):
             continue
-        container = [c for c in t.candidates if c.kind == KIND_REGION or c.kind == KIND_COUNTRY]
-        # a region named by its capital: "Kherson" for Kherson Oblast
-        container += [c for c in t.candidates if c.kind == KIND_CITY and c.population >= 15_000]
+        # what the first names without context sets the level: a region lies in a country
+        # ("Victoria, Australia"); a region before a region or a town is a list
+        # ("California, Colorado"), and so is a country before anything
+        level = s.top.kind if s.top is not None and not s.lexical else KIND_CITY
+        if level == KIND_COUNTRY or level == KIND_OTHER:
+            continue
+        if level == KIND_REGION:
+            container = [c for c in t.candidates if c.kind == KIND_COUNTRY]
+        else:
+            container = [c for c in t.candidates if c.kind in (KIND_REGION, KIND_COUNTRY)]
+            # a region named by its capital: "Kherson" for Kherson Oblast
+            container += [c for c in t.candidates if c.kind == KIND_CITY and c.population >= 15_000]
         codes = {c.admin1_code for c in container if c.kind != KIND_COUNTRY and c.admin1_code}
         countries = {c.country for c in container if c.kind == KIND_COUNTRY}
         inside = [
             c
             for c in s.candidates
-            if c.kind == KIND_CITY and (c.admin1_code in codes or c.country in countries)
+            if c.kind == level and (c.admin1_code in codes or c.country in countries)
         ]
         if not inside:
             continue
         s.candidates = inside
+        s.linked = True
         s.evidence = max(s.evidence, ACCEPT) + 1.5
         s.reasons.append(f"followed by its region '{text[t.start : t.end]}'")
         kept = {c.admin1_code for c in inside} | {c.country for c in inside}
@@ -645,33 +680,69 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
         t.reasons.append(f"the region of '{text[s.start : s.end]}'")
 
 
-def _country_focus(spans: list[_Span]) -> Counter:
-    """Countries the article is about: counted over spans that are places without doubt."""
+def _one_sense_per_discourse(spans: list[_Span]) -> None:
+    """A name introduced with its region ("Reston, Virginia") keeps that reading when the
+    article repeats it bare ("Reston"): its namesakes elsewhere are dropped."""
+    linked: dict[str, list[Candidate]] = {}
+    for s in spans:
+        if s.linked and s.key not in linked:
+            linked[s.key] = s.candidates
+    if not linked:
+        return
+    for s in spans:
+        cands = linked.get(s.key)
+        if cands is None or s.linked or s.evidence <= -5:
+            continue
+        kept = [c for c in s.candidates if c in cands]
+        if kept:
+            s.candidates = kept
+            s.evidence = max(s.evidence, ACCEPT - 0.5)
+            s.reasons.append("named with its region earlier in the article")
+
+
+def _country_focus(spans: list[_Span]) -> tuple[Counter, dict[str, Counter]]:
+    """Countries the article is about: counted over spans that are places without doubt.
+
+    Also returns what each name (span key) contributed, so that a name is not taken
+    as evidence for its own reading ("Victoria" five times does not make an article
+    about Hong Kong).
+    """
     focus: Counter = Counter()
+    by_key: dict[str, Counter] = {}
     for s in spans:
         if s.evidence < ACCEPT:
             continue
         countries = {c.country for c in s.candidates}
         if len(countries) == 1:
-            focus[next(iter(countries))] += 1
+            country, weight = next(iter(countries)), 1.0
         else:
             top = max(s.candidates, key=lambda c: _prior(c, s.candidates))
-            if top.country and (top.kind != KIND_CITY or top.population >= 100_000):
-                focus[top.country] += 0.5
-    return focus
+            if not top.country or (top.kind == KIND_CITY and top.population < 100_000):
+                continue
+            country, weight = top.country, 0.5
+        focus[country] += weight
+        by_key.setdefault(s.key, Counter())[country] += weight
+    return focus, by_key
 
 
 def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[tuple[_Span, set[str]]]]:
     """For each sentence, its spans that are places without doubt and the admin-1 regions
-    they may lie in (towns of 10,000 or more, regions, countries with a code)."""
+    they stand for or lie in: those of their regions, and that of their likeliest reading
+    (a list of states, each with namesake towns in other states, names no town's region)."""
     out: dict[int, list[tuple[_Span, set[str]]]] = {}
     for o in spans:
         if o.evidence >= ACCEPT:
-            codes = {
-                c.admin1_code
-                for c in o.candidates
-                if c.admin1_code and (c.kind != KIND_CITY or c.population >= 10_000)
-            }
+            top = o.top if o.top is not None and o.top in o.candidates else None
+            if top is None or len(o.candidates) == 1 or o.linked or o.region_phrase:
+                codes = {
+                    c.admin1_code
+                    for c in o.candidates
+                    if c.admin1_code and (c.kind != KIND_CITY or c.population >= 10_000)
+                }
+            elif top.admin1_code and (top.kind != KIND_CITY or top.population >= 10_000):
+                codes = {top.admin1_code}
+            else:
+                continue
             out.setdefault(o.sentence, []).append((o, codes))
     return out
 
@@ -680,7 +751,7 @@ def _nearby(span: _Span, regions: dict[int, list[tuple[_Span, set[str]]]]) -> se
     """The admin-1 regions the other places of the span's sentence may lie in."""
     out: set[str] = set()
     for o, codes in regions.get(span.sentence, ()):
-        if o is not span:
+        if o is not span and o.key != span.key:
             out |= codes
     return out
 
@@ -696,12 +767,10 @@ def _resolve(
     total = sum(focus.values()) or 1.0
     scored = []
     n_countries = len({x.country for x in span.candidates})
-    own = 1 if n_countries == 1 else 0
     for c in span.candidates:
         s = _prior(c, span.candidates)
-        share = (focus[c.country] - own) / total
-        s += 2.0 * max(share, 0.0)
-        if c.admin1_code and c.admin1_code in nearby and c.kind == KIND_CITY:
+        s += 2.0 * focus[c.country] / total
+        if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
             s += 1.5
         if span.region_phrase and c.kind == KIND_REGION:
             s += 2.0
@@ -713,7 +782,7 @@ def _resolve(
     if focus.get(best.country) and n_countries > 1:
         evidence += 0.5
         reasons.append(f"article is about {best.country}")
-    if best.admin1_code in nearby and best.kind == KIND_CITY and len(span.candidates) > 1:
+    if best.admin1_code in nearby and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
         evidence += 0.8
         reasons.append(f"its region {best.admin1_code} is named nearby")
     if evidence < ACCEPT:
