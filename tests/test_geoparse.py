@@ -43,3 +43,34 @@ def test_a_town_followed_by_its_region(text, lang, town, admin1):
 def test_a_list_of_towns_is_not_an_apposition():
     places = _places("Drones hit Kharkiv, Odesa and Dnipro overnight.", "en")
     assert [p[1:3] for p in places] == [("Kharkiv", "city"), ("Odesa", "city"), ("Dnipro", "city")]
+
+
+def test_a_list_of_states_is_read_as_states():
+    found = _places("Cases were reported in California, Colorado, Georgia and Illinois.", "en")
+    assert [(t, k, a) for t, _, k, a in found] == [
+        ("California", "region", "US.CA"),
+        ("Colorado", "region", "US.CO"),
+        ("Georgia", "region", "US.GA"),
+        ("Illinois", "region", "US.IL"),
+    ]
+
+
+def test_a_country_before_an_organisation_is_a_place_and_a_currency_is_not():
+    found = _places("The U.S. Department of Agriculture paid US$460 million.", "en")
+    assert [(t, k) for t, _, k, _ in found] == [("U.S.", "country")]
+
+
+def test_a_name_keeps_the_region_it_was_introduced_with():
+    text = "Monkeys arrived in Reston, Virginia. Reston officials closed the lab. In Reston, staff fell ill."
+    found = _places(text, "en")
+    assert {a for t, _, _, a in found if t == "Reston"} == {"US.VA"}
+
+
+def test_renown_decides_between_namesakes():
+    found = _places("Talks were held in Istanbul and then in Geneva with the United States.", "en")
+    assert ("Geneva", "Geneva", "city", "CH.GE") in found
+
+
+def test_a_state_phrase_names_the_region():
+    found = _places("A cow from a Washington state farm was tested.", "en")
+    assert found[0][2:] == ("region", "US.WA")

@@ -421,6 +421,10 @@ def _weigh(
         if penalty:
             ev -= penalty
             reasons.append(f"also a common {lex.name} word (rank {rank})")
+    if after[:1] == "$":
+        span.evidence = -10  # "US$460 million", "A$5": a currency
+        span.reasons.append("a currency")
+        return
     speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
     if speaker and not span.lexical and top.kind == KIND_CITY:
         ev -= 1.0  # "Lincoln said": a speaker, or a capital standing for its government
@@ -559,7 +563,9 @@ def _person_context(
         ):
             return f"inside a longer name ('{text[a:b]} {text[span.start : span.end]}')"
     m = _next_word(text, span.end)
-    if m is not None:
+    # "U.S. Department of Agriculture", "Canada Border Services Agency": a country
+    # before a name is that name's country; people are not named after countries
+    if m is not None and not (span.top is not None and span.top.kind == KIND_COUNTRY):
         a, b = m
         word = folded[a:b]
         if _name_like(text[a:b], word, lex, gaz) and not _starts_place(folded, a, lex, gaz):
@@ -764,14 +770,18 @@ def _resolve(
     gaz: Gazetteer,
     lex: Lexicon,
 ) -> Mention | None:
-    total = sum(focus.values()) or 1.0
+    # two pseudo-counts: a short text naming one country is not "about" it for sure
+    total = sum(focus.values()) + 2.0
     scored = []
     n_countries = len({x.country for x in span.candidates})
+    near_countries = {code.split(".", 1)[0] for code in nearby}
     for c in span.candidates:
         s = _prior(c, span.candidates)
         s += 2.0 * focus[c.country] / total
         if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
             s += 1.5
+        elif c.country in near_countries:
+            s += 0.5  # "California, Colorado, Georgia": a list keeps to one country
         if span.region_phrase and c.kind == KIND_REGION:
             s += 2.0
         scored.append((s, c))
