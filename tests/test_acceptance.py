@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_pipeline import SEED_PLACES
 
 from geonews.cli import main
 from geonews.pipeline import analyse, read_and_analyse
@@ -25,15 +26,7 @@ def seed():
 
 
 def test_the_seven_places_and_no_others(seed):
-    assert {(m.place.name, m.place.kind) for m in seed.mentions} == {
-        ("South Korea", "country"),
-        ("North Korea", "country"),
-        ("Russia", "country"),
-        ("Kursk Oblast", "region"),
-        ("Ukraine", "country"),
-        ("Kherson", "city"),
-        ("Sumy", "city"),
-    }
+    assert {(m.place.name, m.place.kind) for m in seed.mentions} == SEED_PLACES
     surfaces = {m.text for m in seed.mentions}
     assert surfaces == {"Corée du Sud", "Corée du Nord", "Russie", "Koursk", "Ukraine", "Kherson",
                         "Soumy"}

@@ -227,22 +227,25 @@ class TextReader(Reader):
     format = "text"
     extensions = (".txt", ".text")
 
+    @staticmethod
+    def title(text: str) -> str | None:
+        return _first_line_title(text)
+
     def parse(self, text: str, source: str | None, meta: _Meta) -> Article:
         text = _normalise(text)
         _check_not_empty(text, source)
-        return meta.article(text, source, title=_first_line_title(text))
+        return meta.article(text, source, title=self.title(text))
 
 
-class MarkdownReader(Reader):
+class MarkdownReader(TextReader):
     """Markdown, kept as written; a leading ``# heading`` is the title."""
 
     format = "markdown"
     extensions = (".md", ".markdown")
 
-    def parse(self, text: str, source: str | None, meta: _Meta) -> Article:
-        text = _normalise(text)
-        _check_not_empty(text, source)
-        return meta.article(text, source, title=_markdown_title(text))
+    @staticmethod
+    def title(text: str) -> str | None:
+        return _markdown_title(text)
 
 
 class HtmlReader(Reader):

@@ -12,16 +12,8 @@ import sys
 import click
 
 from .cli import friendly_errors, main
+from .model import EVENT_TYPES  # already imported by the package: free for --help
 
-_EVENT_TYPES = (
-    "deployment",
-    "strike",
-    "ground_fighting",
-    "fortification",
-    "reconstruction",
-    "demining",
-    "casualties",
-)  # geonews.model.EVENT_TYPES, without importing the model for --help
 _FORMATS = ("geojson", "csv", "gpkg", "jsonl")
 
 
@@ -48,7 +40,7 @@ def filter_options(func, with_lang: bool = True):
         ),
         click.option("--until", metavar="YYYY-MM-DD", help="Events on or before this date."),
         click.option(
-            "--type", "types", multiple=True, type=click.Choice(_EVENT_TYPES),
+            "--type", "types", multiple=True, type=click.Choice(list(EVENT_TYPES)),
             help="Event type (repeatable).",
         ),
         click.option(
