@@ -101,7 +101,7 @@ def find_places(
             continue
         own = by_key.get(span.key)
         focus = anchors - own if own else anchors
-        mention = _resolve(span, _nearby(span, regions), focus, text, gaz, lex)
+        mention = _resolve(span, _nearby(span, regions), focus, text, gaz)
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -184,6 +184,7 @@ def _candidate_spans(
 
 @functools.cache
 def _candidates_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_candidates`, one per (lexicon, gazetteer): its arguments are the key."""
     return {}
 
 
@@ -568,7 +569,7 @@ def _person_context(
     if m is not None and not (span.top is not None and span.top.kind == KIND_COUNTRY):
         a, b = m
         word = folded[a:b]
-        if _name_like(text[a:b], word, lex, gaz) and not _starts_place(folded, a, lex, gaz):
+        if _name_like(text[a:b], word, lex, gaz) and not _starts_place(folded, a, gaz):
             return f"inside a longer name ('{text[span.start : span.end]} {text[a:b]}')"
     return None
 
@@ -603,6 +604,7 @@ def _name_like(surface: str, word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
 
 @functools.cache
 def _name_like_memo(lex: Lexicon) -> dict[str, str | bool]:
+    """A memo of :func:`_name_word`, one per lexicon: its argument is the key."""
     return {}
 
 
@@ -621,7 +623,7 @@ def _name_word(word: str, lex: Lexicon) -> str | bool:
     return w
 
 
-def _starts_place(folded: str, a: int, lex: Lexicon, gaz: Gazetteer) -> bool:
+def _starts_place(folded: str, a: int, gaz: Gazetteer) -> bool:
     window = folded[a : a + _MAX_NAME].replace("-", " ")
     return any(_boundary(window, len(k)) for k in gaz.prefixes(window))
 
@@ -768,7 +770,6 @@ def _resolve(
     focus: Counter,
     text: str,
     gaz: Gazetteer,
-    lex: Lexicon,
 ) -> Mention | None:
     # two pseudo-counts: a short text naming one country is not "about" it for sure
     total = sum(focus.values()) + 2.0
