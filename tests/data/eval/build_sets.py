@@ -207,6 +207,201 @@ NEWS = {
     ],
 }
 
+#: A second, wider set written in one sitting before the engine was tuned on it: world
+#: news beyond the war, namesakes ("Tripoli", "Santiago", "Paris, Texas"), people named
+#: like places ("Paris Hilton", "Jordan Henderson", "Владимир Зеленский"), diseases named
+#: after places ("Marburg virus", "вирус Эбола"), region phrases and inflected forms.
+#: Written to ``news-world-XX.jsonl``. Non-administrative regions (Darfur, Gaza Strip)
+#: stay in the gold with hand coordinates: the gazetteer lacks them, honestly a miss.
+NEWS_WORLD = {
+    "en": [
+        (
+            "Marburg virus disease has been confirmed in [Rwanda|c:RW], with most patients "
+            "treated in [Kigali|g:202061]. The virus takes its name from the German town of "
+            "[Marburg|g:2873759], where laboratory workers fell ill in 1967."
+        ),
+        (
+            "Jordan Henderson, who grew up in [Sunderland|g:2636531], left a club in "
+            "[Dammam|g:110336] after six months and signed for a team in "
+            "[Amsterdam|g:2759794]."
+        ),
+        (
+            "A tornado damaged dozens of homes in [Paris|g:4717560], [Texas|r:US.TX], on "
+            "Sunday night. Storm chasers followed the system north into [Oklahoma|r:US.OK]."
+        ),
+        (
+            "Clashes between rival militias near the airport of [Tripoli|g:2210247] killed "
+            "at least 27 people. The government in [Benghazi|g:88319] blamed armed groups "
+            "loyal to the capital."
+        ),
+        (
+            "In northern [Lebanon|c:LB], the port city of [Tripoli|g:266826] received "
+            "hundreds of families displaced from southern villages, while strikes hit the "
+            "outskirts of [Beirut|g:276781]."
+        ),
+        (
+            "Cholera cases are rising in [Yemen|c:YE]. Hospitals in [Sanaa|g:71137] and "
+            "[Hodeidah|g:79415] report shortages of saline, and aid flights to [Aden|g:415189] "
+            "were delayed by fighting."
+        ),
+        (
+            "Actress Sydney Sweeney spent the summer filming in [Atlanta|g:4180439], "
+            "[Georgia|r:US.GA], before flying to [Sydney|g:2147714] for the premiere."
+        ),
+        (
+            "Officials in [Springfield|g:4250542], [Illinois|r:US.IL], approved emergency "
+            "funds after the river flooded farmland. Farther south, [Memphis|g:4641239] opened "
+            "shelters."
+        ),
+        (
+            "Drought has pushed thousands of families from rural [Somalia|c:SO] into camps "
+            "around [Baidoa|g:64536] and [Mogadishu|g:53654], the World Food Programme said."
+        ),
+        (
+            "Forest fires forced the evacuation of [Yellowknife|g:6185377], capital of the "
+            "[Northwest Territories|r:CA.13], and of parts of [Kelowna|g:5990579] in "
+            "[British Columbia|r:CA.02]."
+        ),
+    ],
+    "fr": [
+        (
+            "Le séisme qui a frappé le sud de la [Turquie|c:TR] a fait des centaines de victimes "
+            "à [Antakya|g:323779] et à [Gaziantep|g:314830]. Des secouristes venus d'"
+            "[Algérie|c:DZ] et du [Japon|c:JP] sont arrivés à [Adana|g:325363] lundi."
+        ),
+        (
+            "Le virus Zika se propage de nouveau au [Brésil|c:BR]. À [Recife|g:3390760], les "
+            "maternités de l'État de [Pernambouc|r:BR.30] sont saturées, selon le ministère."
+        ),
+        (
+            "Le milieu de terrain Jordan Henderson, né à [Sunderland|g:2636531], a quitté "
+            "[Dammam|g:110336] après six mois pour rejoindre un club d'[Amsterdam|g:2759794]."
+        ),
+        (
+            "Des incendies ravagent la [région de Valparaíso|r:CL.01], au [Chili|c:CL]. À "
+            "[Viña del Mar|g:3868121], des quartiers entiers ont brûlé ; le président est arrivé "
+            "de [Santiago|g:3871336] dans la soirée."
+        ),
+        (
+            "À [Tripoli|g:2210247], des milices rivales se sont affrontées près de l'aéroport. "
+            "Plus à l'est, à [Benghazi|g:88319], le maréchal Haftar a reçu un émissaire venu de "
+            "[Moscou|g:524901]."
+        ),
+        (
+            "La grippe aviaire a été détectée dans un élevage des [Pays de la Loire|r:FR.52], "
+            "puis en [Bretagne|r:FR.53]. La préfecture de [Nantes|g:2990969] a ordonné "
+            "l'abattage de 20 000 canards."
+        ),
+        (
+            "Le cyclone Freddy a touché le [Mozambique|c:MZ] puis le [Malawi|c:MW], où la ville "
+            "de [Blantyre|g:931755] a été la plus durement frappée. Des renforts sont partis de "
+            "[Lilongwe|g:927967]."
+        ),
+        (
+            "Des frappes ont visé la [région de Soumy|r:UA.21] ; à [Chostka|g:693942], une usine "
+            "a été détruite. L'armée ukrainienne dit avoir repoussé un assaut près de "
+            "[Vovtchansk|g:689304]."
+        ),
+        (
+            "Au [Soudan|c:SD], les combats se poursuivent à [Khartoum|g:379252] et au "
+            "[Darfour|x:13.0,24.5]. Des milliers de réfugiés ont franchi la frontière du "
+            "[Tchad|c:TD] pour rejoindre [Adré|g:245669]."
+        ),
+        (
+            "Des dizaines de milliers de manifestants ont défilé à [Tbilissi|g:611717] contre la "
+            "loi sur les agents de l'étranger. La présidente de la [Géorgie|c:GE] accuse le "
+            "gouvernement de se tourner vers [Moscou|g:524901]."
+        ),
+        (
+            "Paris Hilton a assisté au festival de [Cannes|g:3028808], tandis qu'à "
+            "[Paris|g:2988507] la ministre de la Culture présentait son budget."
+        ),
+        (
+            "Une épidémie de choléra frappe [Haïti|c:HT] : à [Port-au-Prince|g:3718426], les "
+            "centres de traitement manquent d'eau potable, et [Cap-Haïtien|g:3728474] signale "
+            "aussi des cas."
+        ),
+        (
+            "Le président kazakh a reçu à [Astana|g:1526273] son homologue ouzbek. Les deux pays "
+            "veulent relier [Tachkent|g:1512569] à [Almaty|g:1526384] par un train rapide."
+        ),
+        (
+            "Au [Mali|c:ML], l'armée a repris [Kidal|g:2455290] aux rebelles. Au "
+            "[Burkina Faso|c:BF] voisin, une attaque a visé [Djibo|g:2361177], dans le nord du "
+            "pays."
+        ),
+        (
+            "Des feux de forêt menacent [Yellowknife|g:6185377], capitale des "
+            "[Territoires du Nord-Ouest|r:CA.13]. En [Colombie-Britannique|r:CA.02], la ville "
+            "de [Kelowna|g:5990579] a été en partie évacuée."
+        ),
+    ],
+    "ru": [
+        (
+            "Землетрясение магнитудой 7,0 произошло у восточного побережья "
+            "[Камчатки|r:RU.92]. В [Петропавловске-Камчатском|g:2122104] жители выбежали на "
+            "улицы, сообщили в МЧС."
+        ),
+        (
+            "В [Новосибирске|g:1496747] и [Томске|g:1489425] из-за морозов отменили занятия в "
+            "школах. В [Иркутской области|r:RU.20] энергетики работают в усиленном режиме."
+        ),
+        (
+            "Вирус Эбола снова обнаружен в [Уганде|c:UG]. Заболевших доставили в "
+            "[Кампалу|g:232422], а на границе с [Кенией|c:KE] усилили контроль."
+        ),
+        (
+            "Владимир Зеленский посетил освобождённый [Херсон|g:706448]. В тот же день в "
+            "[Владимире|g:473247] прошёл митинг в поддержку мобилизованных."
+        ),
+        (
+            "В [Дагестане|r:RU.17] после ливней затопило улицы [Махачкалы|g:532096] и "
+            "[Каспийска|g:551847]. Жителей [Дербента|g:566532] просят не выходить из домов."
+        ),
+        (
+            "Президент [Франции|c:FR] прилетел в [Пекин|g:1816670], а затем отправился в "
+            "[Гуанчжоу|g:1809858]. Главной темой переговоров стала война на [Украине|c:UA]."
+        ),
+        (
+            "Израильская армия нанесла удары по [Рафаху|g:281102] и [Хан-Юнису|g:281124]. "
+            "Переговоры о перемирии идут в [Каире|g:360630] и [Дохе|g:290030]."
+        ),
+        (
+            "Под [Авдеевкой|g:713122] продолжаются ожесточённые бои. В "
+            "[Белгородской области|r:RU.09] из-за обстрелов эвакуированы жители "
+            "[Шебекино|g:495112]."
+        ),
+        (
+            "В [Санкт-Петербурге|g:498817] превышен эпидемический порог по гриппу. Рост "
+            "заболеваемости отмечают также в [Екатеринбурге|g:1486209] и [Казани|g:551487]."
+        ),
+        (
+            "Лионель Месси вернулся в [Росарио|g:3838583], свой родной город в "
+            "[Аргентине|c:AR], а через неделю улетел в [Майами|g:4164138]."
+        ),
+        (
+            "Ураган обрушился на [Флориду|r:US.FL]. В [Тампе|g:4174757] и "
+            "[Сарасоте|g:4172131] без света остались сотни тысяч домов."
+        ),
+        (
+            "В [Грузии|c:GE] продолжаются протесты: в [Тбилиси|g:611717] полиция применила "
+            "водомёты, а в [Батуми|g:615532] прошла акция солидарности."
+        ),
+        (
+            "Лесные пожары охватили [Якутию|r:RU.63]. Дым дошёл до [Якутска|g:2013159], "
+            "рейсы в [Мирный|g:2019951] отменены."
+        ),
+        (
+            "Вспышка кори зарегистрирована в [Киргизии|c:KG]: больше всего заболевших в "
+            "[Оше|g:1527534] и [Бишкеке|g:1528675]."
+        ),
+        (
+            "Саммит БРИКС прошёл в [Казани|g:551487]. В [Татарстан|r:RU.73] приехали лидеры "
+            "[Индии|c:IN], [Китая|c:CN] и [Бразилии|c:BR]."
+        ),
+    ],
+}
+
 CONFLICT = [
     (
         "en",
@@ -732,6 +927,12 @@ def main() -> None:
                 for t in tops:
                     assert text[t["start"] : t["end"]] == t["name"]
                 rec = {"id": f"news-{lang}-{i}", "lang": lang, "text": text, "toponyms": tops}
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    for lang, docs in NEWS_WORLD.items():
+        with open(HERE / f"news-world-{lang}.jsonl", "w", encoding="utf-8") as fh:
+            for i, marked in enumerate(docs):
+                text, tops = unmark(marked, gold)
+                rec = {"id": f"world-{lang}-{i}", "lang": lang, "text": text, "toponyms": tops}
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     by_lang: dict[str, list] = {}
     for lang, text, ref, admin1, acled in CONFLICT:
