@@ -74,3 +74,40 @@ def test_renown_decides_between_namesakes():
 def test_a_state_phrase_names_the_region():
     found = _places("A cow from a Washington state farm was tested.", "en")
     assert found[0][2:] == ("region", "US.WA")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "absent", "present"),
+    [
+        ("Marburg virus was confirmed in Kigali.", "en", "Marburg", "Kigali"),
+        ("Le virus de Marburg a été détecté à Kigali.", "fr", "Marburg", "Kigali"),
+        ("Вирус Марбург выявлен в Кигали.", "ru", "Марбург", "Кигали"),
+    ],
+)
+def test_a_disease_named_after_a_place_is_no_place(text, lang, absent, present):
+    found = [m.text for m in find_places(text, lang)]
+    assert absent not in found and present in found
+
+
+def test_a_first_name_that_is_a_place_is_a_person():
+    text = "Jordan Henderson, who grew up in Sunderland, signed for a club in Amsterdam."
+    assert [m.text for m in find_places(text, "en")] == ["Sunderland", "Amsterdam"]
+    text = "Paris Hilton a assisté au défilé, tandis qu'à Paris la ministre parlait."
+    assert [m.text for m in find_places(text, "fr")] == ["Paris"]
+
+
+def test_a_title_before_a_country_is_no_person():
+    assert [m.place.country for m in find_places("Президент Франции прилетел в Пекин.", "ru")] == [
+        "FR",
+        "CN",
+    ]
+
+
+def test_regions_by_their_translated_names():
+    found = find_places("En Colombie-Britannique et en Floride, les feux continuent.", "fr")
+    assert [(m.place.kind, m.place.admin1) for m in found] == [("region", "02"), ("region", "FL")]
+
+
+def test_a_small_word_does_not_end_a_name():
+    found = find_places("It was named after the German town of Marburg.", "en")
+    assert "German town" not in [m.text for m in found]

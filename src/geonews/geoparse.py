@@ -152,6 +152,8 @@ def _candidate_spans(
         if best is None:
             for k in sorted(gaz.prefixes(window), key=len, reverse=True):
                 end = a + len(k)
+                if " " in k and _lowercase_inside(text, a, end, lex):
+                    continue
                 if _boundary(lookup, end):
                     best = (end, k, False, False)
                     break
@@ -271,6 +273,20 @@ def _lemma_match(
 
 
 _NEXT_WORD = re.compile(r" (\w+)")
+
+
+_INNER_WORD = re.compile(r"(?<![-\w])(\w{4,})(?![-\w])")
+
+
+def _lowercase_inside(text: str, a: int, end: int, lex: Lexicon) -> bool:
+    """Whether a word of ``text[a:end]`` after the first is written small, as no word of a
+    name is ("German town"), short words and hyphen-joined ones aside ("Rio de Janeiro",
+    "Stratford-upon-Avon")."""
+    for m in _INNER_WORD.finditer(text, a + 1, end):
+        w = m.group(1)
+        if w[0].islower() and fold(w) not in lex.stopwords:
+            return True
+    return False
 
 
 def _boundary(s: str, i: int) -> bool:
@@ -426,6 +442,11 @@ def _weigh(
         span.evidence = -10  # "US$460 million", "A$5": a currency
         span.reasons.append("a currency")
         return
+    disease = _disease(span, top, before, after, text, lex)
+    if disease:
+        span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
+        span.reasons.append(f"names a disease ('{disease}')")
+        return
     speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
     if speaker and not span.lexical and top.kind == KIND_CITY:
         ev -= 1.0  # "Lincoln said": a speaker, or a capital standing for its government
@@ -437,6 +458,24 @@ def _weigh(
         ev -= 3.5
         reasons.append(person)
     span.evidence = ev
+
+
+def _disease(
+    span: _Span, top: Candidate, before: str, after: str, text: str, lex: Lexicon
+) -> str | None:
+    """The disease a place name is part of ("Reston ebolavirus", "fièvre de Lassa"), if any.
+
+    A country stays a place: "United States flu season", "the Sudan strain" say where.
+    """
+    if top.kind == KIND_COUNTRY:
+        return None
+    m = lex.disease_after.starts(after)
+    if m is not None and after[:1] in (" ", "-"):
+        return text[span.start : span.end + m.end()]
+    m = lex.disease_before.ends(before)
+    if m is not None:
+        return text[span.start - len(before) + m.start() : span.end]
+    return None
 
 
 def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
@@ -553,9 +592,14 @@ def _person_context(
         a, b = prev
         gap = text[b : span.start]
         word = folded[a:b]
-        if word in lex.person_titles and gap.strip() in ("", "."):
+        is_country = span.top is not None and span.top.kind == KIND_COUNTRY
+        # "President of France" is written "Президент Франции": a title before a country
+        if word in lex.person_titles and gap.strip() in ("", ".") and not is_country:
             return f"after the title '{text[a:b]}'"
-        sentence_initial = sent is not None and a <= sent.start
+        # a sentence may start with a name: "Jordan Henderson, who..." names a person
+        sentence_initial = (
+            sent is not None and a <= sent.start and not _person_follows(folded, span.end, lex)
+        )
         if (
             gap.isspace()
             and "\n" not in gap
@@ -571,7 +615,31 @@ def _person_context(
         word = folded[a:b]
         if _name_like(text[a:b], word, lex, gaz) and not _starts_place(folded, a, gaz):
             return f"inside a longer name ('{text[span.start : span.end]} {text[a:b]}')"
+    if m is not None and " " not in span.key:
+        a, b = m
+        if _first_name(span, a, b, text, folded, lex, gaz):
+            return f"a person's first name ('{text[span.start : b]}')"
     return None
+
+
+def _person_follows(folded: str, end: int, lex: Lexicon) -> bool:
+    """Whether what follows ``end`` follows a person's name: "who", "said", "a déclaré"."""
+    rest = folded[end : end + 30]
+    return bool(lex.person_after.starts(rest) or lex.reporting.starts(rest))
+
+
+def _first_name(
+    span: _Span, a: int, b: int, text: str, folded: str, lex: Lexicon, gaz: Gazetteer
+) -> bool:
+    """Whether the span is a first name: followed by a surname ("Jordan Henderson", even
+    when the surname is also a town) and then by what follows people ("who", "said")."""
+    if not _person_follows(folded, b, lex):
+        return False
+    word = folded[a:b]
+    if "-" in word or not _name_like(text[a:b], word, lex, gaz):
+        return False
+    # "Kursk Oblast said", "Canada Ontario": a region or country is no surname
+    return not any(c.kind in (KIND_COUNTRY, KIND_REGION) for c in gaz.lookup(word))
 
 
 def _next_word(text: str, end: int) -> tuple[int, int] | None:

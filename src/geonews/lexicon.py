@@ -173,6 +173,13 @@ class Lexicon:
     inflections: tuple[tuple[str, str, bool], ...] = ()
     #: Whether common nouns are capitalised (German), so a capital says little.
     noun_capitals: bool = False
+    #: Words that make a place name the name of a disease or a pathogen: after it
+    #: ("Marburg virus", "Lassa fever") or before it ("virus de Marburg", "лихорадка Ласса").
+    disease_after: Phrases = field(default_factory=lambda: Phrases.build(()))
+    disease_before: Phrases = field(default_factory=lambda: Phrases.build(()))
+    #: What follows a person's name and not a place's: "Jordan Henderson, who",
+    #: "Paris Hilton a assisté" (with ``reporting``: "Israel Katz said").
+    person_after: Phrases = field(default_factory=lambda: Phrases.build(()))
 
     @cached_property
     def event_stems(self) -> re.Pattern[str] | None:
@@ -250,6 +257,9 @@ def _from_data(data: dict, source: str) -> Lexicon:
             detect_words=frozenset(fold(w) for w in data.get("detect_words", [])),
             inflections=_inflections(data.get("inflections", [])),
             noun_capitals=bool(data.get("noun_capitals", False)),
+            disease_after=_phrases(data, "disease_after"),
+            disease_before=_phrases(data, "disease_before"),
+            person_after=_phrases(data, "person_after"),
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
         raise LexiconError(f"{source}: malformed lexicon ({exc})", data.get("lang")) from exc
