@@ -40,7 +40,7 @@ from .gazetteer import (
 )
 from .lexicon import Lexicon, detect_language, load_lexicon
 from .model import Mention
-from .text import Sentence, capitalised_words, fold, is_capitalised, sentences, words
+from .text import Sentence, capitalised_words, fold, is_capitalised, sentences
 
 #: Minimum evidence for a span to count as a place.
 ACCEPT = 2.0
@@ -62,7 +62,6 @@ class _Span:
     region_phrase: str | None = None  # "before" / "after" when a region word frames it
     evidence: float = 0.0
     reasons: list[str] = field(default_factory=list)
-    scores: list[float] = field(default_factory=list)
     top: Candidate | None = None  # the likeliest of the candidates for a bare name
     linked: bool = False  # resolved by the region that follows it ("Reston, Virginia")
 
@@ -111,27 +110,15 @@ def find_places(
 # 1. candidates
 
 
-def _sentence_index(sents: list[Sentence]) -> tuple[list[int], list[int]]:
-    return [s.start for s in sents], [s.end for s in sents]
-
-
-def _title_case_lines(text: str) -> set[int]:
-    """Start offsets of lines written in Title Case (headlines), where capitals mean nothing."""
-    out = set()
-    pos = 0
-    for line in text.split("\n"):
-        toks = [line[a:b] for a, b in words(line) if b - a >= 4]
-        if len(toks) >= 3 and sum(is_capitalised(t) for t in toks) >= 0.75 * len(toks):
-            out.add(pos)
-        pos += len(line) + 1
-    return out
+def _sentence_starts(sents: list[Sentence]) -> list[int]:
+    return [s.start for s in sents]
 
 
 def _candidate_spans(
     text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
 ) -> list[_Span]:
     lookup = folded.replace("-", " ")
-    starts, _ = _sentence_index(sents)
+    starts = _sentence_starts(sents)
     lexical_keys = _lexical_keys(lex)
     memo = _candidates_memo(lex, gaz)
 

@@ -68,13 +68,6 @@ def key(name: str) -> str:
     return " ".join(folded.split())
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def words(text: str) -> list[tuple[int, int]]:
-    """Spans of the word tokens in ``text`` (letters, digits, underscore)."""
-    return [m.span() for m in _WORD.finditer(text)]
-
 
 def is_capitalised(token: str) -> bool:
     """True when the token starts with an upper-case letter (or its script has no case)."""
