@@ -522,7 +522,7 @@ class Gazetteer:
     # -- lookups -----------------------------------------------------------
 
     def prefixes(self, text: str) -> list[str]:
-        """Every indexed key that ``text`` starts with."""
+        """Every indexed key that ``text`` starts with, longest first."""
         # Asked at every capitalised word, mostly one that begins no multi-word name. So
         # the text is read word by word: the keys within its first n words (with the
         # character that follows), and whether any longer key continues them, are
@@ -537,7 +537,8 @@ class Gazetteer:
                 if len(memo) > 200_000:
                     memo.clear()
                 trie = self._trie
-                found = (trie.prefixes(head), next(trie.iterkeys(head), None) is not None)
+                within = sorted(trie.prefixes(head), key=len, reverse=True)
+                found = (within, next(trie.iterkeys(head), None) is not None)
                 memo[head] = found
             within, longer = found
             if not longer or end >= len(text):

@@ -48,7 +48,7 @@ ACCEPT = 2.0
 _MAX_NAME = 64
 
 
-@dataclass
+@dataclass(slots=True)
 class _Span:
     """A candidate place name in the text, before it is accepted or resolved."""
 
@@ -64,6 +64,8 @@ class _Span:
     reasons: list[str] = field(default_factory=list)
     top: Candidate | None = None  # the likeliest of the candidates for a bare name
     linked: bool = False  # resolved by the region that follows it ("Reston, Virginia")
+    #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
+    priors: tuple[float, ...] | None = None
 
 
 def find_places(
@@ -94,12 +96,17 @@ def find_places(
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
     mentions = []
+    focus_of: dict[str, tuple[Counter, float]] = {}  # by span key: the same for every mention
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
             continue
-        own = by_key.get(span.key)
-        focus = anchors - own if own else anchors
+        focus = focus_of.get(span.key)
+        if focus is None:
+            own = by_key.get(span.key)
+            counts = anchors - own if own else anchors
+            # two pseudo-counts: a short text naming one country is not "about" it for sure
+            focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
         mention = _resolve(span, _nearby(span, regions), focus, text, gaz)
         if mention is not None:
             mentions.append(mention)
@@ -137,7 +144,7 @@ def _candidate_spans(
                 best = (a + len(k), k, True, False)
                 break
         if best is None:
-            for k in sorted(gaz.prefixes(window), key=len, reverse=True):
+            for k in gaz.prefixes(window):  # longest first
                 end = a + len(k)
                 if " " in k and _lowercase_inside(text, a, end, lex):
                     continue
@@ -160,10 +167,13 @@ def _candidate_spans(
             if len(memo) > 100_000:
                 memo.clear()
             found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
-        cands, top = found
+        cands, top, priors = found
         if not cands:
             continue
-        span = _Span(a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top)
+        span = _Span(
+            a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top,
+            priors=priors,
+        )
         if region_word:
             span.region_phrase = "derived"
         spans.append(span)
@@ -179,8 +189,9 @@ def _candidates_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
 
 def _candidates(
     k: str, lexical: bool, lex: Lexicon, gaz: Gazetteer
-) -> tuple[tuple[Candidate, ...], Candidate | None]:
-    """The entries a matched key may refer to, and the likeliest of them for a bare name."""
+) -> tuple[tuple[Candidate, ...], Candidate | None, tuple[float, ...]]:
+    """The entries a matched key may refer to, the likeliest of them for a bare name, and
+    the prior of each."""
     if lexical:
         cands = [
             gaz.candidate(i)
@@ -192,8 +203,9 @@ def _candidates(
         if not k.isascii():
             # in Cyrillic, Greek... the local name is one of GeoNames' alternate names
             cands = [c if c.main else replace(c, main=True) for c in cands]
-    top = max(cands, key=lambda c: _prior(c, cands)) if cands else None
-    return tuple(cands), top
+    priors = tuple(_prior(c, cands) for c in cands)
+    top = cands[priors.index(max(priors))] if cands else None  # the first likeliest
+    return tuple(cands), top, priors
 
 
 @functools.cache
@@ -730,14 +742,14 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
         ]
         if not inside:
             continue
-        s.candidates = inside
+        s.candidates, s.priors = inside, None
         s.linked = True
         s.evidence = max(s.evidence, ACCEPT) + 1.5
         s.reasons.append(f"followed by its region '{text[t.start : t.end]}'")
         kept = {c.admin1_code for c in inside} | {c.country for c in inside}
-        t.candidates = [
+        t.candidates, t.priors = [
             c for c in container if (c.admin1_code in kept or c.country in kept)
-        ] or t.candidates
+        ] or t.candidates, None
         t.region_phrase = t.region_phrase or "apposition"
         t.evidence = max(t.evidence, ACCEPT) + 0.5
         t.reasons.append(f"the region of '{text[s.start : s.end]}'")
@@ -758,7 +770,7 @@ def _one_sense_per_discourse(spans: list[_Span]) -> None:
             continue
         kept = [c for c in s.candidates if c in cands]
         if kept:
-            s.candidates = kept
+            s.candidates, s.priors = kept, None
             s.evidence = max(s.evidence, ACCEPT - 0.5)
             s.reasons.append("named with its region earlier in the article")
 
@@ -779,13 +791,26 @@ def _country_focus(spans: list[_Span]) -> tuple[Counter, dict[str, Counter]]:
         if len(countries) == 1:
             country, weight = next(iter(countries)), 1.0
         else:
-            top = max(s.candidates, key=lambda c: _prior(c, s.candidates))
+            top = _likeliest(s)
             if not top.country or (top.kind == KIND_CITY and top.population < 100_000):
                 continue
             country, weight = top.country, 0.5
         focus[country] += weight
         by_key.setdefault(s.key, Counter())[country] += weight
     return focus, by_key
+
+
+def _priors(span: _Span) -> tuple[float, ...]:
+    """``_prior`` of each of the span's candidates, computed once per list of candidates."""
+    if span.priors is None:
+        span.priors = tuple(_prior(c, span.candidates) for c in span.candidates)
+    return span.priors
+
+
+def _likeliest(span: _Span) -> Candidate:
+    """The first candidate of highest prior (as ``max`` by prior would choose)."""
+    priors = _priors(span)
+    return span.candidates[priors.index(max(priors))]
 
 
 def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[tuple[_Span, set[str]]]]:
@@ -822,17 +847,15 @@ def _nearby(span: _Span, regions: dict[int, list[tuple[_Span, set[str]]]]) -> se
 def _resolve(
     span: _Span,
     nearby: set[str],
-    focus: Counter,
+    focus_total: tuple[Counter, float],
     text: str,
     gaz: Gazetteer,
 ) -> Mention | None:
-    # two pseudo-counts: a short text naming one country is not "about" it for sure
-    total = sum(focus.values()) + 2.0
+    focus, total = focus_total
     scored = []
     n_countries = len({x.country for x in span.candidates})
     near_countries = {code.split(".", 1)[0] for code in nearby}
-    for c in span.candidates:
-        s = _prior(c, span.candidates)
+    for c, s in zip(span.candidates, _priors(span)):
         s += 2.0 * focus[c.country] / total
         if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
             s += 1.5
