@@ -60,15 +60,51 @@ class Phrases:
             return None
         return re.compile(r"\s*(?:" + self.pattern.pattern + r")", re.UNICODE)
 
+    @cached_property
+    def _last_words(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """What a text ending with one of the phrases must show: (words it then ends with,
+        stems it then contains), from each entry's last word; None: no such guarantee."""
+        exact, stems = set(), set()
+        for e in self.entries:
+            prefix = e.endswith("*")
+            body = fold(e.rstrip("*"))
+            if not prefix:
+                body = body.rstrip("'")  # "l'" matches "l", "l'" and "l "
+            last = _LAST_TOKEN.search(body).group(0).rsplit("*", 1)
+            if not last[-1]:
+                return None
+            if prefix or len(last) > 1:
+                stems.add(last[-1])
+            else:
+                exact.add(last[-1])
+        return tuple(exact), tuple(stems)
+
     def ends(self, folded: str) -> re.Match[str] | None:
         """The phrase that ``folded`` ends with (before optional spaces), if any."""
         pat = self._suffix_pattern
-        return pat.search(folded) if pat is not None else None
+        if pat is None:
+            return None
+        # a cheap necessary test first: most texts end with no phrase's last word
+        last = self._last_words
+        if last is not None:
+            tail = folded.rstrip()
+            while tail.endswith("'"):
+                tail = tail.rstrip("'").rstrip()
+            exact, stems = last
+            if not tail.endswith(exact) and not any(map(tail.__contains__, stems)):
+                return None
+        return pat.search(folded)
 
     def starts(self, folded: str) -> re.Match[str] | None:
         """The phrase that ``folded`` starts with (after optional spaces), if any."""
         pat = self._prefix_pattern
-        return pat.match(folded) if pat is not None else None
+        if pat is None:
+            return None
+        # a cheap necessary test first: every match begins with one of the stems
+        stems = self.stems
+        if stems is not None and not folded.lstrip().startswith(stems):
+            return None
+        return pat.match(folded)
 
     def finditer(self, folded: str, pos: int = 0, endpos: int | None = None):
         if self.pattern is None:
@@ -98,6 +134,7 @@ class Phrases:
 
 
 _STEM = re.compile(r"\w*")
+_LAST_TOKEN = re.compile(r"[^\s']*\Z")
 
 
 def stem_pattern(groups) -> re.Pattern[str] | None:
