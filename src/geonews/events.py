@@ -66,9 +66,15 @@ def classify_events(
         )
         if len(norm) >= 40:
             long_seen.append(norm)
-        if not duplicate and (maybe is None or _any_within(maybe, sent.start, sent.end)):
+        if maybe is None:
+            at = None
+        else:
+            i = bisect_left(maybe, sent.start)
+            j = bisect_left(maybe, sent.end, i)
+            at = [p - sent.start for p in maybe[i:j]]
+        if not duplicate and (at is None or at):
             events.extend(
-                _sentence_events(article, sent, s_fold, in_sent, last_region, lex, gazetteer)
+                _sentence_events(article, sent, s_fold, in_sent, last_region, lex, gazetteer, at)
             )
         for m in in_sent:
             if m.place.kind == "region":
@@ -76,9 +82,12 @@ def classify_events(
     return events
 
 
-def _any_within(positions: list[int], start: int, end: int) -> bool:
-    i = bisect_left(positions, start)
-    return i < len(positions) and positions[i] < end
+def _may_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> bool:
+    """Whether a phrase with these stems may start in the sentence: at one of the offsets
+    ``at`` where some trigger or casualty stem starts (None: anywhere)."""
+    if at is None or stems is None:
+        return True
+    return any(s_fold.startswith(stems, p) for p in at)
 
 
 def _is_located(m: Mention) -> bool:
@@ -111,9 +120,14 @@ def _sentence_events(
     last_region: Mention | None,
     lex: Lexicon,
     gaz: Gazetteer,
+    at: list[int] | None = None,
 ) -> list[Event]:
+    """The events one sentence reports; ``at``: the offsets in it where a trigger or a
+    casualty phrase may start (None: anywhere)."""
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
+        if not _may_start(s_fold, at, phrases.stems):
+            continue
         hits = list(phrases.finditer(s_fold))
         if not hits:
             continue
@@ -122,7 +136,7 @@ def _sentence_events(
             continue
         for h in hits:
             triggers.append((etype, h.start(), h.end(), sent.text[h.start() : h.end()]))
-    casualty = _casualties(s_fold, lex)
+    casualty = _casualties(s_fold, lex, at)
     if not triggers and casualty is None:
         return []
 
@@ -326,11 +340,13 @@ def _origin(
     return None
 
 
-def _casualties(s_fold: str, lex: Lexicon) -> tuple[str, int, int] | None:
+def _casualties(
+    s_fold: str, lex: Lexicon, at: list[int] | None = None
+) -> tuple[str, int, int] | None:
     """The kind of casualties the sentence reports, and where it says so."""
     for kind in ("civilian", "military", "unspecified"):
         phrases = lex.casualties.get(kind)
-        m = phrases.search(s_fold) if phrases else None
+        m = phrases.search(s_fold) if phrases and _may_start(s_fold, at, phrases.stems) else None
         if m is not None:
             return kind, m.start(), m.end()
     return None
