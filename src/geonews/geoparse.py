@@ -340,6 +340,8 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
     return prior if c.main else prior * 0.6
 
 
+_KIND_REASONS = {KIND_COUNTRY: "country", KIND_REGION: "region"}
+
 _LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
 
 
@@ -378,8 +380,7 @@ def _weigh(
     top = span.top if span.top is not None else max(cands, key=lambda c: _prior(c, cands))
     ev = _prominence(top)
     reasons.append(
-        {KIND_COUNTRY: "country", KIND_REGION: "region"}.get(top.kind)
-        or f"city of population {top.population:,}".replace(",", " ")
+        _KIND_REASONS.get(top.kind) or f"city of population {top.population:,}".replace(",", " ")
     )
 
     before = folded[max(0, span.start - 60) : span.start]
@@ -545,10 +546,9 @@ def _region_before(before: str, lex: Lexicon) -> int | None:
     if not lex.region_before:
         return None
     for conn in _connector_patterns(lex):
-        m = conn.search(before)
-        if m is None:
+        pos = _ends_with_connector(before, conn)
+        if pos is None:
             continue
-        pos = m.start()
         # skip qualifiers: "région russe de", "Russian border region of"
         while True:
             w = _LAST_NAME_WORD.search(before[:pos])
@@ -562,13 +562,14 @@ def _region_before(before: str, lex: Lexicon) -> int | None:
 
 
 @functools.cache
-def _connector_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
-    """For each region connector ("de", "d'", none), the pattern of a text ending with it."""
-    out = []
+def _connector_patterns(lex: Lexicon) -> tuple[re.Pattern[str] | str, ...]:
+    """For each region connector ("de", "d'", none), the pattern of a text ending with it,
+    or the connector itself when plain string tests say the same (see _ends_with_connector)."""
+    out: list[re.Pattern[str] | str] = []
     for conn in lex.region_connectors:
         elided = conn.endswith("'")
-        if not conn:  # no connector: "Gebiet Kursk", "Oblast Donezk"
-            out.append(re.compile(r"\s+\Z"))
+        if conn == conn.strip() and "'" not in conn[:-1]:
+            out.append(conn)  # "" (no connector: "Gebiet Kursk"), "de", "d'"
         else:
             out.append(
                 re.compile(
@@ -578,6 +579,24 @@ def _connector_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
                 )
             )
     return tuple(out)
+
+
+def _ends_with_connector(before: str, conn: re.Pattern[str] | str) -> int | None:
+    """Where the connector that ``before`` ends with starts, if it ends with it: "de" at a
+    word start and then spaces, "d'" at a word start and maybe spaces, or (no connector)
+    the spaces themselves; as the patterns of :func:`_connector_patterns` would find."""
+    if not isinstance(conn, str):
+        m = conn.search(before)
+        return m.start() if m is not None else None
+    stripped = before.rstrip()
+    if not conn:
+        return len(stripped) if len(stripped) < len(before) else None
+    if not stripped.endswith(conn) or (len(stripped) == len(before) and conn[-1] != "'"):
+        return None
+    pos = len(stripped) - len(conn)
+    if pos and (stripped[pos - 1].isalnum() or stripped[pos - 1] == "_"):
+        return None  # inside a word
+    return pos
 
 
 _LAST_NAME_WORD = re.compile(r"([\w-]+)['\s]*\Z")
