@@ -96,7 +96,7 @@ def find_places(
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
     mentions = []
-    focus_of: dict[str, tuple[Counter, float]] = {}  # by span key: the same for every mention
+    focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
@@ -104,7 +104,12 @@ def find_places(
         focus = focus_of.get(span.key)
         if focus is None:
             own = by_key.get(span.key)
-            counts = anchors - own if own else anchors
+            # anchors - own, as Counter subtraction (positive counts only), without its overhead
+            counts = (
+                {c: d for c, v in anchors.items() if (d := v - own.get(c, 0)) > 0}
+                if own
+                else anchors
+            )
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
         mention = _resolve(span, _nearby(span, regions), focus, text, gaz)
@@ -866,7 +871,7 @@ def _nearby(span: _Span, regions: dict[int, list[tuple[_Span, set[str]]]]) -> se
 def _resolve(
     span: _Span,
     nearby: set[str],
-    focus_total: tuple[Counter, float],
+    focus_total: tuple[dict, float],
     text: str,
     gaz: Gazetteer,
 ) -> Mention | None:
@@ -875,7 +880,7 @@ def _resolve(
     n_countries = len({x.country for x in span.candidates})
     near_countries = {code.split(".", 1)[0] for code in nearby}
     for c, s in zip(span.candidates, _priors(span)):
-        s += 2.0 * focus[c.country] / total
+        s += 2.0 * focus.get(c.country, 0) / total
         if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
             s += 1.5
         elif c.country in near_countries:
