@@ -452,7 +452,10 @@ def _weigh(
         span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
         span.reasons.append(f"names a disease ('{disease}')")
         return
-    speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
+    speaker = None
+    stems = lex.reporting.stems  # every reporting phrase starts with one: a cheap test first
+    if stems is None or after.lstrip().startswith(stems):
+        speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
     if speaker and not span.lexical and top.kind == KIND_CITY:
         ev -= 1.0  # "Lincoln said": a speaker, or a capital standing for its government
         reasons.append(f"followed by '{speaker.group(0).strip()}'")
@@ -511,13 +514,22 @@ def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
     return None
 
 
+@functools.cache
+def _articles(lex: Lexicon) -> tuple[str, ...]:
+    """The lexicon's articles as a tuple (for str.endswith), in the set's order."""
+    return tuple(lex.articles)
+
+
 def _strip_articles(before: str, lex: Lexicon) -> str:
     """``before`` without the articles it ends with: "dans l'est de l'" → "dans l'est de "."""
+    articles = _articles(lex)
     changed = True
     while changed:
         changed = False
         stripped = before.rstrip()
-        for art in lex.articles:
+        if not stripped.endswith(articles):
+            break
+        for art in articles:
             if stripped.endswith(art):
                 head = stripped[: -len(art)]
                 if not head or not head[-1].isalnum():
