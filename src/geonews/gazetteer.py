@@ -27,6 +27,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata, resources
@@ -37,7 +38,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -135,6 +136,10 @@ def _country_aliases(iso: str, english: str) -> Iterator[str]:
         return
     base = [c.name] + [getattr(c, a) for a in ("official_name", "common_name") if hasattr(c, a)]
     yield from base
+    # "Democratic Republic of the Congo" is as often written "Democratic Republic of Congo"
+    for name in (english, *base):
+        if " of the " in name:
+            yield name.replace(" of the ", " of ")
     for lang in COUNTRY_NAME_LANGS:
         try:
             tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
@@ -268,16 +273,19 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
     for c in cities.values():
         capitals.setdefault((c["countrycode"], c["name"]), c)
 
-    # Names that are ambiguous between two countries ("Corée" for both Koreas)
-    # are not indexed for either.
-    country_names: dict[str, set[str]] = {}
-    for iso, c in countries.items():
-        for alias in _country_aliases(iso, c["name"]):
-            country_names.setdefault(key(alias), set()).add(iso)
+    # A name two countries share ("Congo", "Corée") is indexed for both: the article's
+    # focus and the countries' populations choose between them, and no village called
+    # Congo takes its place.
     by_country: dict[str, list[str]] = {}
-    for k, isos in country_names.items():
-        if len(isos) == 1:
-            by_country.setdefault(next(iter(isos)), []).append(k)
+    for iso, c in countries.items():
+        by_country[iso] = list(dict.fromkeys(key(a) for a in _country_aliases(iso, c["name"])))
+
+    # A region's population: that of its GeoNames towns (cities500), a measure of how
+    # much the world writes about it (Montana, USA rather than Montana, Bulgaria)
+    region_population: Counter = Counter()
+    for c in cities.values():
+        if c.get("admin1code"):
+            region_population[f"{c['countrycode']}.{c['admin1code']}"] += int(c.get("population") or 0)
 
     centres = _centres()
     for iso, c in countries.items():
@@ -316,7 +324,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "name": display,
                 "lat": centres.get(code, (row["label_lat"],))[0],
                 "lon": centres.get(code, (0, row["label_lon"]))[1],
-                "population": 0,
+                "population": region_population[code],
                 "geonameid": -1,
                 "country": country,
                 "admin1": admin1,

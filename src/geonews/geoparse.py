@@ -327,6 +327,9 @@ def _prominence(c: Candidate) -> float:
 #: Prior of an admin-1 region, as renowned as a city of about 100,000 known by 60 names.
 _REGION_PRIOR = 2.9
 
+#: A city at least this large, named like its region, is what the bare name means.
+_EPONYMOUS_CITY = 15_000
+
 
 def _prior(c: Candidate, cands: list[Candidate]) -> float:
     """How likely a bare name means this entry rather than a namesake.
@@ -334,12 +337,23 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
     For a town, its population and its renown: how many names GeoNames knows it by
     (Geneva on Lake Geneva has sixty, Geneva, Illinois eleven).
     """
+    # Between namesakes of one kind the more populous wins ("Congo": the larger of the
+    # two; "Montana": the US state, not the Bulgarian province): a tie-break only.
+    tie = 0.01 * math.log10(c.population + 1)
     if c.kind == KIND_COUNTRY:
-        return _REGION_PRIOR + 1.0
+        return _REGION_PRIOR + 1.0 + tie
     if c.kind == KIND_REGION:
-        # "Kherson" alone is the city; the oblast is named after it.
-        eponymous = any(o.kind == KIND_CITY and o.admin1_code == c.admin1_code for o in cands)
-        return 0.5 if eponymous else _REGION_PRIOR
+        # "Kherson" alone is the city; the oblast is named after it. A hamlet that shares
+        # the name of its state ("Minnesota", pop. 1,400) or a city known by the region's
+        # name among others ("Oklahoma" for Oklahoma City) does not make the state eponymous.
+        eponymous = any(
+            o.kind == KIND_CITY
+            and o.main
+            and o.population >= _EPONYMOUS_CITY
+            and o.admin1_code == c.admin1_code
+            for o in cands
+        )
+        return 0.5 if eponymous else _REGION_PRIOR + tie
     prior = 0.4 * math.log10(c.population + 1) + 0.5 * math.log10(c.names + 1)
     # "Sol" is one of Seoul's many foreign names, and rarely means Seoul in a text
     return prior if c.main else prior * 0.6
@@ -435,7 +449,11 @@ def _weigh(
     if rank is not None:
         penalty = _common_word_penalty(top, rank)
         sentence_initial = bool(sent) and span.start == sent.start
-        if sentence_initial or surface.isupper():
+        # A capital that every word gets (first in a sentence, all capitals) says nothing:
+        # a frequent word there counts more against the name, a rare one ("Queensland
+        # has...") no more than elsewhere, nor a country ("China has...", where a common
+        # word sense is rarer still than in mid-sentence).
+        if (sentence_initial or surface.isupper()) and penalty and top.kind != KIND_COUNTRY:
             penalty += 1.0
         elif penalty and not lex.noun_capitals:
             # a capital mid-sentence marks a name where common nouns are written small
