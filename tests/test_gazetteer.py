@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 
@@ -87,7 +89,15 @@ def test_the_index_is_cached_and_rebuilt_when_the_source_changes(extract, tmp_pa
     second = gz.load_gazetteer()
     assert second.folder != first
     assert second.lookup("novoye selo")
-    assert not first.exists()  # the stale index is removed
+    # another installed version may still use the old index: kept while it is in use
+    assert first.exists()
+
+    # an index nobody has loaded for a week is removed when the next one is built
+    week_ago = time.time() - (gz.STALE_AFTER_DAYS + 1) * 86_400
+    os.utime(first, (week_ago, week_ago))
+    gz._LOADED = None
+    gz.load_gazetteer(rebuild=True)
+    assert not first.exists()
 
 
 def test_a_broken_source_is_a_gazetteer_error(extract):

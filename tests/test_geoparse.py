@@ -111,3 +111,58 @@ def test_regions_by_their_translated_names():
 def test_a_small_word_does_not_end_a_name():
     found = find_places("It was named after the German town of Marburg.", "en")
     assert "German town" not in [m.text for m in found]
+
+
+def test_a_sentence_may_start_with_a_place():
+    """A capital that every first word gets says nothing against a country or a rare name;
+    a frequent word there is still no place."""
+    found = _places(
+        "Officials met on Monday. China has announced new cases. Queensland has closed "
+        "its schools. Reading was slow at first.",
+        "en",
+    )
+    assert [(t, k) for t, _, k, _ in found] == [("China", "country"), ("Queensland", "region")]
+
+
+def test_a_state_is_not_its_namesake_hamlet():
+    """Minnesota (a hamlet of 1,400 in the state) does not make the state 'eponymous'."""
+    assert _places("Health officials in Minnesota confirmed the outbreak.", "en") == [
+        ("Minnesota", "Minnesota", "region", "US.MN")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface"),
+    [
+        ("Fighting resumed in Democratic Republic of Congo.", "en", "Democratic Republic of Congo"),
+        ("The DRC reported 40 new cases.", "en", "DRC"),
+        ("Aid reached the northern part of Congo on Monday.", "en", "Congo"),
+        ("L'épidémie progresse en RDC.", "fr", "RDC"),
+    ],
+)
+def test_the_congos_by_any_name(text, lang, surface):
+    """A name two countries share ("Congo") goes to the larger, not to a village called
+    Congo; "of Congo" is written for "of the Congo", and abbreviations are in the lexicon."""
+    assert (surface, "country") in [(t, k) for t, _, k, _ in _places(text, lang)]
+    assert [m.place.country for m in find_places(text, lang) if m.text == surface] == ["CD"]
+
+
+def test_counties_and_departements_are_places_within_their_region():
+    """Natural Earth units that GeoNames groups into one admin-1 region (English
+    counties, French départements) are named areas joined to that region."""
+    uk = find_places("Swans died in Suffolk and Dorset, the agency in England said.", "en")
+    assert [(m.text, m.place.kind, m.place.admin1_code) for m in uk[:2]] == [
+        ("Suffolk", "other", "GB.ENG"),
+        ("Dorset", "other", "GB.ENG"),
+    ]
+    fr = find_places("Des cas ont été signalés dans la Somme, en France.", "fr")
+    assert [(m.text, m.place.admin1_code) for m in fr] == [("Somme", "FR.32"), ("France", None)]
+
+
+def test_a_region_adjective_is_the_region_of_its_town_not_a_namesake():
+    """ "Курская область" is Kursk's oblast (not the village of Kurskaya); the adjective
+    of a country ("Израильская армия") names an actor, not a region."""
+    assert _places("Курская область под обстрелом.", "ru") == [
+        ("Курская", "Kursk Oblast", "region", "RU.41")
+    ]
+    assert [p[1] for p in _places("Израильская армия нанесла удары по Газе.", "ru")] == ["Gaza"]

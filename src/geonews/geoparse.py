@@ -162,8 +162,14 @@ def _candidate_spans(
                         best = (word_end, k, False, True)
                         break
         region_word = False
-        if best is None and lex.inflections:
-            best, region_word = _lemma_match(text, lookup, a, b, lex, gaz) or (None, False)
+        if lex.inflections and (
+            best is None or (not best[2] and _region_word_follows(lookup, b, lex))
+        ):
+            # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
+            # region word, the adjective of a town is tried before a namesake of its own
+            derived = _lemma_match(text, lookup, a, b, lex, gaz)
+            if derived is not None and (best is None or derived[1]):
+                best, region_word = derived
         if best is None:
             continue
         end, k, lexical, inflected = best
@@ -175,6 +181,8 @@ def _candidate_spans(
         cands, top, priors = found
         if not cands:
             continue
+        if region_word and all(c.kind == KIND_COUNTRY for c in cands):
+            continue  # "Израильская армия": a country's adjective names an actor, not a region
         span = _Span(
             a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top,
             priors=priors,
@@ -279,6 +287,12 @@ def _lemma_match(
 _NEXT_WORD = re.compile(r" (\w+)")
 
 
+def _region_word_follows(lookup: str, end: int, lex: Lexicon) -> bool:
+    """Whether the word after ``end`` is a region word: "Курская область"."""
+    m = _NEXT_WORD.match(lookup, end)
+    return m is not None and lex.region_after.fullmatch(m.group(1)) is not None
+
+
 _INNER_WORD = re.compile(r"(?<![-\w])(\w{4,})(?![-\w])")
 
 
@@ -359,7 +373,7 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
     return prior if c.main else prior * 0.6
 
 
-_KIND_REASONS = {KIND_COUNTRY: "country", KIND_REGION: "region"}
+_KIND_REASONS = {KIND_COUNTRY: "country", KIND_REGION: "region", KIND_OTHER: "named area"}
 
 _LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
 
@@ -563,7 +577,7 @@ def _common_word_penalty(top: Candidate, rank: int) -> float:
     they are places, so the penalty shrinks with the place's prominence, as long as
     the word is the place's own name.
     """
-    if top.kind != KIND_CITY:
+    if top.kind in (KIND_COUNTRY, KIND_REGION):
         return 1.0 if rank < 1000 else 0.0
     # "Sol" is a frequent word and only one of Seoul's foreign names: no exemption
     if top.main and top.population >= 1_000_000:
@@ -787,6 +801,8 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
             container = [c for c in t.candidates if c.kind in (KIND_REGION, KIND_COUNTRY)]
             # a region named by its capital: "Kherson" for Kherson Oblast
             container += [c for c in t.candidates if c.kind == KIND_CITY and c.population >= 15_000]
+            # a county or département: "Roskear, Cornwall" lies in Cornwall's region
+            container += [c for c in t.candidates if c.kind == KIND_OTHER and c.admin1_code]
         codes = {c.admin1_code for c in container if c.kind != KIND_COUNTRY and c.admin1_code}
         countries = {c.country for c in container if c.kind == KIND_COUNTRY}
         inside = [
