@@ -166,3 +166,15 @@ def test_a_region_adjective_is_the_region_of_its_town_not_a_namesake():
         ("Курская", "Kursk Oblast", "region", "RU.41")
     ]
     assert [p[1] for p in _places("Израильская армия нанесла удары по Газе.", "ru")] == ["Gaza"]
+
+
+def test_a_place_before_its_institution_is_a_place():
+    """ "California Department of Public Health": a place names its institutions, as
+    no person is named; inside an institution's name ("Health Centre") nothing is."""
+    found = _places(
+        "A spokesman for the California Department of Public Health said so. "
+        "Queensland Health Minister Jim Smith agreed. Swans were tested by the "
+        "Wild Life Health Centre.",
+        "en",
+    )
+    assert [(t, k) for t, _, k, _ in found] == [("California", "region"), ("Queensland", "region")]

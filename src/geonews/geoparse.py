@@ -680,13 +680,24 @@ def _person_context(
     if m is not None and not (span.top is not None and span.top.kind == KIND_COUNTRY):
         a, b = m
         word = folded[a:b]
-        if _name_like(text[a:b], word, lex, gaz) and not _starts_place(folded, a, gaz):
+        if (
+            _name_like(text[a:b], word, lex, gaz)
+            and not _institution_or_day(word, lex)
+            and not _starts_place(folded, a, gaz)
+        ):
             return f"inside a longer name ('{text[span.start : span.end]} {text[a:b]}')"
     if m is not None and " " not in span.key:
         a, b = m
         if _first_name(span, a, b, text, folded, lex, gaz):
             return f"a person's first name ('{text[span.start : b]}')"
     return None
+
+
+def _institution_or_day(word: str, lex: Lexicon) -> bool:
+    """Whether a word after a place makes it a place's institution or a date, not a
+    person's name: "Queensland Health", "California Department", "Moscow October"."""
+    w = word.split("-")[0]
+    return w in lex.not_surnames or w in lex.months or word in lex.not_surnames
 
 
 def _person_follows(folded: str, end: int, lex: Lexicon) -> bool:

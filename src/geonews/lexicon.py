@@ -217,6 +217,10 @@ class Lexicon:
     #: What follows a person's name and not a place's: "Jordan Henderson, who",
     #: "Paris Hilton a assisté" (with ``reporting``: "Israel Katz said").
     person_after: Phrases = field(default_factory=lambda: Phrases.build(()))
+    #: Capitalised words that follow a place and are no part of a person's name: an
+    #: institution or office ("California Department of Health", "Queensland Police")
+    #: or a day ("Quezon City Wednesday"). Folded.
+    not_surnames: frozenset[str] = frozenset()
 
     @cached_property
     def event_stems(self) -> re.Pattern[str] | None:
@@ -297,6 +301,9 @@ def _from_data(data: dict, source: str) -> Lexicon:
             disease_after=_phrases(data, "disease_after"),
             disease_before=_phrases(data, "disease_before"),
             person_after=_phrases(data, "person_after"),
+            not_surnames=frozenset(
+                fold(w) for k in ("institution_words", "weekdays") for w in data.get(k, [])
+            ),
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
         raise LexiconError(f"{source}: malformed lexicon ({exc})", data.get("lang")) from exc
