@@ -178,3 +178,24 @@ def test_a_place_before_its_institution_is_a_place():
         "en",
     )
     assert [(t, k) for t, _, k, _ in found] == [("California", "region"), ("Queensland", "region")]
+
+
+def test_a_list_shares_its_first_items_context():
+    """ "атакували Білозерку та Берислав": both towns are what was attacked."""
+    assert [p[1] for p in _places("Окупанти також атакували Білозерку та Берислав.", "uk")] == [
+        "Bilozerka",
+        "Beryslav",
+    ]
+
+
+def test_a_name_placed_once_is_a_place_where_it_is_also_a_common_word():
+    """ "Херсон" is a frequent Ukrainian word because the news names the city so often:
+    once the article places it ("у Херсоні"), its bare mentions are the city too."""
+    found = _places("Херсон знову під обстрілом. У Херсоні чути вибухи.", "uk")
+    assert [(t, n) for t, n, _, _ in found] == [("Херсон", "Kherson"), ("Херсоні", "Kherson")]
+    assert _places("Херсон знову під обстрілом.", "uk") == []
+
+
+def test_russian_nouns_in_ai_decline():
+    found = _places("На саммит приехали лидеры Индии, Китая и Бразилии.", "ru")
+    assert [n for _, n, _, _ in found] == ["India", "China", "Brazil"]

@@ -66,6 +66,8 @@ class _Span:
     linked: bool = False  # resolved by the region that follows it ("Reston, Virginia")
     #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
     priors: tuple[float, ...] | None = None
+    context: float = 0.0  # evidence from the words before it ("near", "shelled")
+    common: float = 0.0  # evidence lost for being a frequent word
 
 
 def find_places(
@@ -91,6 +93,7 @@ def find_places(
     spans = _candidate_spans(text, folded, sents, lex, gaz)
     for span in spans:
         _weigh(span, text, folded, sents, lex, gaz)
+    _share_context(spans, text, lex)
     _link_appositions(spans, text)
     _one_sense_per_discourse(spans)
     anchors, by_key = _country_focus(spans)
@@ -442,11 +445,13 @@ def _weigh(
     loc = lex.locative.ends(bare)
     if loc:
         ev += 1.0
+        span.context = 1.0
         reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
     if not loc:
         trig = _event_trigger_before(bare, lex)
         if trig:
             ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
+            span.context = 1.0
             reasons.append(f"after '{trig}'")
     feat = lex.feature_words.ends(before)
     if feat:
@@ -474,6 +479,7 @@ def _weigh(
             penalty = max(penalty - 1.0, 0.0)
         if penalty:
             ev -= penalty
+            span.common = penalty
             reasons.append(f"also a common {lex.name} word (rank {rank})")
     if after[:1] == "$":
         span.evidence = -10  # "US$460 million", "A$5": a currency
@@ -496,8 +502,37 @@ def _weigh(
     person = _person_context(span, text, folded, sent, lex, gaz)
     if person:
         ev -= 3.5
+        span.common = 0.0  # a person's name: what it shares with others does not help it
         reasons.append(person)
     span.evidence = ev
+
+
+def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
+    """Evidence that one mention of a place lends to others.
+
+    * A list shares its first item's context: in "shelled Bilozerka and Beryslav" or
+      "près de Kherson, Mykolaïv et Odessa" every town is the object of the verb.
+    * A name that is a place elsewhere in the article is one here too, whatever a
+      frequent word's penalty says ("Херсон" is a common Ukrainian word because the
+      news names the city so often).
+    """
+    conjunctions = lex.conjunctions
+    for s, t in itertools.pairwise(spans):
+        if t.sentence != s.sentence or not s.context or t.context or t.evidence <= -5:
+            continue
+        gap = text[s.end : t.start]
+        words = gap.replace(",", " ").split()
+        if gap.strip() in ("", ",") or (
+            len(words) == 1 and fold(words[0]) in conjunctions and "." not in gap
+        ):
+            t.context = s.context
+            t.evidence += s.context
+            t.reasons.append(f"in a list after '{text[s.start : s.end]}'")
+    placed = {s.key for s in spans if s.evidence >= ACCEPT}
+    for s in spans:
+        if s.common and s.key in placed and s.evidence < ACCEPT <= s.evidence + s.common:
+            s.evidence = ACCEPT
+            s.reasons.append("a place where the article names it elsewhere")
 
 
 def _disease(

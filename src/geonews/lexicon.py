@@ -221,6 +221,8 @@ class Lexicon:
     #: institution or office ("California Department of Health", "Queensland Police")
     #: or a day ("Quezon City Wednesday"). Folded.
     not_surnames: frozenset[str] = frozenset()
+    #: Words that join the items of a list ("and", "et", "та"). Folded.
+    conjunctions: frozenset[str] = frozenset()
 
     @cached_property
     def event_stems(self) -> re.Pattern[str] | None:
@@ -301,6 +303,7 @@ def _from_data(data: dict, source: str) -> Lexicon:
             disease_after=_phrases(data, "disease_after"),
             disease_before=_phrases(data, "disease_before"),
             person_after=_phrases(data, "person_after"),
+            conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
             not_surnames=frozenset(
                 fold(w) for k in ("institution_words", "weekdays") for w in data.get(k, [])
             ),
