@@ -199,3 +199,20 @@ def test_a_name_placed_once_is_a_place_where_it_is_also_a_common_word():
 def test_russian_nouns_in_ai_decline():
     found = _places("На саммит приехали лидеры Индии, Китая и Бразилии.", "ru")
     assert [n for _, n, _, _ in found] == ["India", "China", "Brazil"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Des frappes près de Vovtchansk et de Chostka, puis à Tchassiv Iar.",
+            "fr",
+            ["Vovchansk", "Shostka", "Chasiv Yar"],
+        ),
+        ("Angriffe bei Wowtschansk und in Charkiw.", "de", ["Vovchansk", "Kharkiv"]),
+    ],
+)
+def test_names_transliterated_the_languages_way(text, lang, expected):
+    """French and German write Cyrillic names their own way; GeoNames often only knows
+    the English way. The lexicon's rules rewrite one into the other."""
+    assert [n for _, n, _, _ in _places(text, lang)] == expected

@@ -173,6 +173,8 @@ def _candidate_spans(
             derived = _lemma_match(text, lookup, a, b, lex, gaz)
             if derived is not None and (best is None or derived[1]):
                 best, region_word = derived
+        if best is None and lex.transliteration is not None:
+            best = _transliterated_match(text, lookup, a, b, lex, gaz)
         if best is None:
             continue
         end, k, lexical, inflected = best
@@ -288,6 +290,26 @@ def _lemma_match(
 
 
 _NEXT_WORD = re.compile(r" (\w+)")
+
+
+def _transliterated_match(
+    text: str, lookup: str, a: int, b: int, lex: Lexicon, gaz: Gazetteer
+) -> tuple[int, str, bool, bool] | None:
+    """A name transliterated the language's way that GeoNames only knows the English
+    way: "Vovtchansk", "Chostka", "Tchassiv Iar" (French) are Vovchansk, Shostka,
+    Chasiv Yar. Only names of the countries whose names the rules transliterate (from
+    Cyrillic) are taken. Two-word names are tried first, then one word."""
+    tr = lex.transliteration
+    m = _NEXT_WORD.match(lookup, b)
+    ends = [m.end(1)] if m is not None and is_capitalised(text[m.start(1) : m.end(1)]) else []
+    for end in [*ends, b]:
+        k = tr.apply(lookup[a:end])
+        if k == lookup[a:end] or k not in gaz:
+            continue
+        cands = gaz.lookup(k)
+        if cands and all(c.country in tr.countries for c in cands):
+            return end, k, False, True
+    return None
 
 
 def _region_word_follows(lookup: str, end: int, lex: Lexicon) -> bool:

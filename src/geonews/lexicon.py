@@ -223,6 +223,9 @@ class Lexicon:
     not_surnames: frozenset[str] = frozenset()
     #: Words that join the items of a list ("and", "et", "та"). Folded.
     conjunctions: frozenset[str] = frozenset()
+    #: How the language transliterates names from Cyrillic, to find the English form
+    #: GeoNames knows ("Vovtchansk" → "vovchansk"); None: it writes them the English way.
+    transliteration: Transliteration | None = None
 
     @cached_property
     def event_stems(self) -> re.Pattern[str] | None:
@@ -241,6 +244,32 @@ class Lexicon:
         if not self.events and not self.casualties:
             return re.compile(r"(?!x)x")  # never found: no sentence can report anything
         return stem_pattern([*self.events.values(), *self.casualties.values()])
+
+
+@dataclass(frozen=True)
+class Transliteration:
+    """Rewrite rules from a language's transliteration of Cyrillic names to English's.
+
+    ``rules`` are (regular expression, replacement) pairs, applied at once to a folded
+    name (each part of the name is rewritten by the first rule that matches there, and
+    never again: "tch" → "ch" is not then taken for "ch" → "sh"); ``countries`` (ISO
+    codes) are those whose names such rules apply to.
+    """
+
+    pattern: re.Pattern[str]
+    replacements: tuple[str, ...]
+    countries: frozenset[str]
+
+    @classmethod
+    def build(cls, data: dict | None) -> Transliteration | None:
+        if not data or not data.get("rules"):
+            return None
+        rules = data["rules"]
+        pattern = re.compile("|".join(f"({p})" for p, _ in rules))
+        return cls(pattern, tuple(r for _, r in rules), frozenset(data.get("countries", [])))
+
+    def apply(self, name: str) -> str:
+        return self.pattern.sub(lambda m: self.replacements[m.lastindex - 1], name)
 
 
 def _phrases(data: dict, name: str) -> Phrases:
@@ -304,6 +333,7 @@ def _from_data(data: dict, source: str) -> Lexicon:
             disease_before=_phrases(data, "disease_before"),
             person_after=_phrases(data, "person_after"),
             conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
+            transliteration=Transliteration.build(data.get("transliteration")),
             not_surnames=frozenset(
                 fold(w) for k in ("institution_words", "weekdays") for w in data.get(k, [])
             ),
