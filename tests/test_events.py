@@ -40,3 +40,15 @@ def test_conflict_note_lands_on_the_town(text, place, acled):
     assert a.events, a.mentions
     e = a.events[0]
     assert (e.place.name, e.acled_event_type, e.precision) == (place, acled, "town")
+
+
+def test_each_place_of_a_list_gets_the_event():
+    """ "shelled Bilozerka and Beryslav": two strikes, one in each town; a town and its
+    region ("Antonivka, Kherson") are one place, not a list."""
+    listed = analyse("Russian forces shelled Bilozerka and Beryslav on Monday.", "en")
+    assert [(e.type, e.place.name) for e in listed.events] == [
+        ("strike", "Bilozerka"),
+        ("strike", "Beryslav"),
+    ]
+    apposed = analyse("Russian forces shelled near Antonivka, Kherson.", "en")
+    assert [e.place.name for e in apposed.events] == ["Antonivka"]

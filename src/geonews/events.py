@@ -92,7 +92,18 @@ def _may_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None)
 
 def _is_located(m: Mention) -> bool:
     """Whether the sentence places something at ``m`` (locative word or region phrase)."""
-    return any(r.startswith(("after '", "region phrase")) for r in m.reasons)
+    return any(r.startswith(("after '", "region phrase", "in a list after '")) for r in m.reasons)
+
+
+def _list_mates(target: Mention, located: list[Mention]) -> list[Mention]:
+    """The places listed after ``target`` that share its context: in "shelled Bilozerka
+    and Beryslav", Beryslav for Bilozerka (geoparse says so in the list's reasons)."""
+    mates, prev = [], target
+    for m in sorted(located, key=lambda m: m.start):
+        if m.start > prev.start and f"in a list after '{prev.text}'" in m.reasons:
+            mates.append(m)
+            prev = m
+    return mates
 
 
 def _has_region_after(m: Mention) -> bool:
@@ -158,7 +169,8 @@ def _sentence_events(
     grouped: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
     for etype, a, b, words in triggers:
         target = _target(a, b, located, bounds, sent.start)
-        grouped.setdefault((etype, located.index(target)), []).append((a, b, words))
+        for m in (target, *_list_mates(target, located)):  # one event per place listed
+            grouped.setdefault((etype, located.index(m)), []).append((a, b, words))
 
     sources, actors_found = _actors(s_fold, lex)
     dates = find_dates(s_fold, lex)

@@ -67,6 +67,7 @@ class _Span:
     #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
     priors: tuple[float, ...] | None = None
     context: float = 0.0  # evidence from the words before it ("near", "shelled")
+    listed: str | None = None  # the reason it got for following a list item, if it did
     common: float = 0.0  # evidence lost for being a frequent word
 
 
@@ -549,7 +550,8 @@ def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
         ):
             t.context = s.context
             t.evidence += s.context
-            t.reasons.append(f"in a list after '{text[s.start : s.end]}'")
+            t.listed = f"in a list after '{text[s.start : s.end]}'"
+            t.reasons.append(t.listed)
     placed = {s.key for s in spans if s.evidence >= ACCEPT}
     for s in spans:
         if s.common and s.key in placed and s.evidence < ACCEPT <= s.evidence + s.common:
@@ -889,6 +891,10 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
             c for c in container if (c.admin1_code in kept or c.country in kept)
         ] or t.candidates, None
         t.region_phrase = t.region_phrase or "apposition"
+        if t.listed:  # "Antonivka, Kherson" is a town and its region, not a list
+            t.reasons.remove(t.listed)
+            t.evidence -= t.context
+            t.context, t.listed = 0.0, None
         t.evidence = max(t.evidence, ACCEPT) + 0.5
         t.reasons.append(f"the region of '{text[s.start : s.end]}'")
 
