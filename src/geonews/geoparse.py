@@ -133,6 +133,7 @@ def _candidate_spans(
     starts = _sentence_starts(sents)
     lexical_keys = _lexical_keys(lex)
     memo = _candidates_memo(lex, gaz)
+    by_head = _word_match_memo(lex, gaz)
 
     spans: list[_Span] = []
     covered = -1
@@ -142,39 +143,31 @@ def _candidate_spans(
             continue
         while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
             sent_i += 1
-        window = lookup[a : a + _MAX_NAME]
-        best: tuple[int, str, bool, bool] | None = None  # (end, key, lexical, inflected)
-        for k in lexical_keys.get(lookup[a:b], ()):
-            if window.startswith(k) and _boundary(lookup, a + len(k)):
-                best = (a + len(k), k, True, False)
-                break
-        if best is None:
-            for k in gaz.prefixes(window):  # longest first
-                end = a + len(k)
-                if " " in k and _lowercase_inside(text, a, end, lex):
-                    continue
-                if _boundary(lookup, end):
-                    best = (end, k, False, False)
-                    break
-                if lex.suffixes and len(k) >= 4:
-                    word_end = _word_end(lookup, end)
-                    if lookup[end:word_end] in lex.suffixes:
-                        best = (word_end, k, False, True)
-                        break
-        region_word = False
-        if best is None and lex.inflections:
-            best, region_word = _lemma_match(text, lookup, a, b, lex, gaz) or (None, False)
-        if best is None:
-            continue
-        end, k, lexical, inflected = best
-        found = memo.get((k, lexical))
-        if found is None:
-            if len(memo) > 100_000:
-                memo.clear()
-            found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
-        cands, top, priors = found
+        # Most words are decided by themselves and the character after them (see
+        # _word_match): that answer is remembered, with the candidates it finds.
+        found = _UNDECIDED
+        if _WORD_CHARS.match(lookup, a).end() == b and b - a < _MAX_NAME - 1:
+            head = lookup[a : b + 1]
+            found = by_head.get(head, by_head)
+            if found is by_head:  # not seen yet
+                if len(by_head) > 200_000:
+                    by_head.clear()
+                found = _word_match(head, b - a, lex, gaz, lexical_keys)
+                if found is not None and found is not _UNDECIDED:
+                    found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
+                by_head[head] = found
+            if found is None:
+                continue
+        if found is _UNDECIDED:
+            match = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
+            if match is None:
+                continue
+            found = (*match, *_memo_candidates(memo, match[1], match[2], lex, gaz))
+            found = (found[0] - a, *found[1:])
+        length, k, lexical, inflected, region_word, cands, top, priors = found
         if not cands:
             continue
+        end = a + length
         span = _Span(
             a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top,
             priors=priors,
@@ -184,6 +177,109 @@ def _candidate_spans(
         spans.append(span)
         covered = end
     return spans
+
+
+#: What :func:`_word_match` returns when the text after the word decides.
+_UNDECIDED = object()
+
+# a word as Gazetteer.prefixes reads it: word characters and apostrophes
+_WORD_CHARS = re.compile(r"[\w']*")
+
+
+def _match_at(
+    text: str,
+    lookup: str,
+    a: int,
+    b: int,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+) -> tuple[int, str, bool, bool, bool] | None:
+    """The place name that starts with the capitalised word ``text[a:b]``, if any, as
+    (end, key, lexical, inflected, names_a_region): the longest that ends on a word
+    boundary, the lexicon's names first. ``lookup`` is the folded text, hyphens as spaces."""
+    window = lookup[a : a + _MAX_NAME]
+    for k in lexical_keys.get(lookup[a:b], ()):
+        if window.startswith(k) and _boundary(lookup, a + len(k)):
+            return a + len(k), k, True, False, False
+    for k in gaz.prefixes(window):  # longest first
+        end = a + len(k)
+        if " " in k and _lowercase_inside(text, a, end, lex):
+            continue
+        if _boundary(lookup, end):
+            return end, k, False, False, False
+        if lex.suffixes and len(k) >= 4:
+            word_end = _word_end(lookup, end)
+            if lookup[end:word_end] in lex.suffixes:
+                return word_end, k, False, True, False
+    if lex.inflections:
+        found = _lemma_match(text, lookup, a, b, lex, gaz)
+        if found is not None:
+            (end, k, lexical, inflected), region_word = found
+            return end, k, lexical, inflected, region_word
+    return None
+
+
+def _word_match(
+    head: str, n: int, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]
+) -> tuple[int, str, bool, bool, bool] | None | object:
+    """What :func:`_match_at` finds at a capitalised word of ``n`` characters, its end
+    offset made relative, when the word and the character after it decide; else
+    ``_UNDECIDED``.
+
+    ``head`` is the word (all of its word characters and apostrophes) and the character
+    that follows it, or the word alone at the end of the text. Each test of ``_match_at``
+    that would read past ``head`` makes the answer undecided.
+    """
+    at_end = len(head) == n
+    for k in lexical_keys.get(head[:n], ()):
+        if len(k) < len(head):
+            if head.startswith(k) and _boundary(head, len(k)):
+                return len(k), k, True, False, False
+        elif at_end:
+            if k == head:
+                return len(k), k, True, False, False
+        elif k.startswith(head):
+            return _UNDECIDED
+    within, longer = gaz.word_prefixes(head)
+    if longer and not at_end:
+        return _UNDECIDED
+    for k in within:  # longest first
+        if " " in k or (len(k) == len(head) and not at_end):
+            return _UNDECIDED
+        if _boundary(head, len(k)):
+            return len(k), k, False, False, False
+        if lex.suffixes and len(k) >= 4:
+            word_end = _word_end(head, len(k))
+            if head[len(k) : word_end] in lex.suffixes:
+                return word_end, k, False, True, False
+    if lex.inflections:
+        if head[n:] == " ":
+            return _UNDECIDED  # two-word inflected names are tried first
+        for lemma, region in _lemmas(head[:n], lex):
+            if lemma in lex.place_names:
+                return n, lemma, True, True, region
+            if lemma in gaz:
+                return n, lemma, False, True, region
+    return None
+
+
+@functools.cache
+def _word_match_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_word_match` and the candidates it finds, one per (lexicon,
+    gazetteer): its arguments are the key (the word's length is implied by ``head``)."""
+    return {}
+
+
+def _memo_candidates(
+    memo: dict, k: str, lexical: bool, lex: Lexicon, gaz: Gazetteer
+) -> tuple[tuple[Candidate, ...], Candidate | None, tuple[float, ...]]:
+    found = memo.get((k, lexical))
+    if found is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
+    return found
 
 
 @functools.cache
