@@ -26,6 +26,7 @@ from .lexicon import Lexicon
 from .model import Article, Event, Mention, Quantity
 from .text import Sentence, fold
 
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w])")
 
 
@@ -82,12 +83,18 @@ def classify_events(
     return events
 
 
-def _may_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> bool:
-    """Whether a phrase with these stems may start in the sentence: at one of the offsets
-    ``at`` where some trigger or casualty stem starts (None: anywhere)."""
+def _first_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> int | None:
+    """The first offset where a phrase with these stems may start in the sentence: the
+    first of the offsets ``at`` (where some trigger or casualty stem starts) where one of
+    them does; 0 when ``at`` or ``stems`` is None (anywhere); None: nowhere.
+
+    No match starts before it, so a search can start there."""
     if at is None or stems is None:
-        return True
-    return any(s_fold.startswith(stems, p) for p in at)
+        return 0
+    for p in at:
+        if s_fold.startswith(stems, p):
+            return p
+    return None
 
 
 def _is_located(m: Mention) -> bool:
@@ -126,9 +133,10 @@ def _sentence_events(
     casualty phrase may start (None: anywhere)."""
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
-        if not _may_start(s_fold, at, phrases.stems):
+        first = _first_start(s_fold, at, phrases.stems)
+        if first is None:
             continue
-        hits = list(phrases.finditer(s_fold))
+        hits = list(phrases.finditer(s_fold, first))
         if not hits:
             continue
         required = lex.event_requires.get(etype)
@@ -286,8 +294,14 @@ def _actors(s_fold: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, str]]
     and who acts, each actor with the offset of its first naming."""
     found: dict[str, int] = {}
     reporters: set[str] = set()
+    # every actor phrase starts where one of the lexicon's actor stems does
+    stems = lex.actor_stems
+    at = [m.start() for m in stems.finditer(s_fold)] if stems is not None else None
     for name, phrases in lex.actors.items():
-        for m in phrases.finditer(s_fold):
+        first = _first_start(s_fold, at, phrases.stems)
+        if first is None:
+            continue
+        for m in phrases.finditer(s_fold, first):
             found.setdefault(name, m.start())
             before = " ".join(s_fold[max(0, m.start() - 60) : m.start()].split()[-3:])
             after = " ".join(s_fold[m.end() :].split()[:3])
@@ -346,7 +360,8 @@ def _casualties(
     """The kind of casualties the sentence reports, and where it says so."""
     for kind in ("civilian", "military", "unspecified"):
         phrases = lex.casualties.get(kind)
-        m = phrases.search(s_fold) if phrases and _may_start(s_fold, at, phrases.stems) else None
+        first = _first_start(s_fold, at, phrases.stems) if phrases else None
+        m = phrases.search(s_fold, first) if first is not None else None
         if m is not None:
             return kind, m.start(), m.end()
     return None
@@ -364,7 +379,10 @@ def _strike_subtype(s_fold: str, lex: Lexicon) -> str | None:
 def _quantities(sentence: str, s_fold: str, lex: Lexicon) -> list[tuple[int, Quantity]]:
     """Counted things in the sentence, with their offsets: "environ 14 000 soldats"."""
     out = []
-    for m in _NUMBER.finditer(s_fold):
+    digit = _DIGIT.search(s_fold)
+    if digit is None:
+        return out
+    for m in _NUMBER.finditer(s_fold, digit.start()):  # numbers start with a digit
         tail = s_fold[m.end() : m.end() + 40]
         for unit, phrases in lex.quantity_units.items():
             u = phrases.search(tail)

@@ -121,8 +121,8 @@ class Phrases:
             return iter(())
         return self.pattern.finditer(folded, pos, len(folded) if endpos is None else endpos)
 
-    def search(self, folded: str) -> re.Match[str] | None:
-        return self.pattern.search(folded) if self.pattern is not None else None
+    def search(self, folded: str, pos: int = 0) -> re.Match[str] | None:
+        return self.pattern.search(folded, pos) if self.pattern is not None else None
 
     def fullmatch(self, folded: str) -> bool:
         return bool(self.pattern is not None and self.pattern.fullmatch(folded))
