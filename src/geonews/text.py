@@ -96,12 +96,15 @@ class _ShapeTable(dict):
 
 
 _SHAPE = _ShapeTable()
-_CAPITALISED_WORD = re.compile(r"(?<![Cw])C[Cw]*")
+# a space and then a capitalised word: searched in " " + shape, a literal start lets the
+# regex engine skip ahead (a look-behind would make it try every position)
+_CAPITALISED_WORD = re.compile(r" C[Cw]*")
 
 
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens (as :func:`words`) that start with a capital, not a digit."""
-    return [m.span() for m in _CAPITALISED_WORD.finditer(_translate(text, _SHAPE))]
+    shape = " " + _translate(text, _SHAPE)
+    return [(m.start(), m.end() - 1) for m in _CAPITALISED_WORD.finditer(shape)]
 
 
 @dataclass(frozen=True, slots=True)
