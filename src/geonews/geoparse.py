@@ -133,7 +133,7 @@ def _candidate_spans(
     starts = _sentence_starts(sents)
     lexical_keys = _lexical_keys(lex)
     memo = _candidates_memo(lex, gaz)
-    by_head = _word_match_memo(lex, gaz)
+    by_text = _match_memo(lex, gaz)
 
     spans: list[_Span] = []
     covered = -1
@@ -143,21 +143,25 @@ def _candidate_spans(
             continue
         while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
             sent_i += 1
-        # Most words are decided by themselves and the character after them (see
-        # _word_match): that answer is remembered, with the candidates it finds.
+        # What starts here is mostly decided by the word and the character after it, else
+        # by two words: that answer is remembered by their text (see _match_within).
         found = _UNDECIDED
-        if _WORD_CHARS.match(lookup, a).end() == b and b - a < _MAX_NAME - 1:
-            head = lookup[a : b + 1]
-            found = by_head.get(head, by_head)
-            if found is by_head:  # not seen yet
-                if len(by_head) > 200_000:
-                    by_head.clear()
-                found = _word_match(head, b - a, lex, gaz, lexical_keys)
+        end = a
+        for _ in range(2):
+            end = _WORD_CHARS.match(lookup, end).end() + 1
+            raw = text[a:end]
+            found = by_text.get(raw, by_text)
+            if found is by_text:  # not seen yet
+                if len(by_text) > 200_000:
+                    by_text.clear()
+                found = _match_within(raw, b - a, lex, gaz, lexical_keys)
                 if found is not None and found is not _UNDECIDED:
                     found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
-                by_head[head] = found
-            if found is None:
-                continue
+                by_text[raw] = found
+            if found is not _UNDECIDED:
+                break
+        if found is None:
+            continue
         if found is _UNDECIDED:
             match = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
             if match is None:
@@ -179,11 +183,12 @@ def _candidate_spans(
     return spans
 
 
-#: What :func:`_word_match` returns when the text after the word decides.
+#: What :func:`_match_within` returns when the text after its view may decide.
 _UNDECIDED = object()
 
 # a word as Gazetteer.prefixes reads it: word characters and apostrophes
 _WORD_CHARS = re.compile(r"[\w']*")
+_WORD_RUN = re.compile(r"\w*")
 
 
 def _match_at(
@@ -220,54 +225,54 @@ def _match_at(
     return None
 
 
-def _word_match(
-    head: str, n: int, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]
+def _match_within(
+    raw: str, n: int, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]
 ) -> tuple[int, str, bool, bool, bool] | None | object:
-    """What :func:`_match_at` finds at a capitalised word of ``n`` characters, its end
-    offset made relative, when the word and the character after it decide; else
-    ``_UNDECIDED``.
+    """What :func:`_match_at` finds at a capitalised word of ``n`` characters that starts
+    ``raw`` (a slice of the text), when ``raw`` decides it whatever text follows; else
+    ``_UNDECIDED``. The end offset is relative to the start of ``raw``.
 
-    ``head`` is the word (all of its word characters and apostrophes) and the character
-    that follows it, or the word alone at the end of the text. Each test of ``_match_at``
-    that would read past ``head`` makes the answer undecided.
+    ``_match_at`` is run on ``raw`` alone once these guards say that it reads nothing
+    past it: no lexicon name may run past it, the gazetteer's word-by-word search (see
+    Gazetteer.prefixes) stops inside it, no key found ends where it ends (the character
+    after a key is read), and an inflected word's next word (Russian, Ukrainian) ends
+    inside it. Folding maps each character on its own, so ``fold(raw)`` is the folded
+    text's slice.
     """
-    at_end = len(head) == n
-    for k in lexical_keys.get(head[:n], ()):
-        if len(k) < len(head):
-            if head.startswith(k) and _boundary(head, len(k)):
-                return len(k), k, True, False, False
-        elif at_end:
-            if k == head:
-                return len(k), k, True, False, False
-        elif k.startswith(head):
-            return _UNDECIDED
-    within, longer = gaz.word_prefixes(head)
-    if longer and not at_end:
+    size = len(raw)
+    if not n < size <= _MAX_NAME:
         return _UNDECIDED
-    for k in within:  # longest first
-        if " " in k or (len(k) == len(head) and not at_end):
+    lookup = fold(raw).replace("-", " ")
+    for k in lexical_keys.get(lookup[:n], ()):
+        if len(k) >= size and k.startswith(lookup):
             return _UNDECIDED
-        if _boundary(head, len(k)):
-            return len(k), k, False, False, False
-        if lex.suffixes and len(k) >= 4:
-            word_end = _word_end(head, len(k))
-            if head[len(k) : word_end] in lex.suffixes:
-                return word_end, k, False, True, False
-    if lex.inflections:
-        if head[n:] == " ":
-            return _UNDECIDED  # two-word inflected names are tried first
-        for lemma, region in _lemmas(head[:n], lex):
-            if lemma in lex.place_names:
-                return n, lemma, True, True, region
-            if lemma in gaz:
-                return n, lemma, False, True, region
-    return None
+    pos = 0
+    while True:
+        end = _WORD_CHARS.match(lookup, pos).end() + 1
+        if end > size:
+            return _UNDECIDED
+        within, longer = gaz.word_prefixes(lookup[:end])
+        if not longer:
+            break
+        if end >= size:
+            return _UNDECIDED
+        pos = end
+    if any(len(k) == size for k in within):
+        return _UNDECIDED
+    if (
+        lex.inflections
+        and lookup[n : n + 1] == " "
+        and _WORD_RUN.match(lookup, n + 1).end() >= size
+    ):
+        return _UNDECIDED  # two-word inflected names are tried first
+    return _match_at(raw, lookup, 0, n, lex, gaz, lexical_keys)
 
 
 @functools.cache
-def _word_match_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
-    """A memo of :func:`_word_match` and the candidates it finds, one per (lexicon,
-    gazetteer): its arguments are the key (the word's length is implied by ``head``)."""
+def _match_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_match_within` and the candidates it finds, one per (lexicon,
+    gazetteer): its arguments are the key (the word's length is implied by ``raw``, which
+    goes past the word)."""
     return {}
 
 
