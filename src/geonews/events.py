@@ -62,21 +62,22 @@ def classify_events(
             in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
         s_fold = folded[sent.start : sent.end]
         norm = " ".join(s_fold.split())
-        duplicate = any(map(norm.__contains__, long_seen)) or any(
-            map(contains, long_seen, repeat(norm))  # norm in p
-        )
-        if len(norm) >= 40:
-            long_seen.append(norm)
         if maybe is None:
             at = None
         else:
             i = bisect_left(maybe, sent.start)
             j = bisect_left(maybe, sent.end, i)
             at = [p - sent.start for p in maybe[i:j]]
-        if not duplicate and (at is None or at):
+        # whether the sentence repeats an earlier one matters only where it may report
+        if (at is None or at) and not (
+            any(map(norm.__contains__, long_seen))
+            or any(map(contains, long_seen, repeat(norm)))  # norm in p
+        ):
             events.extend(
                 _sentence_events(article, sent, s_fold, in_sent, last_region, lex, gazetteer, at)
             )
+        if len(norm) >= 40:
+            long_seen.append(norm)
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m

@@ -933,7 +933,10 @@ def _country_focus(spans: list[_Span]) -> tuple[Counter, dict[str, Counter]]:
                 continue
             country, weight = top.country, 0.5
         focus[country] += weight
-        by_key.setdefault(s.key, Counter())[country] += weight
+        own = by_key.get(s.key)
+        if own is None:
+            own = by_key[s.key] = Counter()
+        own[country] += weight
     return focus, by_key
 
 
@@ -990,8 +993,7 @@ def _resolve(
 ) -> Mention | None:
     focus, total = focus_total
     scored = []
-    n_countries = len({x.country for x in span.candidates})
-    near_countries = {code.split(".", 1)[0] for code in nearby}
+    near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
     for c, s in zip(span.candidates, _priors(span)):
         s += 2.0 * focus.get(c.country, 0) / total
         if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
@@ -1001,11 +1003,12 @@ def _resolve(
         if span.region_phrase and c.kind == KIND_REGION:
             s += 2.0
         scored.append((s, c))
-    scored.sort(key=lambda t: t[0], reverse=True)
+    if len(scored) > 1:
+        scored.sort(key=_score, reverse=True)
     best_score, best = scored[0]
     reasons = list(span.reasons)
     evidence = span.evidence
-    if focus.get(best.country) and n_countries > 1:
+    if focus.get(best.country) and len({x.country for x in span.candidates}) > 1:
         evidence += 0.5
         reasons.append(f"article is about {best.country}")
     if best.admin1_code in nearby and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
@@ -1035,6 +1038,10 @@ def _resolve(
         confidence=round(min(confidence, 0.99), 3),
         reasons=tuple(reasons),
     )
+
+
+def _score(scored: tuple[float, Candidate]) -> float:
+    return scored[0]
 
 
 def unique_places(mentions: list[Mention]) -> list[Mention]:
