@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import cache
 from itertools import pairwise, repeat
 from operator import contains
 
@@ -49,10 +50,9 @@ def classify_events(
     events: list[Event] = []
     long_seen: list[str] = []  # earlier sentences long enough to count as repeated
     last_region: Mention | None = None
-    # Most sentences report nothing: one pass over the article finds where a trigger or a
-    # casualty phrase may start, and only sentences with such a place are read closely.
+    # Most sentences report nothing: where a trigger or a casualty phrase may start is
+    # looked up, and only sentences with such a place are read closely.
     stems = lex.report_stems
-    maybe = [m.start() for m in stems.finditer(folded)] if stems is not None else None
     starts = [m.start for m in mentions]
     in_order = all(a <= b for a, b in pairwise(starts))
     for sent in sents:
@@ -62,12 +62,20 @@ def classify_events(
             in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
         s_fold = folded[sent.start : sent.end]
         norm = " ".join(s_fold.split())
-        if maybe is None:
+        # A sentence that names no place reports no event, unless it refers back to the
+        # last region named ("cette région"): see _sentence_events and _anaphor.
+        if not in_sent and (last_region is None or lex.region_anaphora.search(s_fold) is None):
+            at = []
+        elif stems is None:
             at = None
         else:
-            i = bisect_left(maybe, sent.start)
-            j = bisect_left(maybe, sent.end, i)
-            at = [p - sent.start for p in maybe[i:j]]
+            # as a pass over the whole text would find them (a stem may end past the end)
+            end = sent.end + _longest_stem(lex)
+            at = [
+                p - sent.start
+                for m in stems.finditer(folded, sent.start, end)
+                if (p := m.start()) < sent.end
+            ]
         # whether the sentence repeats an earlier one matters only where it may report
         if (at is None or at) and not (
             any(map(norm.__contains__, long_seen))
@@ -82,6 +90,13 @@ def classify_events(
             if m.place.kind == "region":
                 last_region = m
     return events
+
+
+@cache
+def _longest_stem(lex: Lexicon) -> int:
+    """The length of the longest stem that ``lex.report_stems`` may match."""
+    groups = [*lex.events.values(), *lex.casualties.values()]
+    return max((len(stem) for g in groups for stem in g.stems or ()), default=0)
 
 
 def _first_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> int | None:
