@@ -44,6 +44,28 @@ def test_schema_of_a_result():
     assert NOTE[event["start"] : event["end"]] == event["sentence"]
 
 
+def test_output_builders_agree_with_to_dict_and_replace():
+    """place_dict, event_dict and assign_regions build their results field by field, for
+    speed: they must say what Mention.to_dict, Event.to_dict and dataclasses.replace say."""
+    import dataclasses
+
+    from geonews.batch import event_dict, place_dict
+    from geonews.model import Article, Quantity
+    from geonews.pipeline import _with_region, analyse
+
+    a = analyse(Article(text=NOTE, lang="en", id="n1"), "en", join="gazetteer")
+    assert a.mentions and a.events
+    for m in a.mentions:
+        d = m.to_dict()
+        assert place_dict(m) == {k: d[k] for k in PLACE_FIELDS}
+        assert _with_region(m, None) == dataclasses.replace(m, region=None)
+        assert _with_region(m, m.region) == m
+    counted = dataclasses.replace(a.events[0], quantities=(Quantity(3, "troops", "3 troops"),))
+    for e in [*a.events, counted]:
+        d = e.to_dict()
+        assert event_dict(e) == {k: d[k] for k in EVENT_FIELDS}
+
+
 def test_errors_keep_the_run_going_and_the_order():
     out = geoparse(_lines(RECORDS))
     assert [o.get("id") for o in out] == ["n1", None, 7, "bad-text", "bad-lang", None]

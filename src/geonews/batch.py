@@ -182,8 +182,12 @@ def _work(part: list[tuple[int, str | bytes]], lang: str | None, join: str) -> l
     out = []
     for n, rec in part:
         d = geoparse_record(rec, lang=lang, join=join, line=n)
-        out.append((json.dumps(d, ensure_ascii=False), "error" in d))
+        out.append((_dumps(d), "error" in d))
     return out
+
+
+#: ``json.dumps(d, ensure_ascii=False)`` without building an encoder for every record.
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _warm() -> None:
@@ -201,15 +205,59 @@ def _warm() -> None:
 
 
 def place_dict(m: Mention) -> dict:
-    """The output form of a place mention: exactly :data:`PLACE_FIELDS`."""
-    d = m.to_dict()
-    return {k: d[k] for k in PLACE_FIELDS}
+    """The output form of a place mention: exactly :data:`PLACE_FIELDS`, with the values
+    of :meth:`Mention.to_dict <geonews.model.Mention.to_dict>`.
+
+    Built directly, not by filtering ``to_dict``: it is called for every place of every
+    record (a test checks that the two agree).
+    """
+    p = m.place
+    r = m.region
+    return {
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "name": p.name,
+        "kind": p.kind,
+        "lat": p.lat,
+        "lon": p.lon,
+        "geonameid": p.geonameid,
+        "country": p.country,
+        "admin1": (r.iso or r.code) if r else p.admin1_code,
+        "admin1_name": r.name if r else None,
+        "confidence": round(m.confidence, 3),
+    }
 
 
 def event_dict(e: Event) -> dict:
-    """The output form of an event: exactly :data:`EVENT_FIELDS`."""
-    d = e.to_dict()
-    return {k: d[k] for k in EVENT_FIELDS}
+    """The output form of an event: exactly :data:`EVENT_FIELDS`, with the values of
+    :meth:`Event.to_dict <geonews.model.Event.to_dict>` (built directly, as
+    :func:`place_dict`)."""
+    p = e.mention.place
+    r = e.mention.region
+    q = e.quantities[0] if e.quantities else None
+    return {
+        "type": e.type,
+        "subtype": e.subtype,
+        "acled_event_type": e.acled_event_type,
+        "acled_sub_event_type": e.acled_sub_event_type,
+        "lat": p.lat,
+        "lon": p.lon,
+        "precision": e.precision,
+        "place": p.name,
+        "admin1": (r.iso or r.code) if r else p.admin1_code,
+        "country": r.country if r else p.country,
+        "sentence": e.sentence,
+        "start": e.start,
+        "end": e.end,
+        "actors": list(e.actors),
+        "quantity": {"value": q.value, "unit": q.unit} if q is not None else None,
+        "casualties": e.casualties,
+        "date_text": e.date_text,
+        "date_start": e.date_start.isoformat() if e.date_start else None,
+        "date_end": e.date_end.isoformat() if e.date_end else None,
+        "confidence": round(e.confidence, 3),
+    }
 
 
 _LANG = re.compile(r"([A-Za-z]{2,3})(?:[-_].*)?")

@@ -69,6 +69,10 @@ def find_dates(folded: str, lex: Lexicon) -> list[DateExpression]:
     pat = _pattern(lex)
     if pat is None:
         return []
+    # every date expression has a year: most sentences have none, and this pattern (unlike
+    # the full one) lets the regex engine skip ahead to a digit
+    if _YEAR.search(folded) is None:
+        return []
     out = []
     for m in pat.finditer(folded):
         g = m.groupdict()
@@ -105,6 +109,9 @@ def find_dates(folded: str, lex: Lexicon) -> list[DateExpression]:
             end = None  # "since March 2025": open-ended; "from July to August": a range
         out.append(DateExpression(m.start(), m.end(), m.group(0), start, end))
     return out
+
+
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
 def _after_year_word(folded: str, start: int, lex: Lexicon) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import cache
 from itertools import pairwise, repeat
 from operator import contains
 
@@ -26,6 +27,7 @@ from .lexicon import Lexicon
 from .model import Article, Event, Mention, Quantity
 from .text import Sentence, fold
 
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w])")
 
 
@@ -48,10 +50,9 @@ def classify_events(
     events: list[Event] = []
     long_seen: list[str] = []  # earlier sentences long enough to count as repeated
     last_region: Mention | None = None
-    # Most sentences report nothing: one pass over the article finds where a trigger or a
-    # casualty phrase may start, and only sentences with such a place are read closely.
+    # Most sentences report nothing: where a trigger or a casualty phrase may start is
+    # looked up, and only sentences with such a place are read closely.
     stems = lex.report_stems
-    maybe = [m.start() for m in stems.finditer(folded)] if stems is not None else None
     starts = [m.start for m in mentions]
     in_order = all(a <= b for a, b in pairwise(starts))
     for sent in sents:
@@ -61,33 +62,55 @@ def classify_events(
             in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
         s_fold = folded[sent.start : sent.end]
         norm = " ".join(s_fold.split())
-        duplicate = any(map(norm.__contains__, long_seen)) or any(
-            map(contains, long_seen, repeat(norm))  # norm in p
-        )
-        if len(norm) >= 40:
-            long_seen.append(norm)
-        if maybe is None:
+        # A sentence that names no place reports no event, unless it refers back to the
+        # last region named ("cette région"): see _sentence_events and _anaphor.
+        if not in_sent and (last_region is None or lex.region_anaphora.search(s_fold) is None):
+            at = []
+        elif stems is None:
             at = None
         else:
-            i = bisect_left(maybe, sent.start)
-            j = bisect_left(maybe, sent.end, i)
-            at = [p - sent.start for p in maybe[i:j]]
-        if not duplicate and (at is None or at):
+            # as a pass over the whole text would find them (a stem may end past the end)
+            end = sent.end + _longest_stem(lex)
+            at = [
+                p - sent.start
+                for m in stems.finditer(folded, sent.start, end)
+                if (p := m.start()) < sent.end
+            ]
+        # whether the sentence repeats an earlier one matters only where it may report
+        if (at is None or at) and not (
+            any(map(norm.__contains__, long_seen))
+            or any(map(contains, long_seen, repeat(norm)))  # norm in p
+        ):
             events.extend(
                 _sentence_events(article, sent, s_fold, in_sent, last_region, lex, gazetteer, at)
             )
+        if len(norm) >= 40:
+            long_seen.append(norm)
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m
     return events
 
 
-def _may_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> bool:
-    """Whether a phrase with these stems may start in the sentence: at one of the offsets
-    ``at`` where some trigger or casualty stem starts (None: anywhere)."""
+@cache
+def _longest_stem(lex: Lexicon) -> int:
+    """The length of the longest stem that ``lex.report_stems`` may match."""
+    groups = [*lex.events.values(), *lex.casualties.values()]
+    return max((len(stem) for g in groups for stem in g.stems or ()), default=0)
+
+
+def _first_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> int | None:
+    """The first offset where a phrase with these stems may start in the sentence: the
+    first of the offsets ``at`` (where some trigger or casualty stem starts) where one of
+    them does; 0 when ``at`` or ``stems`` is None (anywhere); None: nowhere.
+
+    No match starts before it, so a search can start there."""
     if at is None or stems is None:
-        return True
-    return any(s_fold.startswith(stems, p) for p in at)
+        return 0
+    for p in at:
+        if s_fold.startswith(stems, p):
+            return p
+    return None
 
 
 def _is_located(m: Mention) -> bool:
@@ -137,9 +160,10 @@ def _sentence_events(
     casualty phrase may start (None: anywhere)."""
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
-        if not _may_start(s_fold, at, phrases.stems):
+        first = _first_start(s_fold, at, phrases.stems)
+        if first is None:
             continue
-        hits = list(phrases.finditer(s_fold))
+        hits = list(phrases.finditer(s_fold, first))
         if not hits:
             continue
         required = lex.event_requires.get(etype)
@@ -298,8 +322,14 @@ def _actors(s_fold: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, str]]
     and who acts, each actor with the offset of its first naming."""
     found: dict[str, int] = {}
     reporters: set[str] = set()
+    # every actor phrase starts where one of the lexicon's actor stems does
+    stems = lex.actor_stems
+    at = [m.start() for m in stems.finditer(s_fold)] if stems is not None else None
     for name, phrases in lex.actors.items():
-        for m in phrases.finditer(s_fold):
+        first = _first_start(s_fold, at, phrases.stems)
+        if first is None:
+            continue
+        for m in phrases.finditer(s_fold, first):
             found.setdefault(name, m.start())
             before = " ".join(s_fold[max(0, m.start() - 60) : m.start()].split()[-3:])
             after = " ".join(s_fold[m.end() :].split()[:3])
@@ -358,7 +388,8 @@ def _casualties(
     """The kind of casualties the sentence reports, and where it says so."""
     for kind in ("civilian", "military", "unspecified"):
         phrases = lex.casualties.get(kind)
-        m = phrases.search(s_fold) if phrases and _may_start(s_fold, at, phrases.stems) else None
+        first = _first_start(s_fold, at, phrases.stems) if phrases else None
+        m = phrases.search(s_fold, first) if first is not None else None
         if m is not None:
             return kind, m.start(), m.end()
     return None
@@ -376,7 +407,10 @@ def _strike_subtype(s_fold: str, lex: Lexicon) -> str | None:
 def _quantities(sentence: str, s_fold: str, lex: Lexicon) -> list[tuple[int, Quantity]]:
     """Counted things in the sentence, with their offsets: "environ 14 000 soldats"."""
     out = []
-    for m in _NUMBER.finditer(s_fold):
+    digit = _DIGIT.search(s_fold)
+    if digit is None:
+        return out
+    for m in _NUMBER.finditer(s_fold, digit.start()):  # numbers start with a digit
         tail = s_fold[m.end() : m.end() + 40]
         for unit, phrases in lex.quantity_units.items():
             u = phrases.search(tail)

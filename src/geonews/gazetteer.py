@@ -554,26 +554,30 @@ class Gazetteer:
     def prefixes(self, text: str) -> list[str]:
         """Every indexed key that ``text`` starts with, longest first."""
         # Asked at every capitalised word, mostly one that begins no multi-word name. So
-        # the text is read word by word: the keys within its first n words (with the
-        # character that follows), and whether any longer key continues them, are
-        # remembered (a small, bounded memo: news reuses its names).
-        memo = self._prefix_memo
+        # the text is read word by word: see :meth:`word_prefixes`.
         pos = 0
         while True:
             end = _WORD_CHARS.match(text, pos).end() + 1
-            head = text[:end]
-            found = memo.get(head)
-            if found is None:
-                if len(memo) > 200_000:
-                    memo.clear()
-                trie = self._trie
-                within = sorted(trie.prefixes(head), key=len, reverse=True)
-                found = (within, next(trie.iterkeys(head), None) is not None)
-                memo[head] = found
-            within, longer = found
+            within, longer = self.word_prefixes(text[:end])
             if not longer or end >= len(text):
                 return within
             pos = end
+
+    def word_prefixes(self, head: str) -> tuple[list[str], bool]:
+        """The keys ``head`` starts with (longest first), and whether a longer key starts
+        with ``head``. ``head`` is a text's first words and the character after them.
+
+        Remembered (a small, bounded memo: news reuses its names).
+        """
+        found = self._prefix_memo.get(head)
+        if found is None:
+            memo = self._prefix_memo
+            if len(memo) > 200_000:
+                memo.clear()
+            trie = self._trie
+            within = sorted(trie.prefixes(head), key=len, reverse=True)
+            found = memo[head] = (within, next(trie.iterkeys(head), None) is not None)
+        return found
 
     def __contains__(self, k: str) -> bool:
         return k in self._trie

@@ -137,6 +137,7 @@ def _candidate_spans(
     starts = _sentence_starts(sents)
     lexical_keys = _lexical_keys(lex)
     memo = _candidates_memo(lex, gaz)
+    by_text = _match_memo(lex, gaz)
 
     spans: list[_Span] = []
     covered = -1
@@ -146,49 +147,37 @@ def _candidate_spans(
             continue
         while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
             sent_i += 1
-        window = lookup[a : a + _MAX_NAME]
-        best: tuple[int, str, bool, bool] | None = None  # (end, key, lexical, inflected)
-        for k in lexical_keys.get(lookup[a:b], ()):
-            if window.startswith(k) and _boundary(lookup, a + len(k)):
-                best = (a + len(k), k, True, False)
+        # What starts here is mostly decided by the word and the character after it, else
+        # by two words: that answer is remembered by their text (see _match_within).
+        found = _UNDECIDED
+        end = a
+        for _ in range(2):
+            end = _WORD_CHARS.match(lookup, end).end() + 1
+            raw = text[a:end]
+            found = by_text.get(raw, by_text)
+            if found is by_text:  # not seen yet
+                if len(by_text) > 200_000:
+                    by_text.clear()
+                found = _match_within(raw, b - a, lex, gaz, lexical_keys)
+                if found is not None and found is not _UNDECIDED:
+                    found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
+                by_text[raw] = found
+            if found is not _UNDECIDED:
                 break
-        if best is None:
-            for k in gaz.prefixes(window):  # longest first
-                end = a + len(k)
-                if " " in k and _lowercase_inside(text, a, end, lex):
-                    continue
-                if _boundary(lookup, end):
-                    best = (end, k, False, False)
-                    break
-                if lex.suffixes and len(k) >= 4:
-                    word_end = _word_end(lookup, end)
-                    if lookup[end:word_end] in lex.suffixes:
-                        best = (word_end, k, False, True)
-                        break
-        region_word = False
-        if lex.inflections and (
-            best is None or (not best[2] and _region_word_follows(lookup, b, lex))
-        ):
-            # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
-            # region word, the adjective of a town is tried before a namesake of its own
-            derived = _lemma_match(text, lookup, a, b, lex, gaz)
-            if derived is not None and (best is None or derived[1]):
-                best, region_word = derived
-        if best is None and lex.transliteration is not None:
-            best = _transliterated_match(text, lookup, a, b, lex, gaz)
-        if best is None:
-            continue
-        end, k, lexical, inflected = best
-        found = memo.get((k, lexical))
         if found is None:
-            if len(memo) > 100_000:
-                memo.clear()
-            found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
-        cands, top, priors = found
+            continue
+        if found is _UNDECIDED:
+            match = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
+            if match is None:
+                continue
+            found = (*match, *_memo_candidates(memo, match[1], match[2], lex, gaz))
+            found = (found[0] - a, *found[1:])
+        length, k, lexical, inflected, region_word, cands, top, priors = found
         if not cands:
             continue
         if region_word and all(c.kind == KIND_COUNTRY for c in cands):
             continue  # "Израильская армия": a country's adjective names an actor, not a region
+        end = a + length
         span = _Span(
             a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top,
             priors=priors,
@@ -198,6 +187,119 @@ def _candidate_spans(
         spans.append(span)
         covered = end
     return spans
+
+
+#: What :func:`_match_within` returns when the text after its view may decide.
+_UNDECIDED = object()
+
+# a word as Gazetteer.prefixes reads it: word characters and apostrophes
+_WORD_CHARS = re.compile(r"[\w']*")
+_WORD_RUN = re.compile(r"\w*")
+
+
+def _match_at(
+    text: str,
+    lookup: str,
+    a: int,
+    b: int,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+) -> tuple[int, str, bool, bool, bool] | None:
+    """The place name that starts with the capitalised word ``text[a:b]``, if any, as
+    (end, key, lexical, inflected, names_a_region): the longest that ends on a word
+    boundary, the lexicon's names first. ``lookup`` is the folded text, hyphens as spaces."""
+    window = lookup[a : a + _MAX_NAME]
+    for k in lexical_keys.get(lookup[a:b], ()):
+        if window.startswith(k) and _boundary(lookup, a + len(k)):
+            return a + len(k), k, True, False, False
+    best = None
+    for k in gaz.prefixes(window):  # longest first
+        end = a + len(k)
+        if " " in k and _lowercase_inside(text, a, end, lex):
+            continue
+        if _boundary(lookup, end):
+            best = end, k, False, False, False
+            break
+        if lex.suffixes and len(k) >= 4:
+            word_end = _word_end(lookup, end)
+            if lookup[end:word_end] in lex.suffixes:
+                best = word_end, k, False, True, False
+                break
+    if lex.inflections and (best is None or _region_word_follows(lookup, b, lex)):
+        # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
+        # region word, the adjective of a town is tried before a namesake of its own
+        found = _lemma_match(text, lookup, a, b, lex, gaz)
+        if found is not None and (best is None or found[1]):
+            (end, k, lexical, inflected), region_word = found
+            return end, k, lexical, inflected, region_word
+    if best is None and lex.transliteration is not None:
+        found = _transliterated_match(text, lookup, a, b, lex, gaz)
+        if found is not None:
+            return (*found, False)
+    return best
+
+
+def _match_within(
+    raw: str, n: int, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]
+) -> tuple[int, str, bool, bool, bool] | None | object:
+    """What :func:`_match_at` finds at a capitalised word of ``n`` characters that starts
+    ``raw`` (a slice of the text), when ``raw`` decides it whatever text follows; else
+    ``_UNDECIDED``. The end offset is relative to the start of ``raw``.
+
+    ``_match_at`` is run on ``raw`` alone once these guards say that it reads nothing
+    past it: no lexicon name may run past it, the gazetteer's word-by-word search (see
+    Gazetteer.prefixes) stops inside it, no key found ends where it ends (the character
+    after a key is read), and an inflected word's next word (Russian, Ukrainian) ends
+    inside it. Folding maps each character on its own, so ``fold(raw)`` is the folded
+    text's slice.
+    """
+    size = len(raw)
+    if not n < size <= _MAX_NAME:
+        return _UNDECIDED
+    lookup = fold(raw).replace("-", " ")
+    for k in lexical_keys.get(lookup[:n], ()):
+        if len(k) >= size and k.startswith(lookup):
+            return _UNDECIDED
+    pos = 0
+    while True:
+        end = _WORD_CHARS.match(lookup, pos).end() + 1
+        if end > size:
+            return _UNDECIDED
+        within, longer = gaz.word_prefixes(lookup[:end])
+        if not longer:
+            break
+        if end >= size:
+            return _UNDECIDED
+        pos = end
+    if any(len(k) == size for k in within):
+        return _UNDECIDED
+    if (
+        (lex.inflections or lex.transliteration is not None)
+        and lookup[n : n + 1] == " "
+        and _WORD_RUN.match(lookup, n + 1).end() >= size
+    ):
+        return _UNDECIDED  # two-word inflected or transliterated names are tried first
+    return _match_at(raw, lookup, 0, n, lex, gaz, lexical_keys)
+
+
+@functools.cache
+def _match_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_match_within` and the candidates it finds, one per (lexicon,
+    gazetteer): its arguments are the key (the word's length is implied by ``raw``, which
+    goes past the word)."""
+    return {}
+
+
+def _memo_candidates(
+    memo: dict, k: str, lexical: bool, lex: Lexicon, gaz: Gazetteer
+) -> tuple[tuple[Candidate, ...], Candidate | None, tuple[float, ...]]:
+    found = memo.get((k, lexical))
+    if found is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
+    return found
 
 
 @functools.cache
@@ -940,7 +1042,10 @@ def _country_focus(spans: list[_Span]) -> tuple[Counter, dict[str, Counter]]:
                 continue
             country, weight = top.country, 0.5
         focus[country] += weight
-        by_key.setdefault(s.key, Counter())[country] += weight
+        own = by_key.get(s.key)
+        if own is None:
+            own = by_key[s.key] = Counter()
+        own[country] += weight
     return focus, by_key
 
 
@@ -997,8 +1102,7 @@ def _resolve(
 ) -> Mention | None:
     focus, total = focus_total
     scored = []
-    n_countries = len({x.country for x in span.candidates})
-    near_countries = {code.split(".", 1)[0] for code in nearby}
+    near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
     for c, s in zip(span.candidates, _priors(span)):
         s += 2.0 * focus.get(c.country, 0) / total
         if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
@@ -1008,11 +1112,12 @@ def _resolve(
         if span.region_phrase and c.kind == KIND_REGION:
             s += 2.0
         scored.append((s, c))
-    scored.sort(key=lambda t: t[0], reverse=True)
+    if len(scored) > 1:
+        scored.sort(key=_score, reverse=True)
     best_score, best = scored[0]
     reasons = list(span.reasons)
     evidence = span.evidence
-    if focus.get(best.country) and n_countries > 1:
+    if focus.get(best.country) and len({x.country for x in span.candidates}) > 1:
         evidence += 0.5
         reasons.append(f"article is about {best.country}")
     if best.admin1_code in nearby and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
@@ -1042,6 +1147,10 @@ def _resolve(
         confidence=round(min(confidence, 0.99), 3),
         reasons=tuple(reasons),
     )
+
+
+def _score(scored: tuple[float, Candidate]) -> float:
+    return scored[0]
 
 
 def unique_places(mentions: list[Mention]) -> list[Mention]:

@@ -79,21 +79,31 @@ class Phrases:
                 exact.add(last[-1])
         return tuple(exact), tuple(stems)
 
+    @cached_property
+    def _max_gaps(self) -> int:
+        """At most how many runs of spaces a match of one phrase spans: one per space and
+        per apostrophe of an entry (each matched by ``\\s+`` or ``['\\s]?``)."""
+        return max(sum(ch.isspace() or ch == "'" for ch in fold(e)) for e in self.entries)
+
     def ends(self, folded: str) -> re.Match[str] | None:
         """The phrase that ``folded`` ends with (before optional spaces), if any."""
         pat = self._suffix_pattern
         if pat is None:
             return None
+        tail = folded.rstrip()
+        while tail.endswith("'"):
+            tail = tail.rstrip("'").rstrip()
         # a cheap necessary test first: most texts end with no phrase's last word
         last = self._last_words
         if last is not None:
-            tail = folded.rstrip()
-            while tail.endswith("'"):
-                tail = tail.rstrip("'").rstrip()
             exact, stems = last
             if not tail.endswith(exact) and not any(map(tail.__contains__, stems)):
                 return None
-        return pat.search(folded)
+        # The match is the one that starts first, and it covers the end of ``tail`` with
+        # at most _max_gaps runs of spaces inside: no need to try the start of a long text.
+        gaps = self._max_gaps
+        words = tail.rsplit(None, gaps + 1)
+        return pat.search(folded, len(words[0]) if len(words) > gaps + 1 else 0)
 
     def starts(self, folded: str) -> re.Match[str] | None:
         """The phrase that ``folded`` starts with (after optional spaces), if any."""
@@ -111,8 +121,8 @@ class Phrases:
             return iter(())
         return self.pattern.finditer(folded, pos, len(folded) if endpos is None else endpos)
 
-    def search(self, folded: str) -> re.Match[str] | None:
-        return self.pattern.search(folded) if self.pattern is not None else None
+    def search(self, folded: str, pos: int = 0) -> re.Match[str] | None:
+        return self.pattern.search(folded, pos) if self.pattern is not None else None
 
     def fullmatch(self, folded: str) -> bool:
         return bool(self.pattern is not None and self.pattern.fullmatch(folded))

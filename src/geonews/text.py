@@ -96,12 +96,15 @@ class _ShapeTable(dict):
 
 
 _SHAPE = _ShapeTable()
-_CAPITALISED_WORD = re.compile(r"(?<![Cw])C[Cw]*")
+# a space and then a capitalised word: searched in " " + shape, a literal start lets the
+# regex engine skip ahead (a look-behind would make it try every position)
+_CAPITALISED_WORD = re.compile(r" C[Cw]*")
 
 
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens (as :func:`words`) that start with a capital, not a digit."""
-    return [m.span() for m in _CAPITALISED_WORD.finditer(_translate(text, _SHAPE))]
+    shape = " " + _translate(text, _SHAPE)
+    return [(m.start(), m.end() - 1) for m in _CAPITALISED_WORD.finditer(shape)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +117,24 @@ class Sentence:
     line_start: bool  # begins a line: a title, a heading or a paragraph
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)\]]*\s+(?=[\"«“‘(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ0-9])")
+# The mark itself is part of the match (not a look-behind) so that the regex engine
+# skips ahead to the next mark instead of testing every position.
+_SENTENCE_END = re.compile(r"[.!?…][\"»”’)\]]*\s+(?=[\"«“‘(\[]?[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ0-9])")
 
 
 _ORDINAL = re.compile(r"(?<![\d.,])\b\d{1,2}\.\Z")
 
 
 @lru_cache(maxsize=16)
-def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str] | None:
+def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> tuple[re.Pattern[str], int] | None:
+    """The pattern of a text ending with an abbreviation, and how many characters its
+    matches span at most (a non-word character, the abbreviation and its full stop)."""
     if not abbreviations:
         return None
-    alts = "|".join(re.escape(a.rstrip(".")) for a in sorted(abbreviations, key=len, reverse=True))
-    return re.compile(rf"(?:^|\W)(?:{alts})\.$", re.IGNORECASE)
+    bare = sorted((a.rstrip(".") for a in abbreviations), key=len, reverse=True)
+    alts = "|".join(re.escape(a) for a in bare)
+    # IGNORECASE matches one character of text for each character of the pattern
+    return re.compile(rf"(?:^|\W)(?:{alts})\.$", re.IGNORECASE), len(bare[0]) + 2
 
 
 def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
@@ -142,12 +151,21 @@ def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
         line_start = True
         start = 0
         for m in _SENTENCE_END.finditer(line):
-            head = line[start : m.start()]
-            if abbrev is not None and abbrev.search(head[-20:]):
-                continue
-            if _ORDINAL.search(head[-4:]):  # "Am 17. Juni": a German ordinal, not an end
-                continue
-            _append(out, line, pos, start, m.start(), line_start)
+            end = m.start() + 1  # after the mark
+            if line[m.start()] == ".":
+                # the last 20 characters of the sentence end with an abbreviation: only
+                # their last few can hold it ("^" still anchors at the 20th)
+                if abbrev is not None:
+                    head = line[max(start, end - 20) : end]
+                    pattern, span = abbrev
+                    if pattern.search(head, max(0, len(head) - span)):
+                        continue
+                # "Am 17. Juni": a German ordinal, not an end
+                if line[end - 2 : end - 1].isdecimal() and _ORDINAL.search(
+                    line[max(start, end - 4) : end]
+                ):
+                    continue
+            _append(out, line, pos, start, end, line_start)
             line_start = False
             start = m.end()
         _append(out, line, pos, start, len(line), line_start)
