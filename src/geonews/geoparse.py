@@ -38,7 +38,13 @@ from .gazetteer import (
     Gazetteer,
     load_gazetteer,
 )
-from .lexicon import Lexicon, detect_language, load_lexicon
+from .lexicon import (
+    Lexicon,
+    detect_language,
+    load_lexicon,
+    phrase_start_bound,
+    phrase_tail,
+)
 from .model import Mention
 from .text import Sentence, capitalised_words, fold, is_capitalised, sentences
 
@@ -606,13 +612,24 @@ def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
     """The event word ("shelled", "frappé", "обстріляли") that ``before`` ends with, if any."""
     tail = before[-40:]
     stems = lex.event_stems
-    if stems is not None and stems.search(tail) is None:
-        return None  # no trigger starts in the tail
+    # no trigger starts where one that ends the tail may start
+    if stems is not None and stems.search(tail, _trigger_bound(tail, lex)) is None:
+        return None
     for phrases in lex.events.values():
         m = phrases.ends(tail)
         if m:
             return m.group(0).strip()
     return None
+
+
+def _trigger_bound(tail: str, lex: Lexicon) -> int:
+    """Where in ``tail`` an event trigger that ends it may start at the earliest."""
+    return phrase_start_bound(phrase_tail(tail), _trigger_gaps(lex))
+
+
+@functools.cache
+def _trigger_gaps(lex: Lexicon) -> int:
+    return max((phrases.max_gaps for phrases in lex.events.values()), default=0)
 
 
 @functools.cache
