@@ -144,28 +144,29 @@ def _candidate_spans(
     spans: list[_Span] = []
     covered = -1
     sent_i = 0
+    next_sentence = starts[1] if len(starts) > 1 else math.inf
+    word_chars = _WORD_CHARS.match
+    remembered = by_text.get
     for a, b in capitalised_words(text):
         if a < covered:
             continue
-        while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
-            sent_i += 1
+        if a >= next_sentence:
+            while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
+                sent_i += 1
+            next_sentence = starts[sent_i + 1] if sent_i + 1 < len(starts) else math.inf
         # What starts here is mostly decided by the word and the character after it, else
         # by two words: that answer is remembered by their text (see _match_within).
-        found = _UNDECIDED
-        end = a
-        for _ in range(2):
-            end = _WORD_CHARS.match(lookup, end).end() + 1
+        end = word_chars(lookup, a).end() + 1
+        raw = text[a:end]
+        found = remembered(raw, by_text)
+        if found is by_text:  # not seen yet
+            found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
+        if found is _UNDECIDED:
+            end = word_chars(lookup, end).end() + 1
             raw = text[a:end]
-            found = by_text.get(raw, by_text)
-            if found is by_text:  # not seen yet
-                if len(by_text) > 200_000:
-                    by_text.clear()
-                found = _match_within(raw, b - a, lex, gaz, lexical_keys)
-                if found is not None and found is not _UNDECIDED:
-                    found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
-                by_text[raw] = found
-            if found is not _UNDECIDED:
-                break
+            found = remembered(raw, by_text)
+            if found is by_text:
+                found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
         if found is None:
             continue
         if found is _UNDECIDED:
@@ -272,6 +273,25 @@ def _match_within(
     ):
         return _UNDECIDED  # two-word inflected names are tried first
     return _match_at(raw, lookup, 0, n, lex, gaz, lexical_keys)
+
+
+def _remember(
+    by_text: dict,
+    raw: str,
+    n: int,
+    memo: dict,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+):
+    """:func:`_match_within` with the candidates it finds, remembered in ``by_text``."""
+    if len(by_text) > 100_000:
+        by_text.clear()
+    found = _match_within(raw, n, lex, gaz, lexical_keys)
+    if found is not None and found is not _UNDECIDED:
+        found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
+    by_text[raw] = found
+    return found
 
 
 @functools.cache
