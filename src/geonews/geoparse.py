@@ -110,12 +110,17 @@ def find_places(
         focus = focus_of.get(span.key)
         if focus is None:
             own = by_key.get(span.key)
-            # anchors - own, as Counter subtraction (positive counts only), without its overhead
-            counts = (
-                {c: d for c, v in anchors.items() if (d := v - own.get(c, 0)) > 0}
-                if own
-                else anchors
-            )
+            # anchors - own, as Counter subtraction (positive counts only), without its
+            # overhead: own's countries are among the anchors, whose counts are positive
+            counts = anchors
+            if own:
+                counts = dict(anchors)  # the same order: the same sum below
+                for c, v in own.items():
+                    d = anchors[c] - v
+                    if d > 0:
+                        counts[c] = d
+                    else:
+                        del counts[c]
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
         mention = _resolve(span, _nearby(span, regions), focus, text, gaz)
