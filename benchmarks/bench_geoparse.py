@@ -6,6 +6,8 @@ in one process after start-up (gazetteer and lexicons loaded), and prints
 articles/s on one core and the peak resident memory of the process.
 
 Targets (issue 3): ≥ 1,000 articles of ~3 KB per second per core; < 400 MB.
+Measured on the shared 2-core machine with ``-n 2000``: 401–407 articles/s, peak RSS
+119 MB (360–364 articles/s before the third optimisation round).
 
 Usage: python benchmarks/bench_geoparse.py [-n 2000] [--size 3000]
 """

@@ -38,7 +38,13 @@ from .gazetteer import (
     Gazetteer,
     load_gazetteer,
 )
-from .lexicon import Lexicon, detect_language, load_lexicon
+from .lexicon import (
+    Lexicon,
+    detect_language,
+    load_lexicon,
+    phrase_start_bound,
+    phrase_tail,
+)
 from .model import Mention
 from .text import Sentence, capitalised_words, fold, is_capitalised, sentences
 
@@ -108,12 +114,17 @@ def find_places(
         focus = focus_of.get(span.key)
         if focus is None:
             own = by_key.get(span.key)
-            # anchors - own, as Counter subtraction (positive counts only), without its overhead
-            counts = (
-                {c: d for c, v in anchors.items() if (d := v - own.get(c, 0)) > 0}
-                if own
-                else anchors
-            )
+            # anchors - own, as Counter subtraction (positive counts only), without its
+            # overhead: own's countries are among the anchors, whose counts are positive
+            counts = anchors
+            if own:
+                counts = dict(anchors)  # the same order: the same sum below
+                for c, v in own.items():
+                    d = anchors[c] - v
+                    if d > 0:
+                        counts[c] = d
+                    else:
+                        del counts[c]
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
         mention = _resolve(span, _nearby(span, regions), focus, text, gaz)
@@ -142,28 +153,29 @@ def _candidate_spans(
     spans: list[_Span] = []
     covered = -1
     sent_i = 0
+    next_sentence = starts[1] if len(starts) > 1 else math.inf
+    word_chars = _WORD_CHARS.match
+    remembered = by_text.get
     for a, b in capitalised_words(text):
         if a < covered:
             continue
-        while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
-            sent_i += 1
+        if a >= next_sentence:
+            while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
+                sent_i += 1
+            next_sentence = starts[sent_i + 1] if sent_i + 1 < len(starts) else math.inf
         # What starts here is mostly decided by the word and the character after it, else
         # by two words: that answer is remembered by their text (see _match_within).
-        found = _UNDECIDED
-        end = a
-        for _ in range(2):
-            end = _WORD_CHARS.match(lookup, end).end() + 1
+        end = word_chars(lookup, a).end() + 1
+        raw = text[a:end]
+        found = remembered(raw, by_text)
+        if found is by_text:  # not seen yet
+            found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
+        if found is _UNDECIDED:
+            end = word_chars(lookup, end).end() + 1
             raw = text[a:end]
-            found = by_text.get(raw, by_text)
-            if found is by_text:  # not seen yet
-                if len(by_text) > 200_000:
-                    by_text.clear()
-                found = _match_within(raw, b - a, lex, gaz, lexical_keys)
-                if found is not None and found is not _UNDECIDED:
-                    found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
-                by_text[raw] = found
-            if found is not _UNDECIDED:
-                break
+            found = remembered(raw, by_text)
+            if found is by_text:
+                found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
         if found is None:
             continue
         if found is _UNDECIDED:
@@ -281,6 +293,25 @@ def _match_within(
     ):
         return _UNDECIDED  # two-word inflected or transliterated names are tried first
     return _match_at(raw, lookup, 0, n, lex, gaz, lexical_keys)
+
+
+def _remember(
+    by_text: dict,
+    raw: str,
+    n: int,
+    memo: dict,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+):
+    """:func:`_match_within` with the candidates it finds, remembered in ``by_text``."""
+    if len(by_text) > 100_000:
+        by_text.clear()
+    found = _match_within(raw, n, lex, gaz, lexical_keys)
+    if found is not None and found is not _UNDECIDED:
+        found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
+    by_text[raw] = found
+    return found
 
 
 @functools.cache
@@ -698,13 +729,24 @@ def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
     """The event word ("shelled", "frappé", "обстріляли") that ``before`` ends with, if any."""
     tail = before[-40:]
     stems = lex.event_stems
-    if stems is not None and stems.search(tail) is None:
-        return None  # no trigger starts in the tail
+    # no trigger starts where one that ends the tail may start
+    if stems is not None and stems.search(tail, _trigger_bound(tail, lex)) is None:
+        return None
     for phrases in lex.events.values():
         m = phrases.ends(tail)
         if m:
             return m.group(0).strip()
     return None
+
+
+def _trigger_bound(tail: str, lex: Lexicon) -> int:
+    """Where in ``tail`` an event trigger that ends it may start at the earliest."""
+    return phrase_start_bound(phrase_tail(tail), _trigger_gaps(lex))
+
+
+@functools.cache
+def _trigger_gaps(lex: Lexicon) -> int:
+    return max((phrases.max_gaps for phrases in lex.events.values()), default=0)
 
 
 @functools.cache

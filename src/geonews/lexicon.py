@@ -80,30 +80,26 @@ class Phrases:
         return tuple(exact), tuple(stems)
 
     @cached_property
-    def _max_gaps(self) -> int:
+    def max_gaps(self) -> int:
         """At most how many runs of spaces a match of one phrase spans: one per space and
         per apostrophe of an entry (each matched by ``\\s+`` or ``['\\s]?``)."""
-        return max(sum(ch.isspace() or ch == "'" for ch in fold(e)) for e in self.entries)
+        gaps = (sum(ch.isspace() or ch == "'" for ch in fold(e)) for e in self.entries)
+        return max(gaps, default=0)
 
     def ends(self, folded: str) -> re.Match[str] | None:
         """The phrase that ``folded`` ends with (before optional spaces), if any."""
         pat = self._suffix_pattern
         if pat is None:
             return None
-        tail = folded.rstrip()
-        while tail.endswith("'"):
-            tail = tail.rstrip("'").rstrip()
+        tail = phrase_tail(folded)
         # a cheap necessary test first: most texts end with no phrase's last word
         last = self._last_words
         if last is not None:
             exact, stems = last
             if not tail.endswith(exact) and not any(map(tail.__contains__, stems)):
                 return None
-        # The match is the one that starts first, and it covers the end of ``tail`` with
-        # at most _max_gaps runs of spaces inside: no need to try the start of a long text.
-        gaps = self._max_gaps
-        words = tail.rsplit(None, gaps + 1)
-        return pat.search(folded, len(words[0]) if len(words) > gaps + 1 else 0)
+        # the match is the one that starts first: no need to try the start of a long text
+        return pat.search(folded, phrase_start_bound(tail, self.max_gaps))
 
     def starts(self, folded: str) -> re.Match[str] | None:
         """The phrase that ``folded`` starts with (after optional spaces), if any."""
@@ -141,6 +137,22 @@ class Phrases:
                 return None
             out.add(stem)
         return tuple(sorted(out, key=len, reverse=True))
+
+
+def phrase_tail(folded: str) -> str:
+    """``folded`` without the spaces and apostrophes it ends with."""
+    tail = folded.rstrip()
+    while tail.endswith("'"):
+        tail = tail.rstrip("'").rstrip()
+    return tail
+
+
+def phrase_start_bound(tail: str, gaps: int) -> int:
+    """Where in ``tail`` a phrase that ends it may start at the earliest, if the phrase spans
+    at most ``gaps`` runs of spaces: the start of its ``gaps + 1``-th last word (0 when it
+    has fewer). ``tail`` ends with neither spaces nor apostrophes (see :func:`phrase_tail`)."""
+    words = tail.rsplit(None, gaps + 1)
+    return len(words[0]) if len(words) > gaps + 1 else 0
 
 
 _STEM = re.compile(r"\w*")
