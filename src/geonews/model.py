@@ -127,7 +127,9 @@ class Mention:
     reasons: tuple[str, ...] = ()
     region: Region | None = None
 
-    def to_dict(self) -> dict:
+    def place_fields(self) -> dict:
+        """Where the mention is and what it names: :meth:`to_dict` without the reasons
+        (the batch output's place object)."""
         p = self.place
         r = self.region
         return {
@@ -143,8 +145,12 @@ class Mention:
             "admin1": (r.iso or r.code) if r else p.admin1_code,
             "admin1_name": r.name if r else None,
             "confidence": round(self.confidence, 3),
-            "reasons": list(self.reasons),
         }
+
+    def to_dict(self) -> dict:
+        out = self.place_fields()
+        out["reasons"] = list(self.reasons)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
