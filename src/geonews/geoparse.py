@@ -403,8 +403,8 @@ def _lemma_match(
         return False if k in gaz else None
 
     w1 = lookup[a:b]
-    m = _NEXT_WORD.match(lookup, b)
-    if m is not None and is_capitalised(text[m.start(1) : m.end(1)]):
+    m = _next_capitalised_word(text, lookup, b)
+    if m is not None:
         w2 = m.group(1)
         firsts = [(w1, False), *_lemmas(w1, lex)]
         seconds = [(w2, False), *_lemmas(w2, lex)]
@@ -426,6 +426,13 @@ def _lemma_match(
 _NEXT_WORD = re.compile(r" (\w+)")
 
 
+def _next_capitalised_word(text: str, lookup: str, end: int) -> re.Match[str] | None:
+    """The word right after ``end`` (its group 1, folded) if it is written capitalised:
+    the second word of a two-word name."""
+    m = _NEXT_WORD.match(lookup, end)
+    return m if m is not None and is_capitalised(text[m.start(1) : m.end(1)]) else None
+
+
 def _transliterated_match(
     text: str, lookup: str, a: int, b: int, lex: Lexicon, gaz: Gazetteer
 ) -> tuple[int, str, bool, bool] | None:
@@ -434,8 +441,8 @@ def _transliterated_match(
     Chasiv Yar. Only names of the countries whose names the rules transliterate (from
     Cyrillic) are taken. Two-word names are tried first, then one word."""
     tr = lex.transliteration
-    m = _NEXT_WORD.match(lookup, b)
-    ends = [m.end(1)] if m is not None and is_capitalised(text[m.start(1) : m.end(1)]) else []
+    m = _next_capitalised_word(text, lookup, b)
+    ends = [m.end(1)] if m is not None else []
     for end in [*ends, b]:
         k = tr.apply(lookup[a:end])
         if k == lookup[a:end] or k not in gaz:
