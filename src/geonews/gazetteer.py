@@ -127,6 +127,11 @@ def _region_display_name(row: dict) -> str:
     return name
 
 
+def _without_gloss(name: str) -> str:
+    """ "Central Luzon (Region III)" -> "Central Luzon": how news writes it."""
+    return re.sub(r"\s*\(.*\)$", "", name)
+
+
 def _country_aliases(iso: str, english: str) -> Iterator[str]:
     import gettext
 
@@ -197,7 +202,7 @@ def _region_translations(rows: list[dict]) -> dict[str, list[str]]:
         code = row.get("code")
         if not code:
             continue
-        for n in (row.get("name"), row.get("gn_name"), row.get("woe_name")):
+        for n in (row.get("name"), row.get("gn_name"), row.get("woe_name"), row.get("en_name")):
             if n:
                 ours.setdefault((code.split(".", 1)[0], _name_words(n)), set()).add(code)
     catalogs = []
@@ -320,6 +325,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
         country, admin1 = code.split(".", 1)
         display = _region_display_name(row)
         names = [display, row["name"], row.get("woe_name") or "", row.get("gn_name") or ""]
+        names += [row.get("en_name") or "", _without_gloss(row["name"])]
         names += translated.get(code, [])
         yield (
             {
@@ -352,7 +358,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "admin1": admin1,
                 "names": 0,
             },
-            [n for n in (row["name"], row.get("woe_name")) if n],
+            [n for n in (row["name"], row.get("woe_name"), row.get("en_name")) if n],
         )
 
     try:
