@@ -132,6 +132,28 @@ def test_a_state_is_not_its_namesake_hamlet():
 
 
 @pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("Poultry died on farms in East Java last week.", "ID.08"),
+        ("Farms in Thuringia were closed.", "DE.15"),
+        ("Ministers in Northern Ireland met on Friday.", "GB.NIR"),
+        ("The outbreak spread to Central Luzon.", "PH.03"),
+    ],
+)
+def test_regions_by_their_english_names(text, admin1):
+    """Regions whose boundary names are local (Jawa Timur, Thüringen) or a list of their
+    parts are found by the English name news uses, and never as a country or a part."""
+    places = _places(text, "en")
+    assert [(kind, code) for _, _, kind, code in places] == [("region", admin1)]
+
+
+def test_an_exonym_of_a_city_beats_a_village_named_so():
+    """ "Mecca" is Makkah's English name, and a Californian village's main name."""
+    [m] = find_places("Two million pilgrims travelled to Mecca this week.", "en")
+    assert (m.place.country, m.place.admin1_code) == ("SA", "SA.14")
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "surface"),
     [
         ("Fighting resumed in Democratic Republic of Congo.", "en", "Democratic Republic of Congo"),
