@@ -147,6 +147,29 @@ def test_regions_by_their_english_names(text, admin1):
     assert [(kind, code) for _, _, kind, code in places] == [("region", admin1)]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "admin1"),
+    [
+        ("Drones hit the Kyiv region overnight.", "region", "UA.13"),
+        ("Shelling in the Zaporizhzhia region continued.", "region", "UA.26"),
+        ("Frappes dans la région de Zaporijjia.", "region", "UA.26"),
+        ("Nine cases were reported in the Houston region.", "city", "US.TX"),
+    ],
+)
+def test_a_region_phrase_names_the_region_named_after_the_town(text, kind, admin1):
+    """ "the Kyiv region" is the oblast around the capital, not the capital's own region;
+    "the Houston region" is no admin-1 region at all, so the town stays a town."""
+    lang = "fr" if "région" in text else "en"
+    [(_, _, got_kind, got_admin1)] = _places(text, lang)
+    assert (got_kind, got_admin1) == (kind, admin1)
+
+
+def test_a_city_containing_a_district_stays_a_city():
+    """ "Hollywood, Los Angeles": the city, not California."""
+    places = _places("Letters were sent to Hollywood, Los Angeles on Monday.", "en")
+    assert ("Los Angeles", "Los Angeles", "city", "US.CA") in places
+
+
 def test_an_exonym_of_a_city_beats_a_village_named_so():
     """ "Mecca" is Makkah's English name, and a Californian village's main name."""
     [m] = find_places("Two million pilgrims travelled to Mecca this week.", "en")

@@ -39,7 +39,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -176,6 +176,58 @@ _REGION_KIND_WORDS = frozenset(
         "sar",
     )
 )
+
+
+#: Words that say what kind of unit a region's own name is ("Kursk Oblast", "Kiev City"):
+#: without them the name is that of the town the region is named after.
+_UNIT_WORDS = _REGION_KIND_WORDS | frozenset(
+    key(w)
+    for w in (
+        "oblast",
+        "oblast'",
+        "krai",
+        "kray",
+        "okrug",
+        "city",
+        "municipality",
+        "province",
+        "prefecture",
+        "region",
+        "state",
+        "governorate",
+    )
+)
+
+#: A town named like a region is the one the region is named after only if it is at
+#: least this large (a hamlet called Minnesota does not name the state).
+EPONYM_MIN_POPULATION = 15_000
+
+
+def _eponyms(items: list[tuple[str, tuple[int, int]]], cols: dict[str, list]) -> list[int]:
+    """For each entry: if it is a region named after a town of its country ("Kursk
+    Oblast", "Kiev City", "Kiev" oblast around the city), the entry index of that town
+    (the most populous of the namesakes), else -1."""
+    cities: dict[str, list[int]] = {}
+    region_keys: dict[int, set[str]] = {}
+    for k, (idx, _) in items:
+        kind = cols["kind"][idx]
+        if kind == KIND_CITY and cols["population"][idx] >= EPONYM_MIN_POPULATION:
+            cities.setdefault(k, []).append(idx)
+        elif kind == KIND_REGION:
+            words = [w for w in k.split() if w not in _UNIT_WORDS]
+            if words:
+                region_keys.setdefault(idx, set()).add(" ".join(words))
+    out = [-1] * len(cols["kind"])
+    for idx, keys in region_keys.items():
+        towns = [
+            t
+            for k in keys
+            for t in cities.get(k, ())
+            if cols["country"][t] == cols["country"][idx]
+        ]
+        if towns:
+            out[idx] = max(towns, key=lambda t: (cols["population"][t], -t))
+    return out
 
 
 def _name_words(name: str) -> frozenset[str]:
@@ -466,6 +518,7 @@ def compile_gazetteer(target: Path | None = None) -> Path:
         np.save(tmp / "geonameid.npy", np.asarray(cols["geonameid"], dtype=np.int32))
         np.save(tmp / "country.npy", np.asarray(cols["country"], dtype="S2"))
         np.save(tmp / "admin1.npy", np.asarray(cols["admin1"], dtype="S20"))
+        np.save(tmp / "eponym.npy", np.asarray(_eponyms(items, cols), dtype=np.int32))
         (tmp / "names.txt").write_text("\n".join(names), encoding="utf-8")
         single = {k for k, _ in items if " " not in k}
         common = _common_words(single)
@@ -546,6 +599,8 @@ class Gazetteer:
         self.geonameid = arr("geonameid")
         self.country = arr("country")
         self.admin1 = arr("admin1")
+        self.eponym = arr("eponym")
+        self._named_after: dict[int, list[int]] | None = None
         self._names: list[str] | None = None
         self._prefix_memo: dict[str, tuple[list[str], bool]] = {}
         self._lookup_memo: dict[str, list[Candidate]] = {}
@@ -650,6 +705,18 @@ class Gazetteer:
             c = self.candidate(int(i))
             out[c.admin1_code if kind == KIND_REGION else c.country] = int(i)
         return out
+
+    def regions_named_after(self, town: int) -> list[int]:
+        """Entry indexes of the regions named after the town ``town`` (Kyiv: the city's
+        own region and the oblast around it; Houston: none)."""
+        if self._named_after is None:
+            import numpy as np
+
+            named: dict[int, list[int]] = {}
+            for region in np.nonzero(np.asarray(self.eponym) >= 0)[0]:
+                named.setdefault(int(self.eponym[region]), []).append(int(region))
+            self._named_after = named
+        return self._named_after.get(town, [])
 
     def region_entry(self, code: str) -> int | None:
         """Entry index of the admin-1 region ``"CC.XX"``."""

@@ -1179,10 +1179,15 @@ def _resolve(
 
     index = best.index
     if span.region_phrase and best.kind == KIND_CITY:
-        region = gaz.region_entry(best.admin1_code) if best.admin1_code else None
-        if region is not None:
-            index = region
-            reasons.append("region phrase: the region, not its capital")
+        # "the Kursk region" is Kursk Oblast; "the Kyiv region", the oblast around the
+        # city rather than the city's own region; "the Houston region" names no region.
+        regions = gaz.regions_named_after(best.index)
+        if regions:
+            index = next(
+                (r for r in regions if gaz.candidate(r).admin1_code != best.admin1_code),
+                regions[0],
+            )
+            reasons.append("region phrase: the region named after the town")
     runner_up = scored[1][0] if len(scored) > 1 else None
     if runner_up is None:
         margin = 1.0
