@@ -170,6 +170,18 @@ def test_a_city_containing_a_district_stays_a_city():
     assert ("Los Angeles", "Los Angeles", "city", "US.CA") in places
 
 
+def test_a_region_of_the_article_decides_between_namesakes():
+    """Toronto placed earlier: "Ontario" is the province, though the article also
+    names the United States (where a city of Ontario lies)."""
+    text = (
+        "A hospital in Toronto, Canada, will close its ward. Families may go to Buffalo, "
+        "New York, in the United States. Beds are scarce in Ontario."
+    )
+    [ontario] = [m for m in find_places(text, "en") if m.text == "Ontario"]
+    assert (ontario.place.kind, ontario.place.admin1_code) == ("region", "CA.08")
+    assert "the article places another name in CA.08" in ontario.reasons
+
+
 def test_an_exonym_of_a_city_beats_a_village_named_so():
     """ "Mecca" is Makkah's English name, and a Californian village's main name."""
     [m] = find_places("Two million pilgrims travelled to Mecca this week.", "en")

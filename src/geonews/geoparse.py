@@ -105,6 +105,7 @@ def find_places(
     _one_sense_per_discourse(spans)
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
+    article_regions = _regions_of_article(regions)
     mentions = []
     focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
     for span in spans:
@@ -127,7 +128,8 @@ def find_places(
                         del counts[c]
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
-        mention = _resolve(span, _nearby(span, regions), focus, text, gaz)
+        elsewhere = {c for c, keys in article_regions.items() if keys - {span.key}}
+        mention = _resolve(span, _nearby(span, regions), elsewhere, focus, text, gaz)
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -506,6 +508,10 @@ def _prominence(c: Candidate) -> float:
 
 #: Prior of an admin-1 region, as renowned as a city of about 100,000 known by 60 names.
 _REGION_PRIOR = 2.9
+
+#: Added to a reading in an admin-1 region where the article places another name
+#: (within the sentence, a region named nearby adds 1.5).
+ARTICLE_REGION_BONUS = 0.75
 
 #: A city at least this large, named like its region, is what the bare name means.
 _EPONYMOUS_CITY = 15_000
@@ -1144,9 +1150,23 @@ def _nearby(span: _Span, regions: dict[int, list[tuple[_Span, set[str]]]]) -> se
     return out
 
 
+def _regions_of_article(
+    regions: dict[int, list[tuple[_Span, set[str]]]],
+) -> dict[str, set[str]]:
+    """The admin-1 regions the article's sure places stand for or lie in, each with the
+    names (span keys) that put it there."""
+    out: dict[str, set[str]] = {}
+    for found in regions.values():
+        for o, codes in found:
+            for code in codes:
+                out.setdefault(code, set()).add(o.key)
+    return out
+
+
 def _resolve(
     span: _Span,
     nearby: set[str],
+    elsewhere: set[str],
     focus_total: tuple[dict, float],
     text: str,
     gaz: Gazetteer,
@@ -1160,6 +1180,8 @@ def _resolve(
             s += 1.5
         elif c.country in near_countries:
             s += 0.5  # "California, Colorado, Georgia": a list keeps to one country
+        elif c.admin1_code in elsewhere and c.kind != KIND_COUNTRY:
+            s += ARTICLE_REGION_BONUS  # "Toronto" earlier: "Ontario" is the province
         if span.region_phrase and c.kind == KIND_REGION:
             s += 2.0
         scored.append((s, c))
@@ -1174,6 +1196,8 @@ def _resolve(
     if best.admin1_code in nearby and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
         evidence += 0.8
         reasons.append(f"its region {best.admin1_code} is named nearby")
+    elif best.admin1_code in elsewhere and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
+        reasons.append(f"the article places another name in {best.admin1_code}")
     if evidence < ACCEPT:
         return None
 
