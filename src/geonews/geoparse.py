@@ -489,10 +489,16 @@ def _word_end(s: str, i: int) -> int:
 # 2. evidence
 
 
+def _curated(c: Candidate) -> bool:
+    """A curated feature (sea, island, historical region): no towns of its own to count,
+    so it weighs as an admin-1 region."""
+    return c.kind == KIND_OTHER and not c.population
+
+
 def _prominence(c: Candidate) -> float:
     if c.kind == KIND_COUNTRY:
         return 3.0
-    if c.kind == KIND_REGION:
+    if c.kind == KIND_REGION or _curated(c):
         return 2.0
     p = c.population
     if p >= 1_000_000:
@@ -540,11 +546,13 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
             for o in cands
         )
         return 0.5 if eponymous else _REGION_PRIOR + tie
+    if _curated(c):
+        return _REGION_PRIOR  # "Java" the island, not a Georgian village
     prior = 0.4 * math.log10(c.population + 1) + 0.5 * math.log10(c.names + 1)
-    # "Sol" is one of Seoul's many foreign names, and rarely means Seoul in a text. A
-    # fixed discount, not a ratio: "Mecca" (an alternate of Makkah, 1.6 million people)
-    # still beats the Californian village of 8,577 whose main name it is.
-    return prior if c.main else prior - 0.8
+    # "Sol" is one of Seoul's many foreign names, and rarely means Seoul in a text; and
+    # "White House" is Casablanca's, translated. (It costs "Mecca", Makkah's English name,
+    # which loses to the Californian village whose main name it is.)
+    return prior if c.main else prior * 0.6
 
 
 _KIND_REASONS = {KIND_COUNTRY: "country", KIND_REGION: "region", KIND_OTHER: "named area"}
