@@ -187,6 +187,13 @@ def test_seas_islands_and_historical_regions_are_named_areas(text, lang, surface
     assert (m.text, m.place.name, m.place.kind, m.place.admin1_code) == (surface, name, "other", None)
 
 
+def test_a_place_after_a_preposition_is_no_speaker():
+    """ "X said" makes X a speaker, unless X is the complement of "of" or "from"."""
+    places = _places("Jim Moore, 54, of Lubbock said the water tasted odd.", "en")
+    assert [(t, code) for t, _, _, code in places] == [("Lubbock", "US.TX")]
+    assert _places("Lincoln said the war was over.", "en") == []
+
+
 def test_a_region_of_the_article_decides_between_namesakes():
     """Toronto placed earlier: "Ontario" is the province, though the article also
     names the United States (where a city of Ontario lies)."""

@@ -673,9 +673,13 @@ def _weigh(
     stems = lex.reporting.stems  # every reporting phrase starts with one: a cheap test first
     if stems is None or after.lstrip().startswith(stems):
         speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
-    if speaker and not span.lexical and top.kind == KIND_CITY:
-        ev -= 1.0  # "Lincoln said": a speaker, or a capital standing for its government
-        reasons.append(f"followed by '{speaker.group(0).strip()}'")
+    if speaker and not span.lexical and top.kind == KIND_CITY and not loc:
+        # "Lincoln said": a speaker, or a capital standing for its government; but not
+        # the complement of a preposition ("a resident of Lubbock told", "from Tyler said")
+        words = bare.split()
+        if not words or words[-1] not in lex.region_connectors:
+            ev -= 1.0
+            reasons.append(f"followed by '{speaker.group(0).strip()}'")
 
     # people: "Kim Jong-un", "Vladimir Poutine", "général Syrsky"
     person = _person_context(span, text, folded, sent, lex, gaz)
