@@ -194,6 +194,13 @@ def test_a_place_after_a_preposition_is_no_speaker():
     assert _places("Lincoln said the war was over.", "en") == []
 
 
+def test_a_town_placed_once_is_a_place_in_its_bare_mentions():
+    """One sense per discourse: "in Esperance" lends its context to "Esperance residents"."""
+    text = "Thousands of dead birds were found in Esperance on Monday. Esperance residents are worried."
+    assert [m.text for m in find_places(text, "en")] == ["Esperance", "Esperance"]
+    assert [m.text for m in find_places("Esperance residents are worried.", "en")] == []
+
+
 def test_a_region_of_the_article_decides_between_namesakes():
     """Toronto placed earlier: "Ontario" is the province, though the article also
     names the United States (where a city of Ontario lies)."""

@@ -697,7 +697,8 @@ def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
       "près de Kherson, Mykolaïv et Odessa" every town is the object of the verb.
     * A name that is a place elsewhere in the article is one here too, whatever a
       frequent word's penalty says ("Херсон" is a common Ukrainian word because the
-      news names the city so often).
+      news names the city so often); and a name placed once by a locative or an event
+      word lends that context to its bare mentions ("Esperance residents").
     """
     conjunctions = lex.conjunctions
     for s, t in itertools.pairwise(spans):
@@ -713,10 +714,17 @@ def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
             t.listed = f"in a list after '{text[s.start : s.end]}'"
             t.reasons.append(t.listed)
     placed = {s.key for s in spans if s.evidence >= ACCEPT}
+    situated = {s.key for s in spans if s.evidence >= ACCEPT and s.context}
     for s in spans:
-        if s.common and s.key in placed and s.evidence < ACCEPT <= s.evidence + s.common:
+        if s.evidence >= ACCEPT or s.evidence <= -5 or s.key not in placed:
+            continue
+        if s.common and s.evidence + s.common >= ACCEPT:
             s.evidence = ACCEPT
             s.reasons.append("a place where the article names it elsewhere")
+        elif s.key in situated and not s.context:
+            # one sense per discourse: "in Esperance" once, then "Esperance residents"
+            s.evidence += 1.0
+            s.reasons.append("the article places it elsewhere")
 
 
 def _disease(
