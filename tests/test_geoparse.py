@@ -201,6 +201,21 @@ def test_a_town_placed_once_is_a_place_in_its_bare_mentions():
     assert [m.text for m in find_places("Esperance residents are worried.", "en")] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "surface", "name"),
+    [
+        ("Un navire a été touché en mer Noire.", "fr", "mer Noire", "Black Sea"),
+        ("La flotte croise près du détroit de Kertch.", "fr", "détroit de Kertch", "Kerch Strait"),
+        ("Un buque fue atacado en el mar Negro.", "es", "mar Negro", "Black Sea"),
+        ("Украинские войска вернули остров Змеиный.", "ru", "остров Змеиный", "Snake Island"),
+    ],
+)
+def test_a_name_may_start_with_a_lower_case_generic_word(text, lang, surface, name):
+    """ "mer Noire": the lexicon's feature heads start names; "la mer" alone is no place."""
+    assert [(m.text, m.place.name) for m in find_places(text, lang)] == [(surface, name)]
+    assert find_places("Il a regardé la mer pendant des heures.", "fr") == []
+
+
 def test_a_region_of_the_article_decides_between_namesakes():
     """Toronto placed earlier: "Ontario" is the province, though the article also
     names the United States (where a city of Ontario lies)."""

@@ -158,7 +158,15 @@ def _candidate_spans(
     next_sentence = starts[1] if len(starts) > 1 else math.inf
     word_chars = _WORD_CHARS.match
     remembered = by_text.get
-    for a, b in capitalised_words(text):
+    starts_at = capitalised_words(text)
+    heads = lex.feature_heads
+    heads_at: set[int] = set()
+    if heads is not None:
+        found_heads = [(m.start(), m.end()) for m in heads.finditer(text)]
+        if found_heads:
+            starts_at = sorted(starts_at + found_heads)
+            heads_at = {a for a, _ in found_heads}
+    for a, b in starts_at:
         if a < covered:
             continue
         if a >= next_sentence:
@@ -189,6 +197,9 @@ def _candidate_spans(
         length, k, lexical, inflected, region_word, cands, top, priors = found
         if not cands:
             continue
+        if heads_at and a in heads_at and text[b : a + length].islower():
+            continue  # "mer" alone is a common noun (and a town on the Loire); "mer du Nord"
+
         if region_word and all(c.kind == KIND_COUNTRY for c in cands):
             continue  # "Израильская армия": a country's adjective names an actor, not a region
         end = a + length

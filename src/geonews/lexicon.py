@@ -248,6 +248,10 @@ class Lexicon:
     #: How the language transliterates names from Cyrillic, to find the English form
     #: GeoNames knows ("Vovtchansk" → "vovchansk"); None: it writes them the English way.
     transliteration: Transliteration | None = None
+    #: Lower-case generic words that begin a place name ("mer Noire", "golfe Persique",
+    #: "остров Змеиный"): a candidate name may start at them, not only at a capital.
+    #: Matches the word, in the text as written, when another word follows.
+    feature_heads: re.Pattern[str] | None = None
 
     @cached_property
     def event_stems(self) -> re.Pattern[str] | None:
@@ -356,12 +360,21 @@ def _from_data(data: dict, source: str) -> Lexicon:
             person_after=_phrases(data, "person_after"),
             conjunctions=frozenset(fold(w) for w in data.get("conjunctions", [])),
             transliteration=Transliteration.build(data.get("transliteration")),
+            feature_heads=_word_pattern(data.get("feature_heads", [])),
             not_surnames=frozenset(
                 fold(w) for k in ("institution_words", "weekdays") for w in data.get(k, [])
             ),
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
         raise LexiconError(f"{source}: malformed lexicon ({exc})", data.get("lang")) from exc
+
+
+def _word_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern for any of ``words`` as a whole word followed by a space, or None."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?= )")
 
 
 def available_languages() -> list[str]:
