@@ -154,6 +154,7 @@ def test_regions_by_their_english_names(text, admin1):
         ("Shelling in the Zaporizhzhia region continued.", "region", "UA.26"),
         ("Frappes dans la région de Zaporijjia.", "region", "UA.26"),
         ("Nine cases were reported in the Houston region.", "city", "US.TX"),
+        ("Drones were shot down over the Moscow region.", "region", "RU.47"),
     ],
 )
 def test_a_region_phrase_names_the_region_named_after_the_town(text, kind, admin1):
@@ -162,6 +163,13 @@ def test_a_region_phrase_names_the_region_named_after_the_town(text, kind, admin
     lang = "fr" if "région" in text else "en"
     [(_, _, got_kind, got_admin1)] = _places(text, lang)
     assert (got_kind, got_admin1) == (kind, admin1)
+
+
+def test_a_russian_region_adjective_is_the_region_not_a_namesake_abroad():
+    """ "Московской области" is Moscow Oblast (named after Москва), not Moscow, Idaho,
+    whose alternate names include the adjective's stem."""
+    [m] = find_places("Беспилотники сбиты в Московской области.", "ru")
+    assert (m.place.kind, m.place.admin1_code) == ("region", "RU.47")
 
 
 def test_a_city_containing_a_district_stays_a_city():

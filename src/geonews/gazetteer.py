@@ -97,6 +97,7 @@ def fingerprint() -> str:
     from .lexicon import available_languages
 
     h.update(",".join(available_languages()).encode())
+    h.update(repr(_region_adjective_rules()).encode())  # they name regions' towns
     return h.hexdigest()[:16]
 
 
@@ -195,6 +196,9 @@ _UNIT_WORDS = _REGION_KIND_WORDS | frozenset(
         "region",
         "state",
         "governorate",
+        "область",
+        "край",
+        "округ",
     )
 )
 
@@ -217,6 +221,13 @@ def _eponyms(items: list[tuple[str, tuple[int, int]]], cols: dict[str, list]) ->
             words = [w for w in k.split() if w not in _UNIT_WORDS]
             if words:
                 region_keys.setdefault(idx, set()).add(" ".join(words))
+    # "московская" (область) is named after Москва: the languages' rules that turn a
+    # region adjective into its town's name
+    rules = _region_adjective_rules()
+    for keys in region_keys.values():
+        for k in list(keys):
+            if " " not in k:
+                keys.update(k[: len(k) - len(end)] + repl for end, repl in rules if k.endswith(end))
     out = [-1] * len(cols["kind"])
     for idx, keys in region_keys.items():
         towns = [
@@ -228,6 +239,24 @@ def _eponyms(items: list[tuple[str, tuple[int, int]]], cols: dict[str, list]) ->
         if towns:
             out[idx] = max(towns, key=lambda t: (cols["population"][t], -t))
     return out
+
+
+def _region_adjective_rules() -> list[tuple[str, str]]:
+    """(ending, replacement) of every lexicon's inflection rules that make a region's
+    adjective its town's name ("курская" -> "курск"), in folded form."""
+    from .lexicon import available_languages, load_lexicon
+
+    return [
+        (ending, replacement)
+        for lang in available_languages()
+        for ending, replacement, region in load_lexicon(lang).inflections
+        if region
+    ] + list(_ROMANISED_ADJECTIVE_RULES)
+
+
+#: The same for the romanised Russian names of the boundary data ("Moskovskaya Oblast'",
+#: "Kurskaya Oblast'"), whose Cyrillic forms the ISO catalogues often lack.
+_ROMANISED_ADJECTIVE_RULES = (("ovskaya", "va"), ("skaya", ""), ("skaya", "sk"))
 
 
 def _name_words(name: str) -> frozenset[str]:
