@@ -170,6 +170,10 @@ def test_a_russian_region_adjective_is_the_region_not_a_namesake_abroad():
     whose alternate names include the adjective's stem."""
     [m] = find_places("Беспилотники сбиты в Московской области.", "ru")
     assert (m.place.kind, m.place.admin1_code) == ("region", "RU.47")
+    [m] = find_places("Вибухи в Московській області.", "uk")
+    assert (m.place.kind, m.place.admin1_code) == ("region", "RU.47")
+    [m] = find_places("Ворог атакував Харківську область.", "uk")  # accusative
+    assert (m.place.kind, m.place.admin1_code) == ("region", "UA.07")
 
 
 def test_a_city_containing_a_district_stays_a_city():
