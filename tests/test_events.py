@@ -33,6 +33,11 @@ from geonews.pipeline import analyse
             "Chasiv Yar",
             "Battles",
         ),
+        (
+            "On 9 October 2023, Ukrainian forces shot down a Russian drone over Odesa, Odesa.",
+            "Odesa",
+            "Explosions/Remote violence",
+        ),
     ],
 )
 def test_conflict_note_lands_on_the_town(text, place, acled):

@@ -165,6 +165,15 @@ def test_a_region_phrase_names_the_region_named_after_the_town(text, kind, admin
     assert (got_kind, got_admin1) == (kind, admin1)
 
 
+def test_a_region_by_its_name_without_oblast():
+    """ACLED writes "Stepnohirsk, Zaporizhia": the region's English name without "Oblast"."""
+    places = _places("Russian forces shelled Stepnohirsk, Zaporizhia.", "en")
+    assert [(t, kind, code) for t, _, kind, code in places] == [
+        ("Stepnohirsk", "city", "UA.26"),
+        ("Zaporizhia", "region", "UA.26"),
+    ]
+
+
 def test_a_russian_region_adjective_is_the_region_not_a_namesake_abroad():
     """ "Московской области" is Moscow Oblast (named after Москва), not Moscow, Idaho,
     whose alternate names include the adjective's stem."""

@@ -39,7 +39,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -131,6 +131,18 @@ def _region_display_name(row: dict) -> str:
 def _without_gloss(name: str) -> str:
     """ "Central Luzon (Region III)" -> "Central Luzon": how news writes it."""
     return re.sub(r"\s*\(.*\)$", "", name)
+
+
+#: Words that end a region's English name and only say what kind of unit it is: news
+#: writes "Zaporizhia" (ACLED's spelling) for "Zaporizhia Oblast". Not "State" nor
+#: "Region": "Free State", "Northern Region" are names of their own.
+_UNIT_SUFFIXES = ("Oblast", "Krai", "Kray", "Okrug", "Province", "Prefecture", "Governorate")
+
+
+def _without_unit(name: str) -> str:
+    """ "Zaporizhia Oblast" -> "Zaporizhia"; other names are returned empty."""
+    head, _, last = name.rpartition(" ")
+    return head if last in _UNIT_SUFFIXES and len(head) >= 4 else ""
 
 
 def _country_aliases(iso: str, english: str) -> Iterator[str]:
@@ -407,6 +419,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
         display = _region_display_name(row)
         names = [display, row["name"], row.get("woe_name") or "", row.get("gn_name") or ""]
         names += [row.get("en_name") or "", _without_gloss(row["name"])]
+        names += [_without_unit(n) for n in (display, row.get("en_name")) if n]
         names += translated.get(code, [])
         yield (
             {

@@ -835,6 +835,27 @@ CONFLICT = [
         "UA.08",
         EB,
     ),
+    (
+        "en",
+        "On 16 September 2023, Russian forces shelled Stepnohirsk, Zaporizhia. Casualties unknown.",
+        "g:692248",
+        "UA.26",
+        EB,
+    ),
+    (
+        "en",
+        "On 9 October 2023, Ukrainian forces shot down a Russian drone over Odesa, Odesa.",
+        "g:698740",
+        "UA.17",
+        EB,
+    ),
+    (
+        "en",
+        "On 5 March 2024, Ukrainian forces shelled Tetkino, Kursk. Casualties unknown.",
+        "g:483166",
+        "RU.41",
+        EB,
+    ),
 ]
 
 _MARK = re.compile(r"\[([^\[\]|]+)\|([^\]]+)\]")
