@@ -649,7 +649,8 @@ class Gazetteer:
         self._trie.mmap(str(folder / "keys.marisa"))
 
         def arr(name: str):
-            return np.load(folder / f"{name}.npy", mmap_mode="r")
+            # still memory-mapped, as a plain ndarray: np.memmap reads an element in Python
+            return np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r"))
 
         self.kind = arr("kind")
         self.lat = arr("lat")

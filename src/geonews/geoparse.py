@@ -913,14 +913,14 @@ def _person_context(
         if word in lex.person_titles and gap.strip() in ("", ".") and not is_country:
             return f"after the title '{text[a:b]}'"
         # a sentence may start with a name: "Jordan Henderson, who..." names a person
-        sentence_initial = (
-            sent is not None and a <= sent.start and not _person_follows(folded, span.end, lex)
-        )
+        # (tested last: the other tests are cheaper, and all are pure)
         if (
             gap.isspace()
             and "\n" not in gap
             and _name_like(text[a:b], word, lex, gaz)
-            and not sentence_initial
+            and not (
+                sent is not None and a <= sent.start and not _person_follows(folded, span.end, lex)
+            )
         ):
             return f"inside a longer name ('{text[a:b]} {text[span.start : span.end]}')"
     m = _next_word(text, span.end)
@@ -960,10 +960,11 @@ def _first_name(
 ) -> bool:
     """Whether the span is a first name: followed by a surname ("Jordan Henderson", even
     when the surname is also a town) and then by what follows people ("who", "said")."""
-    if not _person_follows(folded, b, lex):
-        return False
     word = folded[a:b]
+    # the cheap tests first (all are pure: the order changes no answer)
     if "-" in word or not _name_like(text[a:b], word, lex, gaz):
+        return False
+    if not _person_follows(folded, b, lex):
         return False
     # "Kursk Oblast said", "Canada Ontario": a region or country is no surname
     return not any(c.kind in (KIND_COUNTRY, KIND_REGION) for c in gaz.lookup(word))
