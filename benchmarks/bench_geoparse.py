@@ -6,8 +6,9 @@ in one process after start-up (gazetteer and lexicons loaded), and prints
 articles/s on one core and the peak resident memory of the process.
 
 Targets (issue 3): ≥ 1,000 articles of ~3 KB per second per core; < 400 MB.
-Measured on the shared 2-core machine with ``-n 2000``: 401–407 articles/s, peak RSS
-119 MB (360–364 articles/s before the third optimisation round).
+Measured on the shared 2-core machine with ``-n 2000``: 366–403 articles/s, peak RSS
+119 MB; 215–217 articles/s with ``--once`` (after the fourth round, which added the
+curated features, region eponyms and article-level coherence).
 
 The sources fill about 90 articles of 3 KB without repeating a text, so ``-n 2000``
 parses each text some 20 times, and the memos of the geoparser (candidate matches by
