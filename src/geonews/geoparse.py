@@ -108,6 +108,7 @@ def find_places(
     article_regions = _regions_of_article(regions)
     mentions = []
     focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
+    elsewhere_of: dict[str, set[str]] = {}
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
@@ -128,7 +129,11 @@ def find_places(
                         del counts[c]
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
-        elsewhere = {c for c, keys in article_regions.items() if keys - {span.key}}
+        elsewhere = elsewhere_of.get(span.key)
+        if elsewhere is None:  # the regions other names put the article in
+            elsewhere = elsewhere_of[span.key] = {
+                code for code, keys in article_regions.items() if keys - {span.key}
+            }
         mention = _resolve(span, _nearby(span, regions), elsewhere, focus, text, gaz)
         if mention is not None:
             mentions.append(mention)
@@ -199,7 +204,6 @@ def _candidate_spans(
             continue
         if heads_at and a in heads_at and text[b : a + length].islower():
             continue  # "mer" alone is a common noun (and a town on the Loire); "mer du Nord"
-
         if region_word and all(c.kind == KIND_COUNTRY for c in cands):
             continue  # "Израильская армия": a country's adjective names an actor, not a region
         end = a + length
@@ -528,7 +532,7 @@ _REGION_PRIOR = 2.9
 
 #: Added to a reading in an admin-1 region where the article places another name
 #: (within the sentence, a region named nearby adds 1.5).
-ARTICLE_REGION_BONUS = 0.75
+_ARTICLE_REGION_BONUS = 0.75
 
 #: A city at least this large, named like its region, is what the bare name means.
 _EPONYMOUS_CITY = 15_000
@@ -1213,7 +1217,7 @@ def _resolve(
         elif c.country in near_countries:
             s += 0.5  # "California, Colorado, Georgia": a list keeps to one country
         elif c.admin1_code in elsewhere and c.kind != KIND_COUNTRY:
-            s += ARTICLE_REGION_BONUS  # "Toronto" earlier: "Ontario" is the province
+            s += _ARTICLE_REGION_BONUS  # "Toronto" earlier: "Ontario" is the province
         if span.region_phrase and c.kind == KIND_REGION:
             s += 2.0
         scored.append((s, c))
