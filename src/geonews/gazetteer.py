@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -39,7 +40,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 12
+INDEX_VERSION = 13
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -246,11 +247,28 @@ def _eponyms(items: list[tuple[str, tuple[int, int]]], cols: dict[str, list]) ->
             t
             for k in keys
             for t in cities.get(k, ())
-            if cols["country"][t] == cols["country"][idx]
+            if cols["country"][t] == cols["country"][idx] and _inside_or_near(t, idx, cols)
         ]
         if towns:
             out[idx] = max(towns, key=lambda t: (cols["population"][t], -t))
     return out
+
+
+#: A town outside a region names it only if it lies this close to the region's point:
+#: Kyiv and Moscow are cities of their own, enclosed by the oblasts named after them.
+_EPONYM_MAX_KM = 300
+
+
+def _inside_or_near(town: int, region: int, cols: dict[str, list]) -> bool:
+    """Whether ``town`` lies in ``region`` (by code) or close to it: Washington, D.C.
+    does not name Washington State."""
+    if cols["admin1"][town] == cols["admin1"][region]:
+        return True
+    lat1, lon1 = math.radians(cols["lat"][town]), math.radians(cols["lon"][town])
+    lat2, lon2 = math.radians(cols["lat"][region]), math.radians(cols["lon"][region])
+    h = math.sin((lat2 - lat1) / 2) ** 2
+    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h)) <= _EPONYM_MAX_KM
 
 
 def _region_adjective_rules() -> list[tuple[str, str]]:
