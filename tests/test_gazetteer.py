@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from importlib import resources
 
 import pytest
 
@@ -104,3 +105,18 @@ def test_a_broken_source_is_a_gazetteer_error(extract):
     (extract / "cities500.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(gz.GazetteerError, match="cannot build or load the gazetteer"):
         gz.load_gazetteer()
+
+
+def test_curated_features_are_well_formed():
+    """geodata/features.json is edited by hand: every feature has a point on the globe,
+    a known country or none, and its own name among its names; no name is listed twice."""
+    import pycountry
+
+    rows = json.loads((resources.files("geonews.geodata") / "features.json").read_text("utf-8"))
+    seen: dict[str, str] = {}
+    for row in rows:
+        assert -90 <= row["lat"] <= 90 and -180 <= row["lon"] <= 180, row["name"]
+        assert row["country"] is None or pycountry.countries.get(alpha_2=row["country"])
+        assert row["name"] in row["names"] or row["name"].startswith(tuple(row["names"]))
+        for n in row["names"]:
+            assert seen.setdefault(n, row["name"]) == row["name"], f"{n!r} names two features"
