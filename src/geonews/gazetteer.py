@@ -274,14 +274,11 @@ def _inside_or_near(town: int, region: int, cols: dict[str, list]) -> bool:
 def _region_adjective_rules() -> list[tuple[str, str]]:
     """(ending, replacement) of every lexicon's inflection rules that make a region's
     adjective its town's name ("курская" -> "курск"), in folded form."""
-    from .lexicon import available_languages, load_lexicon
+    from .lexicon import available_languages, region_rules
 
-    return [
-        (ending, replacement)
-        for lang in available_languages()
-        for ending, replacement, region in load_lexicon(lang).inflections
-        if region
-    ] + list(_ROMANISED_ADJECTIVE_RULES)
+    return [r for lang in available_languages() for r in region_rules(lang)] + list(
+        _ROMANISED_ADJECTIVE_RULES
+    )
 
 
 #: The same for the romanised Russian names of the boundary data ("Moskovskaya Oblast'",

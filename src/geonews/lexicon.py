@@ -392,6 +392,20 @@ def _language_codes() -> tuple[str, ...]:
 @cache
 def load_lexicon(lang: str) -> Lexicon:
     """Load and compile the lexicon of ``lang`` (an ISO 639-1 code such as "fr")."""
+    data, source = _read(lang)
+    return _from_data(data, source)
+
+
+def region_rules(lang: str) -> tuple[tuple[str, str], ...]:
+    """The (ending, replacement) inflection rules of ``lang`` that turn a region's
+    adjective into its town's name ("курская" -> "курск"), folded; read from the file
+    without compiling the rest of the lexicon."""
+    data, _ = _read(lang)
+    return tuple((e, r) for e, r, region in _inflections(data.get("inflections", [])) if region)
+
+
+def _read(lang: str) -> tuple[dict, str]:
+    """The parsed lexicon file of ``lang`` and its file name."""
     if not re.fullmatch(r"[a-z]{2,3}", lang or ""):
         raise LexiconError(f"unknown language {lang!r}: use one of {available_languages()}", lang)
     path = resources.files("geonews") / "lang" / f"{lang}.json"
@@ -405,7 +419,7 @@ def load_lexicon(lang: str) -> Lexicon:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise LexiconError(f"{path.name}: invalid JSON ({exc})", lang) from exc
-    return _from_data(data, path.name)
+    return data, path.name
 
 
 _CYRILLIC_UK = set("іїєґ")
