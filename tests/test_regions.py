@@ -107,6 +107,18 @@ def test_json_and_gpkg_agree_on_codes_and_names():
     assert all(regions.CODE_RE.fullmatch(c) for c in codes)
 
 
+def test_a_merged_region_is_named_by_its_english_name():
+    # Natural Earth names ES.56 after the provinces merged into it
+    assert regions.region_info("ES.56").name == "Catalonia"
+    assert regions.region_info("AU.02").name == "New South Wales"
+    rows = [
+        {"code": "XK.01", "country": "XK", "name": "A / B", "en_name": "North"},
+        {"code": "XK.02", "country": "XK", "name": "C / D", "en_name": "North"},
+    ]
+    # an English name two regions share tells them apart no better than the merged one
+    assert regions.region_names(rows) == {"XK.01": "A / B", "XK.02": "C / D"}
+
+
 def test_gpkg_has_spatial_index_and_layers():
     layers = {name for name, _ in pyogrio.list_layers(gpkg_path())}
     assert {"admin1", "countries"} <= layers

@@ -40,7 +40,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -119,9 +119,10 @@ def _good_alternate(name: str) -> bool:
     return not (name.isupper() and len(name) <= 4 and name.isascii())
 
 
-def _region_display_name(row: dict) -> str:
-    """ "Kursk Oblast" rather than "Kursk": the name a reader expects for a region."""
-    name = row["name"].replace("'", "")  # "Donets'k" -> "Donetsk"
+def _region_display_name(row: dict, name: str) -> str:
+    """ "Kursk Oblast" rather than "Kursk": the name a reader expects for a region
+    named ``name`` (see :func:`geonews.regions.region_names`)."""
+    name = name.replace("'", "")  # "Donets'k" -> "Donetsk"
     gn = (row.get("gn_name") or "").lower()
     for marker, word in (("oblast", "Oblast"), ("kray", "Krai"), ("okrug", "Okrug")):
         if marker in gn and word.lower() not in name.lower():
@@ -292,6 +293,14 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(k.split())
 
 
+_ISO_FORMS = re.compile(r"[\[\]]")
+
+#: Words of a translated ISO name that only say what kind of unit it is.
+_TRANSLATION_UNIT_WORDS = _REGION_KIND_WORDS | frozenset(
+    key(w) for w in ("autonomous", "autonome", "autónoma", "автономная", "автономна", "автономний")
+)
+
+
 def _region_translations(rows: list[dict]) -> dict[str, list[str]]:
     """Names of the admin-1 regions in the lexicon languages, from pycountry's ISO 3166-2
     translations ("Floride", "Colombie-Britannique", "Республика Татарстан").
@@ -323,15 +332,18 @@ def _region_translations(rows: list[dict]) -> dict[str, list[str]]:
     for sub in pycountry.subdivisions:
         if sub.parent_code:
             continue
-        codes = ours.get((sub.country_code, _name_words(sub.name)))
-        if not codes or len(codes) != 1:
+        # "Catalunya [Cataluña]": the name and, in brackets, another of its forms
+        forms = [f.strip() for f in _ISO_FORMS.split(sub.name) if f.strip()]
+        codes = set().union(*(ours.get((sub.country_code, _name_words(f)), ()) for f in forms))
+        if len(codes) != 1:
             continue
         code = next(iter(codes))
         for tr in catalogs:
             name = tr.gettext(sub.name)
             if name == sub.name:
                 continue
-            bare = [w for w in name.split() if key(w) not in _REGION_KIND_WORDS]
+            # "Автономная Республика Крым" is written "Крым"
+            bare = [w for w in name.split() if key(w) not in _TRANSLATION_UNIT_WORDS]
             for n in {name, " ".join(bare)}:
                 if n:
                     by_name.setdefault((sub.country_code, key(n)), set()).add(code)
@@ -426,12 +438,15 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
 
     rows = json.loads((geodata / "admin1.json").read_text(encoding="utf-8"))
     translated = _region_translations(rows)
+    from .regions import region_names
+
+    region_name = region_names(rows)
     for row in rows:
         code = row.get("code")
         if not code or row.get("label_lat") is None:
             continue
         country, admin1 = code.split(".", 1)
-        display = _region_display_name(row)
+        display = _region_display_name(row, region_name[code])
         names = [display, row["name"], row.get("woe_name") or "", row.get("gn_name") or ""]
         names += [row.get("en_name") or "", _without_gloss(row["name"])]
         names += [_without_unit(n) for n in (display, row.get("en_name")) if n]

@@ -14,6 +14,7 @@ import functools
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,27 @@ def region_info(code: str) -> Region | None:
     return all_regions().get(code)
 
 
+def region_names(rows: list[dict]) -> dict[str, str]:
+    """The name of each region of ``admin1.json``'s ``rows``, by code.
+
+    Natural Earth names a region merged from several units after them ("Lérida /
+    Barcelona / Tarragona and 1 more"): its English name says it better ("Catalonia"),
+    unless two regions of the country give that English name.
+    """
+    english = Counter((r["country"], r["en_name"]) for r in rows if r.get("en_name"))
+    out = {}
+    for row in rows:
+        code = row.get("code")
+        if not code:
+            continue
+        name = row.get("name") or row.get("gn_name") or row.get("woe_name") or code
+        en = row.get("en_name")
+        if " / " in name and en and english[(row["country"], en)] == 1:
+            name = en
+        out[code] = name
+    return out
+
+
 @functools.cache
 def all_regions() -> dict[str, Region]:
     """Every shipped admin-1 region that has a code, keyed by code.
@@ -67,13 +89,15 @@ def all_regions() -> dict[str, Region]:
     to it reliably.
     """
     out = {}
-    for row in _read_json(ADMIN1_JSON):
+    rows = _read_json(ADMIN1_JSON)
+    names = region_names(rows)
+    for row in rows:
         code = row.get("code")
         if not code:
             continue
         out[code] = Region(
             code=code,
-            name=row.get("name") or row.get("gn_name") or row.get("woe_name") or code,
+            name=names[code],
             country=row["country"],
             fips=row.get("fips"),
             occupied=bool(row.get("occupied")),
