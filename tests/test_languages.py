@@ -30,6 +30,13 @@ def test_six_languages_have_a_lexicon():
         ("Зустріч відбулася у Києві.", "uk", ("Києві", "Kyiv", "city")),
         ("Бої тривають біля Часового Яру.", "uk", ("Часового Яру", "Chasiv Yar", "city")),
         ("Обстріл на Херсонщині.", "uk", ("Херсонщині", "Kherson", "region")),
+        # regions named after no town: from the lexicon or the ISO 3166-2 translations
+        ("Взрывы прогремели в Крыму.", "ru", ("Крыму", "Crimea", "region")),
+        ("Учения прошли в Чечне.", "ru", ("Чечне", "Chechnya", "region")),
+        ("Пожар в Подмосковье.", "ru", ("Подмосковье", "Moskovsskaya", "region")),
+        ("Наводнение на Кубани.", "ru", ("Кубани", "Krasnodar Krai", "region")),
+        ("Беспилотник упал в Краснодарском крае.", "ru", ("Краснодарском", "Krasnodar Krai", "region")),
+        ("Навчання пройшли в Чечні.", "uk", ("Чечні", "Chechnya", "region")),
         ("Kämpfe im Gebiet Kursk.", "de", ("Kursk", "Kursk", "region")),
         ("Angriffe auf Charkiw.", "de", ("Charkiw", "Kharkiv", "city")),
         ("Combates en la región de Kursk.", "es", ("Kursk", "Kursk", "region")),
