@@ -57,3 +57,21 @@ def test_each_place_of_a_list_gets_the_event():
     ]
     apposed = analyse("Russian forces shelled near Antonivka, Kherson.", "en")
     assert [e.place.name for e in apposed.events] == ["Antonivka"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "etype", "place"),
+    [
+        ("Russian forces dropped explosives from a drone on Bilopillia.", "en", "strike", "Bilopillia"),
+        ("Russian forces launched Shahed drones at Izmail overnight.", "en", "strike", "Izmayil"),
+        ("Les paramilitaires ont attaqué El-Fasher.", "fr", "ground_fighting", "El Fasher"),
+        ("Le gouverneur a fait état de tirs sur Chebekino.", "fr", "strike", "Shebekino"),
+        ("ВСУ заняли Суджу в Курской области.", "ru", "ground_fighting", "Sudzha"),
+        ("Российская армия наступает на Покровск.", "ru", "ground_fighting", "Pokrovsk"),
+        ("Строят линии обороны под Токмаком Запорожской области.", "ru", "fortification", "Tokmak"),
+    ],
+)
+def test_event_words_of_each_language(text, lang, etype, place):
+    """Wordings of news and conflict notes that each language's triggers must know."""
+    events = analyse(text, lang, join="gazetteer").events
+    assert (etype, place) in [(e.type, e.place.name) for e in events]
