@@ -37,6 +37,7 @@ def test_six_languages_have_a_lexicon():
         ("Наводнение на Кубани.", "ru", ("Кубани", "Krasnodar Krai", "region")),
         ("Беспилотник упал в Краснодарском крае.", "ru", ("Краснодарском", "Krasnodar Krai", "region")),
         ("Навчання пройшли в Чечні.", "uk", ("Чечні", "Chechnya", "region")),
+        ("Un drone abattu près de l'île aux Serpents.", "fr", ("île aux Serpents", "Snake Island", "other")),
         ("Kämpfe im Gebiet Kursk.", "de", ("Kursk", "Kursk", "region")),
         ("Angriffe auf Charkiw.", "de", ("Charkiw", "Kharkiv", "city")),
         ("Combates en la región de Kursk.", "es", ("Kursk", "Kursk", "region")),

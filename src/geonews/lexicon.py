@@ -370,11 +370,13 @@ def _from_data(data: dict, source: str) -> Lexicon:
 
 
 def _word_pattern(words: list[str]) -> re.Pattern[str] | None:
-    """A pattern for any of ``words`` as a whole word followed by a space, or None."""
+    """A pattern for any of ``words`` as a whole word followed by a space, or None; also
+    after an elided one-letter word ("l'île aux Serpents"), not inside a word
+    ("presqu'île")."""
     if not words:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?= )")
+    return re.compile(rf"(?:(?<![\w'’-])|(?<=\b\w['’]))(?:{alternatives})(?= )")
 
 
 def available_languages() -> list[str]:
