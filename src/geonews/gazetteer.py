@@ -40,7 +40,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -117,6 +117,30 @@ def _good_alternate(name: str) -> bool:
     if name.islower():
         return False
     return not (name.isupper() and len(name) <= 4 and name.isascii())
+
+
+#: Countries whose place names GeoNames often writes with the Arabic article ("Al
+#: Ḩudaydah", "El-Hodeidah") where news drops it ("Hodeidah").
+_ARABIC_ARTICLE_COUNTRIES = frozenset(
+    {"AE", "BH", "DZ", "EG", "EH", "IQ", "JO", "KW", "LB", "LY"}
+    | {"MA", "MR", "OM", "PS", "QA", "SA", "SD", "SY", "TN", "YE"}
+)
+_ARABIC_ARTICLE = re.compile(r"(?:[AaEe][lrsdntz]|[AaEe]sh)[-\s'’ʼ]+(?=\w{4})")
+
+
+def _without_arabic_article(names: list[str]) -> list[str]:
+    """The ``names`` that start with the Arabic article, without it; those not already
+    among ``names``."""
+    have = set(names)
+    out = []
+    for n in names:
+        m = _ARABIC_ARTICLE.match(n)
+        if m is not None:
+            bare = n[m.end() :]
+            if bare not in have:
+                have.add(bare)
+                out.append(bare)
+    return out
 
 
 def _region_display_name(row: dict, name: str) -> str:
@@ -526,6 +550,8 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
 
     for c in cities.values():
         names = [c["name"]] + [a for a in (c.get("alternatenames") or []) if _good_alternate(a)]
+        if c["countrycode"] in _ARABIC_ARTICLE_COUNTRIES:
+            names += _without_arabic_article(names)
         yield (
             {
                 "kind": KIND_CITY,
