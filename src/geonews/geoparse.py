@@ -40,6 +40,7 @@ from .gazetteer import (
 )
 from .lexicon import (
     Lexicon,
+    Phrases,
     detect_language,
     load_lexicon,
     phrase_start_bound,
@@ -616,10 +617,25 @@ def _weigh(
     before = folded[max(0, span.start - 60) : span.start]
     after = folded[span.end : span.end + 40]
     surface = text[span.start : span.end]
+    stripped = before.rstrip()
+    tail = phrase_tail(before)
+    last = tail.rsplit(None, 1)[-1] if tail else ""  # the last word, as _endings reads it
+    # the phrase lists that may end ``before``, and ``bare``, by their last words
+    endings = _endings(last, lex)
+    if stripped.endswith(_articles(lex)):
+        bare = _strip_articles(before, lex)
+        bare_tail = phrase_tail(bare)
+        bare_endings = _endings(bare_tail.rsplit(None, 1)[-1] if bare_tail else "", lex)
+    else:
+        bare, bare_endings = before, endings  # as _strip_articles would leave it
 
     # region phrases: "région (russe) de Koursk", "Kursk Oblast"
     origin = span.start - len(before)  # offset of ``before`` in the text
-    rb = _region_before(before, lex)
+    connectors = _plain_connectors(lex)
+    if connectors is None or stripped.endswith(connectors):
+        rb = _region_before(before, lex)
+    else:
+        rb = None  # it ends with none of the connectors _region_before requires
     if rb is not None:
         span.region_phrase = "before"
         ev += 3.0
@@ -635,19 +651,18 @@ def _weigh(
         ev += 2.0
         reasons.append(f"region phrase '{surface}' (named after its capital)")
 
-    bare = _strip_articles(before, lex)
-    loc = lex.locative.ends(bare)
+    loc = lex.locative.ends(bare) if bare_endings & _LOCATIVE else None
     if loc:
         ev += 1.0
         span.context = 1.0
         reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
-    if not loc:
+    if not loc and bare_endings & _TRIGGER:
         trig = _event_trigger_before(bare, lex)
         if trig:
             ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
             span.context = 1.0
             reasons.append(f"after '{trig}'")
-    feat = lex.feature_words.ends(before)
+    feat = lex.feature_words.ends(before) if endings & _FEATURE else None
     if feat:
         ev += 1.5
         reasons.append(f"after '{text[origin + feat.start() : origin + feat.end()].strip()}'")
@@ -679,7 +694,9 @@ def _weigh(
         span.evidence = -10  # "US$460 million", "A$5": a currency
         span.reasons.append("a currency")
         return
-    disease = _disease(span, top, before, after, text, lex)
+    disease = None
+    if top.kind != KIND_COUNTRY and (lex.disease_after or endings & _DISEASE_BEFORE):
+        disease = _disease(span, top, before, after, text, lex)
     if disease:
         span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
         span.reasons.append(f"names a disease ('{disease}')")
@@ -697,12 +714,76 @@ def _weigh(
             reasons.append(f"followed by '{speaker.group(0).strip()}'")
 
     # people: "Kim Jong-un", "Vladimir Poutine", "général Syrsky"
-    person = _person_context(span, text, folded, sent, lex, gaz)
+    if len(tail) == len(stripped) and last.isalnum():
+        # before ends with a word and spaces: that word (after a space, or the window's
+        # start) is the one _last_word finds
+        prev = (origin + len(tail) - len(last), origin + len(tail))
+    else:
+        prev = _last_word(folded, span.start)
+    person = _person_context(span, prev, text, folded, sent, lex, gaz)
     if person:
         ev -= 3.5
         span.common = 0.0  # a person's name: what it shares with others does not help it
         reasons.append(person)
     span.evidence = ev
+
+
+#: Bits of :func:`_endings`.
+_LOCATIVE, _TRIGGER, _FEATURE, _DISEASE_BEFORE = 1, 2, 4, 8
+
+
+def _endings(word: str, lex: Lexicon) -> int:
+    """Which of the phrase lists that are tested against the end of a text may end it
+    (bits), given its last word (the last of ``phrase_tail(text).split()``, or ""): as
+    ``Phrases.ends`` requires, it must end with the last word of a phrase, or contain the
+    stem that a phrase's last word starts with. Remembered by the word: most spans follow
+    a word that ends no phrase."""
+    memo = _endings_memo(lex)
+    found = memo.get(word)
+    if found is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        found = memo[word] = (
+            _LOCATIVE * _may_end(lex.locative, word)
+            | _TRIGGER * any(_may_end(p, word) for p in lex.events.values())
+            | _FEATURE * _may_end(lex.feature_words, word)
+            | _DISEASE_BEFORE * _may_end(lex.disease_before, word)
+        )
+    return found
+
+
+@functools.cache
+def _endings_memo(lex: Lexicon) -> dict[str, int]:
+    """A memo of :func:`_endings`, one per lexicon, by the last word."""
+    return {}
+
+
+def _may_end(phrases: Phrases, word: str) -> bool:
+    """Whether a phrase of ``phrases`` may end a text whose last word is ``word``.
+
+    The last word (of the text less the spaces and apostrophes it ends with) of a text
+    ending with a phrase ends with the phrase's last word or, for a phrase whose last word
+    has a ``*``, contains the part after the ``*``: what ``Phrases.ends`` tests of the
+    whole text, on its last word (neither contains a space or an apostrophe)."""
+    if not phrases:
+        return False
+    last = phrases._last_words
+    if last is None:
+        return True
+    exact, stems = last
+    return word.endswith(exact) or any(stem in word for stem in stems)
+
+
+@functools.cache
+def _plain_connectors(lex: Lexicon) -> tuple[str, ...] | None:
+    """The region connectors, when ``_region_before`` finds a region phrase only in a text
+    whose ``rstrip()`` ends with one of them (each is a plain, non-empty string); else None."""
+    if not lex.region_before:
+        return ()
+    conns = _connector_patterns(lex)
+    if all(isinstance(c, str) and c for c in conns):
+        return tuple(conns)
+    return None
 
 
 def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
@@ -905,9 +986,16 @@ _LAST_NAME_WORD = re.compile(r"([\w-]+)['\s]*\Z")
 
 
 def _person_context(
-    span: _Span, text: str, folded: str, sent: Sentence | None, lex: Lexicon, gaz: Gazetteer
+    span: _Span,
+    prev: tuple[int, int] | None,
+    text: str,
+    folded: str,
+    sent: Sentence | None,
+    lex: Lexicon,
+    gaz: Gazetteer,
 ) -> str | None:
-    prev = _last_word(folded, span.start)
+    """Why the span is (part of) a person's name, if it is; ``prev`` is
+    ``_last_word(folded, span.start)``."""
     if prev:
         a, b = prev
         gap = text[b : span.start]
@@ -927,7 +1015,9 @@ def _person_context(
             )
         ):
             return f"inside a longer name ('{text[a:b]} {text[span.start : span.end]}')"
-    m = _next_word(text, span.end)
+    end = span.end
+    # no space after the span (most often): no next word (as _next_word finds)
+    m = _next_word(text, end) if text[end : end + 1] in _SPACE_CHARS else None
     # "U.S. Department of Agriculture", "Canada Border Services Agency": a country
     # before a name is that name's country; people are not named after countries
     if m is not None and not (span.top is not None and span.top.kind == KIND_COUNTRY):
@@ -983,6 +1073,7 @@ def _next_word(text: str, end: int) -> tuple[int, int] | None:
 
 
 _SPACES = re.compile("[ \u00a0]*")
+_SPACE_CHARS = (" ", "\u00a0")
 _NAME_CHARS = re.compile(r"(?:[^\W_]|[-'’])*")  # str.isalnum(), hyphens, apostrophes
 
 
