@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from .gazetteer import (
     KIND_CITY,
@@ -55,27 +55,49 @@ ACCEPT = 2.0
 _MAX_NAME = 64
 
 
-@dataclass(slots=True)
 class _Span:
-    """A candidate place name in the text, before it is accepted or resolved."""
+    """A candidate place name in the text, before it is accepted or resolved.
 
-    start: int
-    end: int
-    key: str
-    candidates: list[Candidate]
-    sentence: int
-    lexical: bool = False  # named by the lexicon, not just the gazetteer
-    inflected: bool = False
-    region_phrase: str | None = None  # "before" / "after" when a region word frames it
-    evidence: float = 0.0
-    reasons: list[str] = field(default_factory=list)
-    top: Candidate | None = None  # the likeliest of the candidates for a bare name
-    linked: bool = False  # resolved by the region that follows it ("Reston, Virginia")
-    #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
-    priors: tuple[float, ...] | None = None
-    context: float = 0.0  # evidence from the words before it ("near", "shelled")
-    listed: str | None = None  # the reason it got for following a list item, if it did
-    common: float = 0.0  # evidence lost for being a frequent word
+    A plain class rather than a dataclass: tens are made per article, and a generated
+    ``__init__`` with keyword defaults costs a fifth more."""
+
+    __slots__ = (
+        "candidates", "common", "context", "end", "evidence", "inflected", "key", "lexical",
+        "linked", "listed", "priors", "reasons", "region_phrase", "sentence", "start", "top",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        key: str,
+        candidates: list[Candidate],
+        sentence: int,
+        lexical: bool,
+        inflected: bool,
+        top: Candidate | None,
+        priors: tuple[float, ...] | None,
+        region_phrase: str | None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.key = key
+        self.candidates = candidates
+        self.sentence = sentence
+        self.lexical = lexical  # named by the lexicon, not just the gazetteer
+        self.inflected = inflected
+        #: "before" / "after" when a region word frames it ("derived": it is the adjective
+        #: of a region, "apposition": it follows a place in it)
+        self.region_phrase = region_phrase
+        self.evidence = 0.0
+        self.reasons: list[str] = []
+        self.top = top  # the likeliest of the candidates for a bare name
+        self.linked = False  # resolved by the region that follows it ("Reston, Virginia")
+        #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
+        self.priors = priors
+        self.context = 0.0  # evidence from the words before it ("near", "shelled")
+        self.listed: str | None = None  # the reason it got for following a list item, if it did
+        self.common = 0.0  # evidence lost for being a frequent word
 
 
 def find_places(
@@ -208,13 +230,12 @@ def _candidate_spans(
         if region_word and all(c.kind == KIND_COUNTRY for c in cands):
             continue  # "Израильская армия": a country's adjective names an actor, not a region
         end = a + length
-        span = _Span(
-            a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top,
-            priors=priors,
+        spans.append(
+            _Span(
+                a, end, k, list(cands), sent_i, lexical, inflected, top, priors,
+                "derived" if region_word else None,
+            )
         )
-        if region_word:
-            span.region_phrase = "derived"
-        spans.append(span)
         covered = end
     return spans
 
@@ -588,35 +609,36 @@ def _weigh(
     span: _Span, text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
 ) -> None:
     """Set ``span.evidence`` and ``span.reasons``: is this span a place at all?"""
+    key = span.key
+    start = span.start
+    end = span.end
+    reasons = span.reasons
     # Stop words, actor phrases and short names are no places whatever their context
     # (and a span at -10 is never linked or resolved): decided before the rest.
-    single = " " not in span.key
-    if single and (span.key in lex.stopwords or span.key in lex.modifiers):
+    single = " " not in key
+    if single and (key in lex.stopwords or key in lex.modifiers):
         span.evidence = -10
-        span.reasons.append("stop word")
+        reasons.append("stop word")
         return
     demonym = _inside_actor_phrase(span, folded, lex)
     if demonym:
         span.evidence = -10
-        span.reasons.append(f"part of '{demonym}', which names an actor, not a place")
+        reasons.append(f"part of '{demonym}', which names an actor, not a place")
         return
-    if len(span.key) < 3 and not span.lexical:
+    if len(key) < 3 and not span.lexical:
         span.evidence = -10
-        span.reasons.append("too short")
+        reasons.append("too short")
         return
 
-    sent = sents[span.sentence] if sents else None
-    reasons = span.reasons
-    cands = span.candidates
-    top = span.top if span.top is not None else max(cands, key=lambda c: _prior(c, cands))
-    ev = _prominence(top)
-    reasons.append(
-        _KIND_REASONS.get(top.kind) or f"city of population {top.population:,}".replace(",", " ")
-    )
+    top = span.top
+    if top is None:
+        cands = span.candidates
+        top = max(cands, key=lambda c: _prior(c, cands))
+    ev, kind, rank, penalty = _name_evidence(key, span.lexical, top, lex, gaz)
+    reasons.append(kind)
 
-    before = folded[max(0, span.start - 60) : span.start]
-    after = folded[span.end : span.end + 40]
-    surface = text[span.start : span.end]
+    before = folded[max(0, start - 60) : start]
+    after = folded[end : end + 40]
     stripped = before.rstrip()
     tail = phrase_tail(before)
     last = tail.rsplit(None, 1)[-1] if tail else ""  # the last word, as _endings reads it
@@ -630,7 +652,7 @@ def _weigh(
         bare, bare_endings = before, endings  # as _strip_articles would leave it
 
     # region phrases: "région (russe) de Koursk", "Kursk Oblast"
-    origin = span.start - len(before)  # offset of ``before`` in the text
+    origin = start - len(before)  # offset of ``before`` in the text
     connectors = _plain_connectors(lex)
     if connectors is None or stripped.endswith(connectors):
         rb = _region_before(before, lex)
@@ -639,24 +661,24 @@ def _weigh(
     if rb is not None:
         span.region_phrase = "before"
         ev += 3.0
-        reasons.append(f"region phrase '{text[origin + rb : span.end]}'")
+        reasons.append(f"region phrase '{text[origin + rb : end]}'")
     else:
         m = lex.region_after.starts(after)
         if m and m.group(0)[:1].isspace():
             span.region_phrase = "after"
             ev += 3.0
-            reasons.append(f"region phrase '{text[span.start : span.end + m.end()]}'")
+            reasons.append(f"region phrase '{text[start : end + m.end()]}'")
 
     if span.region_phrase == "derived":
         ev += 2.0
-        reasons.append(f"region phrase '{surface}' (named after its capital)")
+        reasons.append(f"region phrase '{text[start:end]}' (named after its capital)")
 
     loc = lex.locative.ends(bare) if bare_endings & _LOCATIVE else None
     if loc:
         ev += 1.0
         span.context = 1.0
         reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
-    if not loc and bare_endings & _TRIGGER:
+    elif bare_endings & _TRIGGER:
         trig = _event_trigger_before(bare, lex)
         if trig:
             ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
@@ -669,19 +691,22 @@ def _weigh(
     if span.lexical:
         ev += 1.0
         reasons.append("known name in the lexicon")
-    if " " in span.key:
+    if not single:
         ev += 0.5
 
     # frequent words
-    rank = gaz.common_rank(span.key, lex.lang) if single and not span.lexical else None
-    if rank is not None:
-        penalty = _common_word_penalty(top, rank)
-        sentence_initial = bool(sent) and span.start == sent.start
+    if penalty is not None:
+        sent = sents[span.sentence] if sents else None
+        sentence_initial = bool(sent) and start == sent.start
         # A capital that every word gets (first in a sentence, all capitals) says nothing:
         # a frequent word there counts more against the name, a rare one ("Queensland
         # has...") no more than elsewhere, nor a country ("China has...", where a common
         # word sense is rarer still than in mid-sentence).
-        if (sentence_initial or surface.isupper()) and penalty and top.kind != KIND_COUNTRY:
+        if (
+            penalty
+            and (sentence_initial or text[start:end].isupper())
+            and top.kind != KIND_COUNTRY
+        ):
             penalty += 1.0
         elif penalty and not lex.noun_capitals:
             # a capital mid-sentence marks a name where common nouns are written small
@@ -692,15 +717,14 @@ def _weigh(
             reasons.append(f"also a common {lex.name} word (rank {rank})")
     if after[:1] == "$":
         span.evidence = -10  # "US$460 million", "A$5": a currency
-        span.reasons.append("a currency")
+        reasons.append("a currency")
         return
-    disease = None
     if top.kind != KIND_COUNTRY and (lex.disease_after or endings & _DISEASE_BEFORE):
         disease = _disease(span, top, before, after, text, lex)
-    if disease:
-        span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
-        span.reasons.append(f"names a disease ('{disease}')")
-        return
+        if disease:
+            span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
+            reasons.append(f"names a disease ('{disease}')")
+            return
     speaker = None
     stems = lex.reporting.stems  # every reporting phrase starts with one: a cheap test first
     if stems is None or after.lstrip().startswith(stems):
@@ -719,7 +743,8 @@ def _weigh(
         # start) is the one _last_word finds
         prev = (origin + len(tail) - len(last), origin + len(tail))
     else:
-        prev = _last_word(folded, span.start)
+        prev = _last_word(folded, start)
+    sent = sents[span.sentence] if sents else None
     person = _person_context(span, prev, text, folded, sent, lex, gaz)
     if person:
         ev -= 3.5
@@ -784,6 +809,32 @@ def _plain_connectors(lex: Lexicon) -> tuple[str, ...] | None:
     if all(isinstance(c, str) and c for c in conns):
         return tuple(conns)
     return None
+
+
+def _name_evidence(
+    key: str, lexical: bool, top: Candidate, lex: Lexicon, gaz: Gazetteer
+) -> tuple[float, str, int | None, float | None]:
+    """What a name weighs before its context: (the prominence of its likeliest entry, the
+    reason saying what that is, its rank among frequent words, the penalty for that rank
+    (None: no frequent word)). Remembered by (key, lexical), the likeliest entry's name."""
+    memo = _name_evidence_memo(lex, gaz)
+    found = memo.get((key, lexical))
+    if found is None or found[0] is not top:
+        if len(memo) > 100_000:
+            memo.clear()
+        kind = _KIND_REASONS.get(top.kind) or f"city of population {top.population:,}".replace(
+            ",", " "
+        )
+        rank = gaz.common_rank(key, lex.lang) if " " not in key and not lexical else None
+        penalty = _common_word_penalty(top, rank) if rank is not None else None
+        found = memo[(key, lexical)] = (top, (_prominence(top), kind, rank, penalty))
+    return found[1]
+
+
+@functools.cache
+def _name_evidence_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_name_evidence`, one per (lexicon, gazetteer)."""
+    return {}
 
 
 def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
@@ -995,44 +1046,47 @@ def _person_context(
     gaz: Gazetteer,
 ) -> str | None:
     """Why the span is (part of) a person's name, if it is; ``prev`` is
-    ``_last_word(folded, span.start)``."""
+    ``_last_word(folded, span.start)``. Every test of a word as part of a name
+    (:func:`_name_like`) needs a capital: that is tested first."""
+    start = span.start
+    end = span.end
+    is_country = span.top is not None and span.top.kind == KIND_COUNTRY
     if prev:
         a, b = prev
-        gap = text[b : span.start]
+        gap = text[b:start]
         word = folded[a:b]
-        is_country = span.top is not None and span.top.kind == KIND_COUNTRY
         # "President of France" is written "Президент Франции": a title before a country
         if word in lex.person_titles and gap.strip() in ("", ".") and not is_country:
             return f"after the title '{text[a:b]}'"
         # a sentence may start with a name: "Jordan Henderson, who..." names a person
         # (tested last: the other tests are cheaper, and all are pure)
         if (
-            gap.isspace()
+            text[a].isupper()
+            and gap.isspace()
             and "\n" not in gap
             and _name_like(text[a:b], word, lex, gaz)
-            and not (
-                sent is not None and a <= sent.start and not _person_follows(folded, span.end, lex)
-            )
+            and not (sent is not None and a <= sent.start and not _person_follows(folded, end, lex))
         ):
-            return f"inside a longer name ('{text[a:b]} {text[span.start : span.end]}')"
-    end = span.end
+            return f"inside a longer name ('{text[a:b]} {text[start:end]}')"
     # no space after the span (most often): no next word (as _next_word finds)
-    m = _next_word(text, end) if text[end : end + 1] in _SPACE_CHARS else None
+    if text[end : end + 1] not in _SPACE_CHARS:
+        return None
+    m = _next_word(text, end)
+    if m is None or not text[m[0]].isupper():
+        return None
+    a, b = m
+    word = folded[a:b]
     # "U.S. Department of Agriculture", "Canada Border Services Agency": a country
     # before a name is that name's country; people are not named after countries
-    if m is not None and not (span.top is not None and span.top.kind == KIND_COUNTRY):
-        a, b = m
-        word = folded[a:b]
-        if (
-            _name_like(text[a:b], word, lex, gaz)
-            and not _institution_or_day(word, lex)
-            and not _starts_place(folded, a, gaz)
-        ):
-            return f"inside a longer name ('{text[span.start : span.end]} {text[a:b]}')"
-    if m is not None and " " not in span.key:
-        a, b = m
-        if _first_name(span, a, b, text, folded, lex, gaz):
-            return f"a person's first name ('{text[span.start : b]}')"
+    if (
+        not is_country
+        and _name_like(text[a:b], word, lex, gaz)
+        and not _institution_or_day(word, lex)
+        and not _starts_place(folded, a, gaz)
+    ):
+        return f"inside a longer name ('{text[start:end]} {text[a:b]}')"
+    if " " not in span.key and _first_name(span, a, b, text, folded, lex, gaz):
+        return f"a person's first name ('{text[start:b]}')"
     return None
 
 
