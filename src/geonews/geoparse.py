@@ -129,9 +129,15 @@ def find_places(
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
     article_regions = _regions_of_article(regions)
+    # the regions other names put the article in: all but those only this name puts it in
+    all_regions = set(article_regions)
+    elsewhere_of: dict[str, set[str]] = {}
+    for code, keys in article_regions.items():
+        if len(keys) == 1:
+            (only,) = keys
+            elsewhere_of.setdefault(only, set(all_regions)).discard(code)
     mentions = []
     focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
-    elsewhere_of: dict[str, set[str]] = {}
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
@@ -152,11 +158,7 @@ def find_places(
                         del counts[c]
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
-        elsewhere = elsewhere_of.get(span.key)
-        if elsewhere is None:  # the regions other names put the article in
-            elsewhere = elsewhere_of[span.key] = {
-                code for code, keys in article_regions.items() if keys - {span.key}
-            }
+        elsewhere = elsewhere_of.get(span.key, all_regions)
         mention = _resolve(span, _nearby(span, regions), elsewhere, focus, text, gaz)
         if mention is not None:
             mentions.append(mention)
