@@ -1309,7 +1309,10 @@ def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[tuple[_Span, set[
     out: dict[int, list[tuple[_Span, set[str]]]] = {}
     for o in spans:
         if o.evidence >= ACCEPT:
-            top = o.top if o.top is not None and o.top in o.candidates else None
+            top = o.top
+            # ``top in candidates``, which compares field by field up to the identical one
+            if top is not None and not any(c is top for c in o.candidates):
+                top = top if top in o.candidates else None
             if top is None or len(o.candidates) == 1 or o.linked or o.region_phrase:
                 codes = {
                     c.admin1_code
@@ -1355,6 +1358,8 @@ def _resolve(
     gaz: Gazetteer,
 ) -> Mention | None:
     focus, total = focus_total
+    if len(span.candidates) == 1:
+        return _resolve_one(span, text, gaz)
     scored = []
     near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
     for c, s in zip(span.candidates, _priors(span)):
@@ -1386,14 +1391,9 @@ def _resolve(
 
     index = best.index
     if span.region_phrase and best.kind == KIND_CITY:
-        # "the Kursk region" is Kursk Oblast; "the Kyiv region", the oblast around the
-        # city rather than the city's own region; "the Houston region" names no region.
-        regions = gaz.regions_named_after(best.index)
-        if regions:
-            index = next(
-                (r for r in regions if gaz.candidate(r).admin1_code != best.admin1_code),
-                regions[0],
-            )
+        region = _region_named_after(best, gaz)
+        if region is not None:
+            index = region
             reasons.append("region phrase: the region named after the town")
     runner_up = scored[1][0] if len(scored) > 1 else None
     if runner_up is None:
@@ -1402,6 +1402,42 @@ def _resolve(
         margin = 1.0 - math.exp(-max(best_score - runner_up, 0.0))
         reasons.append(f"chosen among {len(scored)} namesakes")
     confidence = (1.0 / (1.0 + math.exp(-(evidence - ACCEPT)))) * (0.5 + 0.5 * margin)
+    return Mention(
+        start=span.start,
+        end=span.end,
+        text=text[span.start : span.end],
+        place=gaz.place(index),
+        confidence=round(min(confidence, 0.99), 3),
+        reasons=tuple(reasons),
+    )
+
+
+def _region_named_after(town: Candidate, gaz: Gazetteer) -> int | None:
+    """The region a region phrase around a town's name means, if any: "the Kursk region"
+    is Kursk Oblast; "the Kyiv region", the oblast around the city rather than the city's
+    own region; "the Houston region" names no region."""
+    regions = gaz.regions_named_after(town.index)
+    if not regions:
+        return None
+    return next(
+        (r for r in regions if gaz.candidate(r).admin1_code != town.admin1_code), regions[0]
+    )
+
+
+def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
+    """:func:`_resolve` for a span of one candidate: no namesake to choose among, so no
+    score to compute, and none of the evidence that choosing adds."""
+    if span.evidence < ACCEPT:
+        return None
+    best = span.candidates[0]
+    index = best.index
+    reasons = span.reasons
+    if span.region_phrase and best.kind == KIND_CITY:
+        region = _region_named_after(best, gaz)
+        if region is not None:
+            index = region
+            reasons = [*reasons, "region phrase: the region named after the town"]
+    confidence = 1.0 / (1.0 + math.exp(-(span.evidence - ACCEPT)))  # margin 1.0
     return Mention(
         start=span.start,
         end=span.end,
