@@ -651,7 +651,11 @@ def _weigh(
         bare_tail = phrase_tail(bare)
         bare_endings = _endings(bare_tail.rsplit(None, 1)[-1] if bare_tail else "", lex)
     else:
-        bare, bare_endings = before, endings  # as _strip_articles would leave it
+        # as _strip_articles would leave it
+        bare, bare_tail, bare_endings = before, tail, endings
+
+    first = after.split(None, 1)
+    beginnings = _beginnings(first[0] if first else "", lex)
 
     # region phrases: "région (russe) de Koursk", "Kursk Oblast"
     origin = start - len(before)  # offset of ``before`` in the text
@@ -665,7 +669,7 @@ def _weigh(
         ev += 3.0
         reasons.append(f"region phrase '{text[origin + rb : end]}'")
     else:
-        m = lex.region_after.starts(after)
+        m = lex.region_after.starts(after) if beginnings & _REGION_AFTER else None
         if m and m.group(0)[:1].isspace():
             span.region_phrase = "after"
             ev += 3.0
@@ -675,7 +679,7 @@ def _weigh(
         ev += 2.0
         reasons.append(f"region phrase '{text[start:end]}' (named after its capital)")
 
-    loc = lex.locative.ends(bare) if bare_endings & _LOCATIVE else None
+    loc = _ends(lex.locative, bare, bare_tail) if bare_endings & _LOCATIVE else None
     if loc:
         ev += 1.0
         span.context = 1.0
@@ -686,7 +690,7 @@ def _weigh(
             ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
             span.context = 1.0
             reasons.append(f"after '{trig}'")
-    feat = lex.feature_words.ends(before) if endings & _FEATURE else None
+    feat = _ends(lex.feature_words, before, tail) if endings & _FEATURE else None
     if feat:
         ev += 1.5
         reasons.append(f"after '{text[origin + feat.start() : origin + feat.end()].strip()}'")
@@ -721,15 +725,14 @@ def _weigh(
         span.evidence = -10  # "US$460 million", "A$5": a currency
         reasons.append("a currency")
         return
-    if top.kind != KIND_COUNTRY and (lex.disease_after or endings & _DISEASE_BEFORE):
+    if top.kind != KIND_COUNTRY and (beginnings & _DISEASE_AFTER or endings & _DISEASE_BEFORE):
         disease = _disease(span, top, before, after, text, lex)
         if disease:
             span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
             reasons.append(f"names a disease ('{disease}')")
             return
     speaker = None
-    stems = lex.reporting.stems  # every reporting phrase starts with one: a cheap test first
-    if stems is None or after.lstrip().startswith(stems):
+    if beginnings & _REPORTING:
         speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
     if speaker and not span.lexical and top.kind == KIND_CITY and not loc:
         # "Lincoln said": a speaker, or a capital standing for its government; but not
@@ -799,6 +802,49 @@ def _may_end(phrases: Phrases, word: str) -> bool:
         return True
     exact, stems = last
     return word.endswith(exact) or any(stem in word for stem in stems)
+
+
+def _ends(phrases: Phrases, text: str, tail: str) -> re.Match[str] | None:
+    """``phrases.ends(text)``, where ``tail`` is ``phrase_tail(text)`` and :func:`_endings`
+    found that the phrases may end the text (so ``Phrases.ends``' own cheap test, which
+    that implies, passes): its search alone."""
+    return phrases._suffix_pattern.search(text, phrase_start_bound(tail, phrases.max_gaps))
+
+
+#: Bits of :func:`_beginnings`.
+_REGION_AFTER, _DISEASE_AFTER, _REPORTING = 1, 2, 4
+
+
+def _beginnings(word: str, lex: Lexicon) -> int:
+    """Which of the phrase lists that are tested against the start of a text may start it
+    (bits), given its first word (the first of ``text.split()``, or ""): as ``Phrases.starts``
+    requires, that word must start with one of the phrases' stems (none of which holds a
+    space). Remembered by the word."""
+    memo = _beginnings_memo(lex)
+    found = memo.get(word)
+    if found is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        found = memo[word] = (
+            _REGION_AFTER * _may_start(lex.region_after, word)
+            | _DISEASE_AFTER * _may_start(lex.disease_after, word)
+            | _REPORTING * _may_start(lex.reporting, word)
+        )
+    return found
+
+
+@functools.cache
+def _beginnings_memo(lex: Lexicon) -> dict[str, int]:
+    """A memo of :func:`_beginnings`, one per lexicon, by the first word."""
+    return {}
+
+
+def _may_start(phrases: Phrases, word: str) -> bool:
+    """Whether a phrase of ``phrases`` may start a text whose first word is ``word``."""
+    if not phrases:
+        return False
+    stems = phrases.stems
+    return stems is None or word.startswith(stems)
 
 
 @functools.cache
@@ -896,6 +942,8 @@ def _disease(
 
 def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
     """The actor phrase ("north korean") that extends past the span ("North"), if any."""
+    if folded[span.end : span.end + 1] not in _ACTOR_JOINS:
+        return None  # what the loop below requires of the character after the span
     window = folded[span.start : span.end + 30]
     stems = lex.actor_stems
     if stems is not None and stems.match(window, len(window) - len(window.lstrip())) is None:
@@ -907,6 +955,9 @@ def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
         if m is not None and m.start() == 0 and m.end() > n + 1 and window[n] in " -":
             return window[: m.end()]
     return None
+
+
+_ACTOR_JOINS = (" ", "-")
 
 
 def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
