@@ -26,7 +26,6 @@ import functools
 import itertools
 import math
 import re
-from collections import Counter
 from dataclasses import replace
 
 from .gazetteer import (
@@ -141,6 +140,11 @@ def find_places(
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
+            continue
+        if len(span.candidates) == 1:  # nothing to choose: neither focus nor regions count
+            mention = _resolve_one(span, text, gaz)
+            if mention is not None:
+                mentions.append(mention)
             continue
         focus = focus_of.get(span.key)
         if focus is None:
@@ -1312,31 +1316,37 @@ def _one_sense_per_discourse(spans: list[_Span]) -> None:
             s.reasons.append("named with its region earlier in the article")
 
 
-def _country_focus(spans: list[_Span]) -> tuple[Counter, dict[str, Counter]]:
+def _country_focus(
+    spans: list[_Span],
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Countries the article is about: counted over spans that are places without doubt.
 
     Also returns what each name (span key) contributed, so that a name is not taken
     as evidence for its own reading ("Victoria" five times does not make an article
-    about Hong Kong).
+    about Hong Kong). Counted in plain dicts, in the order a Counter would keep.
     """
-    focus: Counter = Counter()
-    by_key: dict[str, Counter] = {}
+    focus: dict[str, float] = {}
+    by_key: dict[str, dict[str, float]] = {}
     for s in spans:
         if s.evidence < ACCEPT:
             continue
-        countries = {c.country for c in s.candidates}
-        if len(countries) == 1:
-            country, weight = next(iter(countries)), 1.0
+        cands = s.candidates
+        if len(cands) == 1:
+            country, weight = cands[0].country, 1.0
         else:
-            top = _likeliest(s)
-            if not top.country or (top.kind == KIND_CITY and top.population < 100_000):
-                continue
-            country, weight = top.country, 0.5
-        focus[country] += weight
+            countries = {c.country for c in cands}
+            if len(countries) == 1:
+                country, weight = next(iter(countries)), 1.0
+            else:
+                top = _likeliest(s)
+                if not top.country or (top.kind == KIND_CITY and top.population < 100_000):
+                    continue
+                country, weight = top.country, 0.5
+        focus[country] = focus.get(country, 0) + weight
         own = by_key.get(s.key)
         if own is None:
-            own = by_key[s.key] = Counter()
-        own[country] += weight
+            own = by_key[s.key] = {}
+        own[country] = own.get(country, 0) + weight
     return focus, by_key
 
 
@@ -1409,8 +1419,6 @@ def _resolve(
     gaz: Gazetteer,
 ) -> Mention | None:
     focus, total = focus_total
-    if len(span.candidates) == 1:
-        return _resolve_one(span, text, gaz)
     scored = []
     near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
     for c, s in zip(span.candidates, _priors(span)):
@@ -1477,7 +1485,8 @@ def _region_named_after(town: Candidate, gaz: Gazetteer) -> int | None:
 
 def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
     """:func:`_resolve` for a span of one candidate: no namesake to choose among, so no
-    score to compute, and none of the evidence that choosing adds."""
+    score to compute, and none of the evidence that choosing adds (the article's focus and
+    the regions named nearby or elsewhere count only between namesakes)."""
     if span.evidence < ACCEPT:
         return None
     best = span.candidates[0]
