@@ -120,8 +120,9 @@ def find_places(
     if folded is None:
         folded = fold(text)
     spans = _candidate_spans(text, folded, sents, lex, gaz)
+    plan = _weigh_plan(lex, gaz)
     for span in spans:
-        _weigh(span, text, folded, sents, lex, gaz)
+        _weigh(span, text, folded, sents, lex, gaz, plan)
     _share_context(spans, text, lex)
     _link_appositions(spans, text)
     _one_sense_per_discourse(spans)
@@ -611,10 +612,36 @@ def _last_word(folded: str, start: int) -> tuple[int, int] | None:
     return start - m.end(1), start - m.start(1)
 
 
+class _WeighPlan:
+    """What :func:`_weigh` reads of a lexicon for every span, fetched once per lexicon."""
+
+    __slots__ = ("articles", "beginnings", "connectors", "endings", "names")
+
+    def __init__(self, lex: Lexicon, gaz: Gazetteer) -> None:
+        self.articles = _articles(lex)
+        self.connectors = _plain_connectors(lex)
+        self.endings = _endings_memo(lex)  # filled by _endings
+        self.beginnings = _beginnings_memo(lex)  # filled by _beginnings
+        self.names = _name_evidence_memo(lex, gaz)  # filled by _name_evidence
+
+
+@functools.cache
+def _weigh_plan(lex: Lexicon, gaz: Gazetteer) -> _WeighPlan:
+    return _WeighPlan(lex, gaz)
+
+
 def _weigh(
-    span: _Span, text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
+    span: _Span,
+    text: str,
+    folded: str,
+    sents: list[Sentence],
+    lex: Lexicon,
+    gaz: Gazetteer,
+    plan: _WeighPlan,
 ) -> None:
-    """Set ``span.evidence`` and ``span.reasons``: is this span a place at all?"""
+    """Set ``span.evidence`` and ``span.reasons``: is this span a place at all?
+
+    The memos of ``plan`` are read inline; a miss calls the function that fills them."""
     key = span.key
     start = span.start
     end = span.end
@@ -640,17 +667,23 @@ def _weigh(
     if top is None:
         cands = span.candidates
         top = max(cands, key=lambda c: _prior(c, cands))
-    ev, kind, rank, penalty = _name_evidence(key, span.lexical, top, lex, gaz)
+    found = plan.names.get((key, span.lexical))
+    if found is not None and found[0] is top:
+        ev, kind, rank, penalty = found[1]
+    else:
+        ev, kind, rank, penalty = _name_evidence(key, span.lexical, top, lex, gaz)
     reasons.append(kind)
 
     before = folded[max(0, start - 60) : start]
     after = folded[end : end + 40]
     stripped = before.rstrip()
-    tail = phrase_tail(before)
+    tail = phrase_tail(stripped) if stripped.endswith("'") else stripped  # phrase_tail(before)
     last = tail.rsplit(None, 1)[-1] if tail else ""  # the last word, as _endings reads it
     # the phrase lists that may end ``before``, and ``bare``, by their last words
-    endings = _endings(last, lex)
-    if stripped.endswith(_articles(lex)):
+    endings = plan.endings.get(last)
+    if endings is None:
+        endings = _endings(last, lex)
+    if stripped.endswith(plan.articles):
         bare = _strip_articles(before, lex)
         bare_tail = phrase_tail(bare)
         bare_endings = _endings(bare_tail.rsplit(None, 1)[-1] if bare_tail else "", lex)
@@ -658,12 +691,15 @@ def _weigh(
         # as _strip_articles would leave it
         bare, bare_tail, bare_endings = before, tail, endings
 
-    first = after.split(None, 1)
-    beginnings = _beginnings(first[0] if first else "", lex)
+    words_after = after.split(None, 1)
+    first = words_after[0] if words_after else ""
+    beginnings = plan.beginnings.get(first)
+    if beginnings is None:
+        beginnings = _beginnings(first, lex)
 
     # region phrases: "région (russe) de Koursk", "Kursk Oblast"
     origin = start - len(before)  # offset of ``before`` in the text
-    connectors = _plain_connectors(lex)
+    connectors = plan.connectors
     if connectors is None or stripped.endswith(connectors):
         rb = _region_before(before, lex)
     else:
@@ -1125,8 +1161,12 @@ def _person_context(
             and not (sent is not None and a <= sent.start and not _person_follows(folded, end, lex))
         ):
             return f"inside a longer name ('{text[a:b]} {text[start:end]}')"
-    # no space after the span (most often): no next word (as _next_word finds)
+    # no space after the span (most often): no next word (as _next_word finds); one space
+    # and a character that is no capital (nor a space): no capitalised next word
     if text[end : end + 1] not in _SPACE_CHARS:
+        return None
+    after = text[end + 1 : end + 2]
+    if after not in _SPACE_CHARS and not after.isupper():
         return None
     m = _next_word(text, end)
     if m is None or not text[m[0]].isupper():
