@@ -841,7 +841,16 @@ def _may_end(phrases: Phrases, word: str) -> bool:
     if last is None:
         return True
     exact, stems = last
-    return word.endswith(exact) or any(stem in word for stem in stems)
+    if word.endswith(exact):
+        return True
+    found = _any_of(stems)  # contains one of the stems
+    return found is not None and found.search(word) is not None
+
+
+@functools.cache
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern found in a text where one of ``words`` is (None: no words)."""
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 def _ends(phrases: Phrases, text: str, tail: str) -> re.Match[str] | None:
