@@ -26,8 +26,7 @@ import functools
 import itertools
 import math
 import re
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from .gazetteer import (
     KIND_CITY,
@@ -40,6 +39,7 @@ from .gazetteer import (
 )
 from .lexicon import (
     Lexicon,
+    Phrases,
     detect_language,
     load_lexicon,
     phrase_start_bound,
@@ -54,27 +54,49 @@ ACCEPT = 2.0
 _MAX_NAME = 64
 
 
-@dataclass(slots=True)
 class _Span:
-    """A candidate place name in the text, before it is accepted or resolved."""
+    """A candidate place name in the text, before it is accepted or resolved.
 
-    start: int
-    end: int
-    key: str
-    candidates: list[Candidate]
-    sentence: int
-    lexical: bool = False  # named by the lexicon, not just the gazetteer
-    inflected: bool = False
-    region_phrase: str | None = None  # "before" / "after" when a region word frames it
-    evidence: float = 0.0
-    reasons: list[str] = field(default_factory=list)
-    top: Candidate | None = None  # the likeliest of the candidates for a bare name
-    linked: bool = False  # resolved by the region that follows it ("Reston, Virginia")
-    #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
-    priors: tuple[float, ...] | None = None
-    context: float = 0.0  # evidence from the words before it ("near", "shelled")
-    listed: str | None = None  # the reason it got for following a list item, if it did
-    common: float = 0.0  # evidence lost for being a frequent word
+    A plain class rather than a dataclass: tens are made per article, and a generated
+    ``__init__`` with keyword defaults costs a fifth more."""
+
+    __slots__ = (
+        "candidates", "common", "context", "end", "evidence", "inflected", "key", "lexical",
+        "linked", "listed", "priors", "reasons", "region_phrase", "sentence", "start", "top",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        key: str,
+        candidates: list[Candidate],
+        sentence: int,
+        lexical: bool,
+        inflected: bool,
+        top: Candidate | None,
+        priors: tuple[float, ...] | None,
+        region_phrase: str | None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.key = key
+        self.candidates = candidates
+        self.sentence = sentence
+        self.lexical = lexical  # named by the lexicon, not just the gazetteer
+        self.inflected = inflected
+        #: "before" / "after" when a region word frames it ("derived": it is the adjective
+        #: of a region, "apposition": it follows a place in it)
+        self.region_phrase = region_phrase
+        self.evidence = 0.0
+        self.reasons: list[str] = []
+        self.top = top  # the likeliest of the candidates for a bare name
+        self.linked = False  # resolved by the region that follows it ("Reston, Virginia")
+        #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
+        self.priors = priors
+        self.context = 0.0  # evidence from the words before it ("near", "shelled")
+        self.listed: str | None = None  # the reason it got for following a list item, if it did
+        self.common = 0.0  # evidence lost for being a frequent word
 
 
 def find_places(
@@ -98,20 +120,32 @@ def find_places(
     if folded is None:
         folded = fold(text)
     spans = _candidate_spans(text, folded, sents, lex, gaz)
+    plan = _weigh_plan(lex, gaz)
     for span in spans:
-        _weigh(span, text, folded, sents, lex, gaz)
+        _weigh(span, text, folded, sents, lex, gaz, plan)
     _share_context(spans, text, lex)
     _link_appositions(spans, text)
     _one_sense_per_discourse(spans)
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
     article_regions = _regions_of_article(regions)
+    # the regions other names put the article in: all but those only this name puts it in
+    all_regions = set(article_regions)
+    elsewhere_of: dict[str, set[str]] = {}
+    for code, keys in article_regions.items():
+        if len(keys) == 1:
+            (only,) = keys
+            elsewhere_of.setdefault(only, set(all_regions)).discard(code)
     mentions = []
     focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
-    elsewhere_of: dict[str, set[str]] = {}
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
+            continue
+        if len(span.candidates) == 1:  # nothing to choose: neither focus nor regions count
+            mention = _resolve_one(span, text, gaz)
+            if mention is not None:
+                mentions.append(mention)
             continue
         focus = focus_of.get(span.key)
         if focus is None:
@@ -129,11 +163,7 @@ def find_places(
                         del counts[c]
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
-        elsewhere = elsewhere_of.get(span.key)
-        if elsewhere is None:  # the regions other names put the article in
-            elsewhere = elsewhere_of[span.key] = {
-                code for code, keys in article_regions.items() if keys - {span.key}
-            }
+        elsewhere = elsewhere_of.get(span.key, all_regions)
         mention = _resolve(span, _nearby(span, regions), elsewhere, focus, text, gaz)
         if mention is not None:
             mentions.append(mention)
@@ -207,13 +237,12 @@ def _candidate_spans(
         if region_word and all(c.kind == KIND_COUNTRY for c in cands):
             continue  # "Израильская армия": a country's adjective names an actor, not a region
         end = a + length
-        span = _Span(
-            a, end, k, list(cands), sent_i, lexical=lexical, inflected=inflected, top=top,
-            priors=priors,
+        spans.append(
+            _Span(
+                a, end, k, list(cands), sent_i, lexical, inflected, top, priors,
+                "derived" if region_word else None,
+            )
         )
-        if region_word:
-            span.region_phrase = "derived"
-        spans.append(span)
         covered = end
     return spans
 
@@ -583,90 +612,147 @@ def _last_word(folded: str, start: int) -> tuple[int, int] | None:
     return start - m.end(1), start - m.start(1)
 
 
+class _WeighPlan:
+    """What :func:`_weigh` reads of a lexicon for every span, fetched once per lexicon."""
+
+    __slots__ = ("articles", "beginnings", "connectors", "endings", "names")
+
+    def __init__(self, lex: Lexicon, gaz: Gazetteer) -> None:
+        self.articles = _articles(lex)
+        self.connectors = _plain_connectors(lex)
+        self.endings = _endings_memo(lex)  # filled by _endings
+        self.beginnings = _beginnings_memo(lex)  # filled by _beginnings
+        self.names = _name_evidence_memo(lex, gaz)  # filled by _name_evidence
+
+
+@functools.cache
+def _weigh_plan(lex: Lexicon, gaz: Gazetteer) -> _WeighPlan:
+    return _WeighPlan(lex, gaz)
+
+
 def _weigh(
-    span: _Span, text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
+    span: _Span,
+    text: str,
+    folded: str,
+    sents: list[Sentence],
+    lex: Lexicon,
+    gaz: Gazetteer,
+    plan: _WeighPlan,
 ) -> None:
-    """Set ``span.evidence`` and ``span.reasons``: is this span a place at all?"""
+    """Set ``span.evidence`` and ``span.reasons``: is this span a place at all?
+
+    The memos of ``plan`` are read inline; a miss calls the function that fills them."""
+    key = span.key
+    start = span.start
+    end = span.end
+    reasons = span.reasons
     # Stop words, actor phrases and short names are no places whatever their context
     # (and a span at -10 is never linked or resolved): decided before the rest.
-    single = " " not in span.key
-    if single and (span.key in lex.stopwords or span.key in lex.modifiers):
+    single = " " not in key
+    if single and (key in lex.stopwords or key in lex.modifiers):
         span.evidence = -10
-        span.reasons.append("stop word")
+        reasons.append("stop word")
         return
     demonym = _inside_actor_phrase(span, folded, lex)
     if demonym:
         span.evidence = -10
-        span.reasons.append(f"part of '{demonym}', which names an actor, not a place")
+        reasons.append(f"part of '{demonym}', which names an actor, not a place")
         return
-    if len(span.key) < 3 and not span.lexical:
+    if len(key) < 3 and not span.lexical:
         span.evidence = -10
-        span.reasons.append("too short")
+        reasons.append("too short")
         return
 
-    sent = sents[span.sentence] if sents else None
-    reasons = span.reasons
-    cands = span.candidates
-    top = span.top if span.top is not None else max(cands, key=lambda c: _prior(c, cands))
-    ev = _prominence(top)
-    reasons.append(
-        _KIND_REASONS.get(top.kind) or f"city of population {top.population:,}".replace(",", " ")
-    )
+    top = span.top
+    if top is None:
+        cands = span.candidates
+        top = max(cands, key=lambda c: _prior(c, cands))
+    found = plan.names.get((key, span.lexical))
+    if found is not None and found[0] is top:
+        ev, kind, rank, penalty = found[1]
+    else:
+        ev, kind, rank, penalty = _name_evidence(key, span.lexical, top, lex, gaz)
+    reasons.append(kind)
 
-    before = folded[max(0, span.start - 60) : span.start]
-    after = folded[span.end : span.end + 40]
-    surface = text[span.start : span.end]
+    before = folded[max(0, start - 60) : start]
+    after = folded[end : end + 40]
+    stripped = before.rstrip()
+    tail = phrase_tail(stripped) if stripped.endswith("'") else stripped  # phrase_tail(before)
+    last = tail.rsplit(None, 1)[-1] if tail else ""  # the last word, as _endings reads it
+    # the phrase lists that may end ``before``, and ``bare``, by their last words
+    endings = plan.endings.get(last)
+    if endings is None:
+        endings = _endings(last, lex)
+    if stripped.endswith(plan.articles):
+        bare = _strip_articles(before, lex)
+        bare_tail = phrase_tail(bare)
+        bare_endings = _endings(bare_tail.rsplit(None, 1)[-1] if bare_tail else "", lex)
+    else:
+        # as _strip_articles would leave it
+        bare, bare_tail, bare_endings = before, tail, endings
+
+    words_after = after.split(None, 1)
+    first = words_after[0] if words_after else ""
+    beginnings = plan.beginnings.get(first)
+    if beginnings is None:
+        beginnings = _beginnings(first, lex)
 
     # region phrases: "région (russe) de Koursk", "Kursk Oblast"
-    origin = span.start - len(before)  # offset of ``before`` in the text
-    rb = _region_before(before, lex)
+    origin = start - len(before)  # offset of ``before`` in the text
+    connectors = plan.connectors
+    if connectors is None or stripped.endswith(connectors):
+        rb = _region_before(before, lex)
+    else:
+        rb = None  # it ends with none of the connectors _region_before requires
     if rb is not None:
         span.region_phrase = "before"
         ev += 3.0
-        reasons.append(f"region phrase '{text[origin + rb : span.end]}'")
+        reasons.append(f"region phrase '{text[origin + rb : end]}'")
     else:
-        m = lex.region_after.starts(after)
+        m = lex.region_after.starts(after) if beginnings & _REGION_AFTER else None
         if m and m.group(0)[:1].isspace():
             span.region_phrase = "after"
             ev += 3.0
-            reasons.append(f"region phrase '{text[span.start : span.end + m.end()]}'")
+            reasons.append(f"region phrase '{text[start : end + m.end()]}'")
 
     if span.region_phrase == "derived":
         ev += 2.0
-        reasons.append(f"region phrase '{surface}' (named after its capital)")
+        reasons.append(f"region phrase '{text[start:end]}' (named after its capital)")
 
-    bare = _strip_articles(before, lex)
-    loc = lex.locative.ends(bare)
+    loc = _ends(lex.locative, bare, bare_tail) if bare_endings & _LOCATIVE else None
     if loc:
         ev += 1.0
         span.context = 1.0
         reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
-    if not loc:
+    elif bare_endings & _TRIGGER:
         trig = _event_trigger_before(bare, lex)
         if trig:
             ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
             span.context = 1.0
             reasons.append(f"after '{trig}'")
-    feat = lex.feature_words.ends(before)
+    feat = _ends(lex.feature_words, before, tail) if endings & _FEATURE else None
     if feat:
         ev += 1.5
         reasons.append(f"after '{text[origin + feat.start() : origin + feat.end()].strip()}'")
     if span.lexical:
         ev += 1.0
         reasons.append("known name in the lexicon")
-    if " " in span.key:
+    if not single:
         ev += 0.5
 
     # frequent words
-    rank = gaz.common_rank(span.key, lex.lang) if single and not span.lexical else None
-    if rank is not None:
-        penalty = _common_word_penalty(top, rank)
-        sentence_initial = bool(sent) and span.start == sent.start
+    if penalty is not None:
+        sent = sents[span.sentence] if sents else None
+        sentence_initial = bool(sent) and start == sent.start
         # A capital that every word gets (first in a sentence, all capitals) says nothing:
         # a frequent word there counts more against the name, a rare one ("Queensland
         # has...") no more than elsewhere, nor a country ("China has...", where a common
         # word sense is rarer still than in mid-sentence).
-        if (sentence_initial or surface.isupper()) and penalty and top.kind != KIND_COUNTRY:
+        if (
+            penalty
+            and (sentence_initial or text[start:end].isupper())
+            and top.kind != KIND_COUNTRY
+        ):
             penalty += 1.0
         elif penalty and not lex.noun_capitals:
             # a capital mid-sentence marks a name where common nouns are written small
@@ -677,16 +763,16 @@ def _weigh(
             reasons.append(f"also a common {lex.name} word (rank {rank})")
     if after[:1] == "$":
         span.evidence = -10  # "US$460 million", "A$5": a currency
-        span.reasons.append("a currency")
+        reasons.append("a currency")
         return
-    disease = _disease(span, top, before, after, text, lex)
-    if disease:
-        span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
-        span.reasons.append(f"names a disease ('{disease}')")
-        return
+    if top.kind != KIND_COUNTRY and (beginnings & _DISEASE_AFTER or endings & _DISEASE_BEFORE):
+        disease = _disease(span, top, before, after, text, lex)
+        if disease:
+            span.evidence = -10  # "Marburg virus", "virus de Marburg": a pathogen's name
+            reasons.append(f"names a disease ('{disease}')")
+            return
     speaker = None
-    stems = lex.reporting.stems  # every reporting phrase starts with one: a cheap test first
-    if stems is None or after.lstrip().startswith(stems):
+    if beginnings & _REPORTING:
         speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
     if speaker and not span.lexical and top.kind == KIND_CITY and not loc:
         # "Lincoln said": a speaker, or a capital standing for its government; but not
@@ -697,12 +783,155 @@ def _weigh(
             reasons.append(f"followed by '{speaker.group(0).strip()}'")
 
     # people: "Kim Jong-un", "Vladimir Poutine", "général Syrsky"
-    person = _person_context(span, text, folded, sent, lex, gaz)
+    if len(tail) == len(stripped) and last.isalnum():
+        # before ends with a word and spaces: that word (after a space, or the window's
+        # start) is the one _last_word finds
+        prev = (origin + len(tail) - len(last), origin + len(tail))
+    else:
+        prev = _last_word(folded, start)
+    sent = sents[span.sentence] if sents else None
+    person = _person_context(span, prev, text, folded, sent, lex, gaz)
     if person:
         ev -= 3.5
         span.common = 0.0  # a person's name: what it shares with others does not help it
         reasons.append(person)
     span.evidence = ev
+
+
+#: Bits of :func:`_endings`.
+_LOCATIVE, _TRIGGER, _FEATURE, _DISEASE_BEFORE = 1, 2, 4, 8
+
+
+def _endings(word: str, lex: Lexicon) -> int:
+    """Which of the phrase lists that are tested against the end of a text may end it
+    (bits), given its last word (the last of ``phrase_tail(text).split()``, or ""): as
+    ``Phrases.ends`` requires, it must end with the last word of a phrase, or contain the
+    stem that a phrase's last word starts with. Remembered by the word: most spans follow
+    a word that ends no phrase."""
+    memo = _endings_memo(lex)
+    found = memo.get(word)
+    if found is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        found = memo[word] = (
+            _LOCATIVE * _may_end(lex.locative, word)
+            | _TRIGGER * any(_may_end(p, word) for p in lex.events.values())
+            | _FEATURE * _may_end(lex.feature_words, word)
+            | _DISEASE_BEFORE * _may_end(lex.disease_before, word)
+        )
+    return found
+
+
+@functools.cache
+def _endings_memo(lex: Lexicon) -> dict[str, int]:
+    """A memo of :func:`_endings`, one per lexicon, by the last word."""
+    return {}
+
+
+def _may_end(phrases: Phrases, word: str) -> bool:
+    """Whether a phrase of ``phrases`` may end a text whose last word is ``word``.
+
+    The last word (of the text less the spaces and apostrophes it ends with) of a text
+    ending with a phrase ends with the phrase's last word or, for a phrase whose last word
+    has a ``*``, contains the part after the ``*``: what ``Phrases.ends`` tests of the
+    whole text, on its last word (neither contains a space or an apostrophe)."""
+    if not phrases:
+        return False
+    last = phrases._last_words
+    if last is None:
+        return True
+    exact, stems = last
+    if word.endswith(exact):
+        return True
+    found = _any_of(stems)  # contains one of the stems
+    return found is not None and found.search(word) is not None
+
+
+@functools.cache
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern found in a text where one of ``words`` is (None: no words)."""
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def _ends(phrases: Phrases, text: str, tail: str) -> re.Match[str] | None:
+    """``phrases.ends(text)``, where ``tail`` is ``phrase_tail(text)`` and :func:`_endings`
+    found that the phrases may end the text (so ``Phrases.ends``' own cheap test, which
+    that implies, passes): its search alone."""
+    return phrases._suffix_pattern.search(text, phrase_start_bound(tail, phrases.max_gaps))
+
+
+#: Bits of :func:`_beginnings`.
+_REGION_AFTER, _DISEASE_AFTER, _REPORTING = 1, 2, 4
+
+
+def _beginnings(word: str, lex: Lexicon) -> int:
+    """Which of the phrase lists that are tested against the start of a text may start it
+    (bits), given its first word (the first of ``text.split()``, or ""): as ``Phrases.starts``
+    requires, that word must start with one of the phrases' stems (none of which holds a
+    space). Remembered by the word."""
+    memo = _beginnings_memo(lex)
+    found = memo.get(word)
+    if found is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        found = memo[word] = (
+            _REGION_AFTER * _may_start(lex.region_after, word)
+            | _DISEASE_AFTER * _may_start(lex.disease_after, word)
+            | _REPORTING * _may_start(lex.reporting, word)
+        )
+    return found
+
+
+@functools.cache
+def _beginnings_memo(lex: Lexicon) -> dict[str, int]:
+    """A memo of :func:`_beginnings`, one per lexicon, by the first word."""
+    return {}
+
+
+def _may_start(phrases: Phrases, word: str) -> bool:
+    """Whether a phrase of ``phrases`` may start a text whose first word is ``word``."""
+    if not phrases:
+        return False
+    stems = phrases.stems
+    return stems is None or word.startswith(stems)
+
+
+@functools.cache
+def _plain_connectors(lex: Lexicon) -> tuple[str, ...] | None:
+    """The region connectors, when ``_region_before`` finds a region phrase only in a text
+    whose ``rstrip()`` ends with one of them (each is a plain, non-empty string); else None."""
+    if not lex.region_before:
+        return ()
+    conns = _connector_patterns(lex)
+    if all(isinstance(c, str) and c for c in conns):
+        return tuple(conns)
+    return None
+
+
+def _name_evidence(
+    key: str, lexical: bool, top: Candidate, lex: Lexicon, gaz: Gazetteer
+) -> tuple[float, str, int | None, float | None]:
+    """What a name weighs before its context: (the prominence of its likeliest entry, the
+    reason saying what that is, its rank among frequent words, the penalty for that rank
+    (None: no frequent word)). Remembered by (key, lexical), the likeliest entry's name."""
+    memo = _name_evidence_memo(lex, gaz)
+    found = memo.get((key, lexical))
+    if found is None or found[0] is not top:
+        if len(memo) > 100_000:
+            memo.clear()
+        kind = _KIND_REASONS.get(top.kind) or f"city of population {top.population:,}".replace(
+            ",", " "
+        )
+        rank = gaz.common_rank(key, lex.lang) if " " not in key and not lexical else None
+        penalty = _common_word_penalty(top, rank) if rank is not None else None
+        found = memo[(key, lexical)] = (top, (_prominence(top), kind, rank, penalty))
+    return found[1]
+
+
+@functools.cache
+def _name_evidence_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_name_evidence`, one per (lexicon, gazetteer)."""
+    return {}
 
 
 def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
@@ -762,6 +991,8 @@ def _disease(
 
 def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
     """The actor phrase ("north korean") that extends past the span ("North"), if any."""
+    if folded[span.end : span.end + 1] not in _ACTOR_JOINS:
+        return None  # what the loop below requires of the character after the span
     window = folded[span.start : span.end + 30]
     stems = lex.actor_stems
     if stems is not None and stems.match(window, len(window) - len(window.lstrip())) is None:
@@ -773,6 +1004,9 @@ def _inside_actor_phrase(span: _Span, folded: str, lex: Lexicon) -> str | None:
         if m is not None and m.start() == 0 and m.end() > n + 1 and window[n] in " -":
             return window[: m.end()]
     return None
+
+
+_ACTOR_JOINS = (" ", "-")
 
 
 def _event_trigger_before(before: str, lex: Lexicon) -> str | None:
@@ -905,44 +1139,60 @@ _LAST_NAME_WORD = re.compile(r"([\w-]+)['\s]*\Z")
 
 
 def _person_context(
-    span: _Span, text: str, folded: str, sent: Sentence | None, lex: Lexicon, gaz: Gazetteer
+    span: _Span,
+    prev: tuple[int, int] | None,
+    text: str,
+    folded: str,
+    sent: Sentence | None,
+    lex: Lexicon,
+    gaz: Gazetteer,
 ) -> str | None:
-    prev = _last_word(folded, span.start)
+    """Why the span is (part of) a person's name, if it is; ``prev`` is
+    ``_last_word(folded, span.start)``. Every test of a word as part of a name
+    (:func:`_name_like`) needs a capital: that is tested first."""
+    start = span.start
+    end = span.end
+    is_country = span.top is not None and span.top.kind == KIND_COUNTRY
     if prev:
         a, b = prev
-        gap = text[b : span.start]
+        gap = text[b:start]
         word = folded[a:b]
-        is_country = span.top is not None and span.top.kind == KIND_COUNTRY
         # "President of France" is written "Президент Франции": a title before a country
         if word in lex.person_titles and gap.strip() in ("", ".") and not is_country:
             return f"after the title '{text[a:b]}'"
         # a sentence may start with a name: "Jordan Henderson, who..." names a person
         # (tested last: the other tests are cheaper, and all are pure)
         if (
-            gap.isspace()
+            text[a].isupper()
+            and gap.isspace()
             and "\n" not in gap
             and _name_like(text[a:b], word, lex, gaz)
-            and not (
-                sent is not None and a <= sent.start and not _person_follows(folded, span.end, lex)
-            )
+            and not (sent is not None and a <= sent.start and not _person_follows(folded, end, lex))
         ):
-            return f"inside a longer name ('{text[a:b]} {text[span.start : span.end]}')"
-    m = _next_word(text, span.end)
+            return f"inside a longer name ('{text[a:b]} {text[start:end]}')"
+    # no space after the span (most often): no next word (as _next_word finds); one space
+    # and a character that is no capital (nor a space): no capitalised next word
+    if text[end : end + 1] not in _SPACE_CHARS:
+        return None
+    after = text[end + 1 : end + 2]
+    if after not in _SPACE_CHARS and not after.isupper():
+        return None
+    m = _next_word(text, end)
+    if m is None or not text[m[0]].isupper():
+        return None
+    a, b = m
+    word = folded[a:b]
     # "U.S. Department of Agriculture", "Canada Border Services Agency": a country
     # before a name is that name's country; people are not named after countries
-    if m is not None and not (span.top is not None and span.top.kind == KIND_COUNTRY):
-        a, b = m
-        word = folded[a:b]
-        if (
-            _name_like(text[a:b], word, lex, gaz)
-            and not _institution_or_day(word, lex)
-            and not _starts_place(folded, a, gaz)
-        ):
-            return f"inside a longer name ('{text[span.start : span.end]} {text[a:b]}')"
-    if m is not None and " " not in span.key:
-        a, b = m
-        if _first_name(span, a, b, text, folded, lex, gaz):
-            return f"a person's first name ('{text[span.start : b]}')"
+    if (
+        not is_country
+        and _name_like(text[a:b], word, lex, gaz)
+        and not _institution_or_day(word, lex)
+        and not _starts_place(folded, a, gaz)
+    ):
+        return f"inside a longer name ('{text[start:end]} {text[a:b]}')"
+    if " " not in span.key and _first_name(span, a, b, text, folded, lex, gaz):
+        return f"a person's first name ('{text[start:b]}')"
     return None
 
 
@@ -983,6 +1233,7 @@ def _next_word(text: str, end: int) -> tuple[int, int] | None:
 
 
 _SPACES = re.compile("[ \u00a0]*")
+_SPACE_CHARS = (" ", "\u00a0")
 _NAME_CHARS = re.compile(r"(?:[^\W_]|[-'’])*")  # str.isalnum(), hyphens, apostrophes
 
 
@@ -1114,31 +1365,37 @@ def _one_sense_per_discourse(spans: list[_Span]) -> None:
             s.reasons.append("named with its region earlier in the article")
 
 
-def _country_focus(spans: list[_Span]) -> tuple[Counter, dict[str, Counter]]:
+def _country_focus(
+    spans: list[_Span],
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Countries the article is about: counted over spans that are places without doubt.
 
     Also returns what each name (span key) contributed, so that a name is not taken
     as evidence for its own reading ("Victoria" five times does not make an article
-    about Hong Kong).
+    about Hong Kong). Counted in plain dicts, in the order a Counter would keep.
     """
-    focus: Counter = Counter()
-    by_key: dict[str, Counter] = {}
+    focus: dict[str, float] = {}
+    by_key: dict[str, dict[str, float]] = {}
     for s in spans:
         if s.evidence < ACCEPT:
             continue
-        countries = {c.country for c in s.candidates}
-        if len(countries) == 1:
-            country, weight = next(iter(countries)), 1.0
+        cands = s.candidates
+        if len(cands) == 1:
+            country, weight = cands[0].country, 1.0
         else:
-            top = _likeliest(s)
-            if not top.country or (top.kind == KIND_CITY and top.population < 100_000):
-                continue
-            country, weight = top.country, 0.5
-        focus[country] += weight
+            countries = {c.country for c in cands}
+            if len(countries) == 1:
+                country, weight = next(iter(countries)), 1.0
+            else:
+                top = _likeliest(s)
+                if not top.country or (top.kind == KIND_CITY and top.population < 100_000):
+                    continue
+                country, weight = top.country, 0.5
+        focus[country] = focus.get(country, 0) + weight
         own = by_key.get(s.key)
         if own is None:
-            own = by_key[s.key] = Counter()
-        own[country] += weight
+            own = by_key[s.key] = {}
+        own[country] = own.get(country, 0) + weight
     return focus, by_key
 
 
@@ -1162,7 +1419,10 @@ def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[tuple[_Span, set[
     out: dict[int, list[tuple[_Span, set[str]]]] = {}
     for o in spans:
         if o.evidence >= ACCEPT:
-            top = o.top if o.top is not None and o.top in o.candidates else None
+            top = o.top
+            # ``top in candidates``, which compares field by field up to the identical one
+            if top is not None and not any(c is top for c in o.candidates):
+                top = top if top in o.candidates else None
             if top is None or len(o.candidates) == 1 or o.linked or o.region_phrase:
                 codes = {
                     c.admin1_code
@@ -1239,14 +1499,9 @@ def _resolve(
 
     index = best.index
     if span.region_phrase and best.kind == KIND_CITY:
-        # "the Kursk region" is Kursk Oblast; "the Kyiv region", the oblast around the
-        # city rather than the city's own region; "the Houston region" names no region.
-        regions = gaz.regions_named_after(best.index)
-        if regions:
-            index = next(
-                (r for r in regions if gaz.candidate(r).admin1_code != best.admin1_code),
-                regions[0],
-            )
+        region = _region_named_after(best, gaz)
+        if region is not None:
+            index = region
             reasons.append("region phrase: the region named after the town")
     runner_up = scored[1][0] if len(scored) > 1 else None
     if runner_up is None:
@@ -1255,6 +1510,43 @@ def _resolve(
         margin = 1.0 - math.exp(-max(best_score - runner_up, 0.0))
         reasons.append(f"chosen among {len(scored)} namesakes")
     confidence = (1.0 / (1.0 + math.exp(-(evidence - ACCEPT)))) * (0.5 + 0.5 * margin)
+    return Mention(
+        start=span.start,
+        end=span.end,
+        text=text[span.start : span.end],
+        place=gaz.place(index),
+        confidence=round(min(confidence, 0.99), 3),
+        reasons=tuple(reasons),
+    )
+
+
+def _region_named_after(town: Candidate, gaz: Gazetteer) -> int | None:
+    """The region a region phrase around a town's name means, if any: "the Kursk region"
+    is Kursk Oblast; "the Kyiv region", the oblast around the city rather than the city's
+    own region; "the Houston region" names no region."""
+    regions = gaz.regions_named_after(town.index)
+    if not regions:
+        return None
+    return next(
+        (r for r in regions if gaz.candidate(r).admin1_code != town.admin1_code), regions[0]
+    )
+
+
+def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
+    """:func:`_resolve` for a span of one candidate: no namesake to choose among, so no
+    score to compute, and none of the evidence that choosing adds (the article's focus and
+    the regions named nearby or elsewhere count only between namesakes)."""
+    if span.evidence < ACCEPT:
+        return None
+    best = span.candidates[0]
+    index = best.index
+    reasons = span.reasons
+    if span.region_phrase and best.kind == KIND_CITY:
+        region = _region_named_after(best, gaz)
+        if region is not None:
+            index = region
+            reasons = [*reasons, "region phrase: the region named after the town"]
+    confidence = 1.0 / (1.0 + math.exp(-(span.evidence - ACCEPT)))  # margin 1.0
     return Mention(
         start=span.start,
         end=span.end,
