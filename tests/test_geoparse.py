@@ -333,3 +333,26 @@ def test_names_transliterated_the_languages_way(text, lang, expected):
     """French and German write Cyrillic names their own way; GeoNames often only knows
     the English way. The lexicon's rules rewrite one into the other."""
     assert [n for _, n, _, _ in _places(text, lang)] == expected
+
+
+def test_a_region_after_a_town_the_gazetteer_does_not_know_is_the_region():
+    """A village too small for cities500 ("Makhnovka", whose namesake is in another
+    oblast): the name after it is its region, not the region's city. A list of towns
+    stays a list, and "In January, Kherson" names no town."""
+    note = "North Korean troops fought Ukrainian forces near Makhnovka, Kursk."
+    assert [(t, k, a) for t, _, k, a in _places(note, "en")] == [("Kursk", "region", "RU.41")]
+    listed = _places("Russian shelling hit Kharkiv, Kherson and Odesa.", "en")
+    assert [(t, k) for t, _, k, _ in listed] == [
+        ("Kharkiv", "city"),
+        ("Kherson", "city"),
+        ("Odesa", "city"),
+    ]
+    assert [k for _, _, k, _ in _places("In January, Kherson was shelled.", "en")] == ["city"]
+
+
+def test_a_frequent_word_joined_to_a_place_is_a_place():
+    """ "paris" (bets) is a frequent French word, and first in a sentence its capital
+    says nothing; joined to Berlin by "et" it is Paris. A small place is not lifted."""
+    found = _places("Paris et Berlin ont promis d'aider Tchernihiv.", "fr")
+    assert [n for _, n, _, _ in found] == ["Paris", "Berlin", "Chernihiv"]
+    assert _places("Paris sportifs : le marché grandit.", "fr") == []

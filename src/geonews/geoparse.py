@@ -125,6 +125,7 @@ def find_places(
         _weigh(span, text, folded, sents, lex, gaz, plan)
     _share_context(spans, text, lex)
     _link_appositions(spans, text)
+    _link_unknown_towns(spans, text, lex)
     _one_sense_per_discourse(spans)
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
@@ -284,6 +285,12 @@ def _match_at(
             if lookup[end:word_end] in lex.suffixes:
                 best = word_end, k, False, True, False
                 break
+    if best is not None and best[3] and lex.inflections:
+        # "Карелии" is the lexicon's Karelia ("Карелия"), not "Карели" (a town in India)
+        # with a case ending
+        for lemma, region in _lemmas(lookup[a:b], lex):
+            if lemma in lex.place_names:
+                return b, lemma, True, True, region
     if lex.inflections and (best is None or _region_word_follows(lookup, b, lex)):
         # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
         # region word, the adjective of a town is tried before a namesake of its own
@@ -943,6 +950,7 @@ def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
       frequent word's penalty says ("Херсон" is a common Ukrainian word because the
       news names the city so often); and a name placed once by a locative or an event
       word lends that context to its bare mentions ("Esperance residents").
+    * A frequent word joined by a conjunction to a place is one too ("Paris et Berlin").
     """
     conjunctions = lex.conjunctions
     for s, t in itertools.pairwise(spans):
@@ -969,6 +977,23 @@ def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
             # one sense per discourse: "in Esperance" once, then "Esperance residents"
             s.evidence += 1.0
             s.reasons.append("the article places it elsewhere")
+    # a frequent word joined to a place by a conjunction is a place too, if the place it
+    # names is well known: "Paris et Berlin" (not "University of Rouen and University")
+    for s, t in itertools.pairwise(spans):
+        if t.sentence != s.sentence:
+            continue
+        gap = text[s.end : t.start].split()
+        if len(gap) != 1 or fold(gap[0]) not in conjunctions:
+            continue
+        for x, y in ((s, t), (t, s)):
+            if (
+                x.common
+                and -5 < x.evidence < ACCEPT <= x.evidence + x.common
+                and y.evidence >= ACCEPT
+                and _prominence(x.top or x.candidates[0]) >= 2.2
+            ):
+                x.evidence = ACCEPT
+                x.reasons.append(f"joined to '{text[y.start : y.end]}' by '{gap[0]}'")
 
 
 def _disease(
@@ -1345,6 +1370,62 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
         t.reasons.append(f"the region of '{text[s.start : s.end]}'")
 
 
+#: A word, then a comma (or a parenthesis) before a name: "Makhnovka, " before "Kursk".
+_WORD_AND_COMMA = re.compile(r"(\w[\w'’-]*)[ \t]*[,(][ \t]*\Z")
+_WORD_AND_SPACE = re.compile(r"(\w[\w'’-]*) \Z")
+
+
+def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon) -> None:
+    """A region after a town the gazetteer does not know: in "near Makhnovka, Kursk" the
+    town is a village too small for it and "Kursk" names its region, not the city. The
+    town is recognised by its capitals after a locative word ("near", "у", "près de").
+    """
+    for i, t in enumerate(spans):
+        # the town may be a span, if none of its namesakes is a place here (they are
+        # elsewhere: "Makhnovka" is a village of Ukraine too)
+        s = spans[i - 1] if i else None
+        unknown = s is not None and not s.linked and s.evidence < ACCEPT
+        if s is None:
+            floor = 0
+        elif unknown:
+            floor = spans[i - 2].end if i >= 2 else 0
+        else:
+            floor = s.end
+        if t.evidence <= -5 or t.region_phrase or t.lexical:
+            continue
+        if not any(c.kind == KIND_REGION for c in t.candidates):
+            continue
+        before = text[max(floor, t.start - 60) : t.start]
+        m = _WORD_AND_COMMA.search(before)
+        if m is None:
+            continue
+        starts = [m.start(1)]  # the town's name: its last word, or its last two
+        m2 = _WORD_AND_SPACE.search(before, 0, m.start(1))
+        if m2 is not None:
+            starts.append(m2.start(1))
+        for start in starts:
+            words = before[start : m.end(1)].split()
+            if not all(is_capitalised(w) for w in words):
+                break
+            folded = [fold(w) for w in words]
+            if any(w in lex.months or w in lex.not_surnames or w in lex.stopwords for w in folded):
+                break  # "In January, Kherson...", "On Monday, Kursk..."
+            if lex.locative.ends(fold(before[:start])):
+                town = before[start : m.end(1)]
+                t.region_phrase = "apposition"
+                t.candidates = [c for c in t.candidates if c.kind == KIND_REGION]
+                t.priors = None
+                t.evidence = max(t.evidence, ACCEPT) + 0.5
+                t.reasons.append(
+                    f"region phrase '{town}, {text[t.start : t.end]}'"
+                    " (a town the gazetteer does not know)"
+                )
+                if unknown and s.start >= t.start - len(before) + start:
+                    s.evidence = -10
+                    s.reasons.append(f"not a namesake in '{text[t.start : t.end]}'")
+                break
+
+
 def _one_sense_per_discourse(spans: list[_Span]) -> None:
     """A name introduced with its region ("Reston, Virginia") keeps that reading when the
     article repeats it bare ("Reston"): its namesakes elsewhere are dropped."""
@@ -1470,6 +1551,9 @@ def _resolve(
     focus, total = focus_total
     scored = []
     near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
+    # a region phrase names a region; when no region goes by the name, the town it is
+    # named after
+    eponyms = span.region_phrase and all(c.kind != KIND_REGION for c in span.candidates)
     for c, s in zip(span.candidates, _priors(span)):
         s += 2.0 * focus.get(c.country, 0) / total
         if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
@@ -1478,7 +1562,11 @@ def _resolve(
             s += 0.5  # "California, Colorado, Georgia": a list keeps to one country
         elif c.admin1_code in elsewhere and c.kind != KIND_COUNTRY:
             s += _ARTICLE_REGION_BONUS  # "Toronto" earlier: "Ontario" is the province
-        if span.region_phrase and c.kind == KIND_REGION:
+        if span.region_phrase and (
+            c.kind == KIND_REGION
+            # "Ставропольский край" is named after Stavropol, not Tolyatti (once Stavropol)
+            or (eponyms and c.kind == KIND_CITY and gaz.regions_named_after(c.index))
+        ):
             s += 2.0
         scored.append((s, c))
     if len(scored) > 1:
