@@ -16,14 +16,14 @@ quantities, casualties, date and a confidence with its reasons.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cache
 from itertools import pairwise, repeat
 from operator import contains
 
 from .dates import find_dates
 from .gazetteer import Gazetteer
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Phrases
 from .model import Article, Event, Mention, Quantity
 from .text import Sentence, fold
 
@@ -44,73 +44,140 @@ def classify_events(
 
     ``folded`` is ``fold(article.text)`` when the caller has it already.
     """
-    text = article.text
     if folded is None:
-        folded = fold(text)
+        folded = fold(article.text)
     events: list[Event] = []
-    long_seen: list[str] = []  # earlier sentences long enough to count as repeated
+    # earlier sentences long enough to count as repeated, normalised; those not yet
+    # normalised wait, folded, for a sentence that may report something to need them
+    long_seen: list[str] = []
+    long_folded: list[str] = []
     last_region: Mention | None = None
     # Most sentences report nothing: where a trigger or a casualty phrase may start is
     # looked up, and only sentences with such a place are read closely.
-    stems = lex.report_stems
+    report = _report_stems(lex)
+    anaphora = lex.region_anaphora
+    anaphora_words = _anaphora_words(lex)
     starts = [m.start for m in mentions]
     in_order = all(a <= b for a, b in pairwise(starts))
     for sent in sents:
+        a, b = sent.start, sent.end
         if in_order:
-            in_sent = mentions[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
+            in_sent = mentions[bisect_left(starts, a) : bisect_left(starts, b)]
         else:
-            in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
-        s_fold = folded[sent.start : sent.end]
-        norm = " ".join(s_fold.split())
+            in_sent = [m for m in mentions if a <= m.start < b]
+        s_fold = folded[a:b]
         # A sentence that names no place reports no event, unless it refers back to the
         # last region named ("cette région"): see _sentence_events and _anaphor.
-        if not in_sent and (last_region is None or lex.region_anaphora.search(s_fold) is None):
+        if not in_sent and (
+            last_region is None
+            or not any(map(s_fold.__contains__, anaphora_words))
+            or anaphora.search(s_fold) is None
+        ):
             at = []
-        elif stems is None:
+        elif report is None:
             at = None
         else:
-            # as a pass over the whole text would find them (a stem may end past the end)
-            end = sent.end + _longest_stem(lex)
-            at = [
-                p - sent.start
-                for m in stems.finditer(folded, sent.start, end)
-                if (p := m.start()) < sent.end
-            ]
-        # whether the sentence repeats an earlier one matters only where it may report
-        if (at is None or at) and not (
-            any(map(norm.__contains__, long_seen))
-            or any(map(contains, long_seen, repeat(norm)))  # norm in p
-        ):
-            events.extend(
-                _sentence_events(article, sent, s_fold, in_sent, last_region, lex, gazetteer, at)
-            )
-        if len(norm) >= 40:
-            long_seen.append(norm)
+            at = report.words(folded, a, b)
+        if at is None or at:
+            norm = _normalised(s_fold)
+            if long_folded:
+                long_seen += [n for n in map(_normalised, long_folded) if len(n) >= 40]
+                long_folded.clear()
+            # a sentence that repeats an earlier one reports nothing new
+            if not (
+                any(map(norm.__contains__, long_seen))
+                or any(map(contains, long_seen, repeat(norm)))  # norm in p
+            ):
+                firsts = None if at is None else report.firsts(at)
+                events.extend(
+                    _sentence_events(
+                        article, sent, s_fold, in_sent, last_region, lex, gazetteer, firsts
+                    )
+                )
+            if len(norm) >= 40:
+                long_seen.append(norm)
+        elif len(s_fold) >= 40:  # normalising never lengthens
+            long_folded.append(s_fold)
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m
     return events
 
 
+def _normalised(s: str) -> str:
+    """``" ".join(s.split())``; ``s`` itself when it is so already, as most sentences are
+    (every space character but " " is unprintable)."""
+    if "  " not in s and s[:1] != " " and s[-1:] != " " and s.isprintable():
+        return s
+    return " ".join(s.split())
+
+
 @cache
-def _longest_stem(lex: Lexicon) -> int:
-    """The length of the longest stem that ``lex.report_stems`` may match."""
-    groups = [*lex.events.values(), *lex.casualties.values()]
-    return max((len(stem) for g in groups for stem in g.stems or ()), default=0)
+def _anaphora_words(lex: Lexicon) -> tuple[str, ...]:
+    """Words one of which every region anaphor contains ("region" in "this region"): a
+    sentence without any of them, as most are, need not be searched for one."""
+    last = lex.region_anaphora._last_words  # what Phrases.ends relies on
+    if last is None:
+        return ("",)  # no such word: every sentence is searched
+    exact, stems = last
+    return (*exact, *stems)
 
 
-def _first_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> int | None:
-    """The first offset where a phrase with these stems may start in the sentence: the
-    first of the offsets ``at`` (where some trigger or casualty stem starts) where one of
-    them does; 0 when ``at`` or ``stems`` is None (anywhere); None: nowhere.
+class _Stems:
+    """Where phrases of some groups (a type's triggers, an actor's names) may start in a
+    sentence: the words that start with one of their stems, found in one pass; and for
+    each group, the first of them where one of its own stems does (no match of its
+    phrases starts before, so a search can start there).
 
-    No match starts before it, so a search can start there."""
-    if at is None or stems is None:
-        return 0
-    for p in at:
-        if s_fold.startswith(stems, p):
-            return p
-    return None
+    ``pattern`` finds the stems of all the groups at word starts (see
+    :func:`geonews.lexicon.stem_pattern`); every group has stems.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], groups: dict[object, Phrases]) -> None:
+        self._words = re.compile(pattern.pattern + r"\w*").finditer  # the whole word
+        self._stems = [(key, g.stems) for key, g in groups.items()]
+        self._groups: dict[str, tuple] = {}  # a word -> the groups whose stems start it
+
+    def words(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, str]]:
+        """The words of ``text[pos:endpos]`` that start with a stem, with their offsets
+        from ``pos`` (a stem cut short at ``endpos`` is none: no phrase of the groups can
+        start there in the text so cut)."""
+        end = len(text) if endpos is None else endpos
+        return [(m.start() - pos, m.group()) for m in self._words(text, pos, end)]
+
+    def firsts(self, words: list[tuple[int, str]]) -> dict:
+        """For each group whose stems start one of ``words``, the offset of the first."""
+        out: dict = {}
+        groups = self._groups
+        for p, w in words:
+            keys = groups.get(w)
+            if keys is None:
+                if len(groups) >= 100_000:  # words are a vocabulary, but not a closed one
+                    groups.clear()
+                keys = groups[w] = tuple(k for k, stems in self._stems if w.startswith(stems))
+            for k in keys:
+                out.setdefault(k, p)
+        return out
+
+
+@cache
+def _report_stems(lex: Lexicon) -> _Stems | None:
+    """Event triggers (keyed by type) and casualty phrases (keyed by ("casualties", kind))
+    start where ``lex.report_stems`` finds a stem; None: it cannot say."""
+    if lex.report_stems is None:
+        return None
+    groups: dict[object, Phrases] = dict(lex.events)
+    groups.update({("casualties", kind): g for kind, g in lex.casualties.items()})
+    return _Stems(lex.report_stems, groups)
+
+
+@cache
+def _actor_stems(lex: Lexicon) -> _Stems | None:
+    """Phrases naming an actor (keyed by the actor's name) start where
+    ``lex.actor_stems`` finds a stem; None: it cannot say."""
+    if lex.actor_stems is None:
+        return None
+    return _Stems(lex.actor_stems, lex.actors)
 
 
 def _is_located(m: Mention) -> bool:
@@ -143,7 +210,7 @@ def _clauses(sentence: str) -> list[int]:
 
 
 def _clause_of(pos: int, bounds: list[int]) -> int:
-    return sum(1 for b in bounds if b <= pos) - 1
+    return bisect_right(bounds, pos) - 1  # bounds ascend
 
 
 def _sentence_events(
@@ -154,13 +221,14 @@ def _sentence_events(
     last_region: Mention | None,
     lex: Lexicon,
     gaz: Gazetteer,
-    at: list[int] | None = None,
+    firsts: dict | None = None,
 ) -> list[Event]:
-    """The events one sentence reports; ``at``: the offsets in it where a trigger or a
-    casualty phrase may start (None: anywhere)."""
+    """The events one sentence reports; ``firsts``: where in it, at the earliest, the
+    triggers of each type and casualty phrases of each kind may start (see
+    _report_stems; None: anywhere)."""
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
-        first = _first_start(s_fold, at, phrases.stems)
+        first = 0 if firsts is None else firsts.get(etype)
         if first is None:
             continue
         hits = list(phrases.finditer(s_fold, first))
@@ -171,7 +239,7 @@ def _sentence_events(
             continue
         for h in hits:
             triggers.append((etype, h.start(), h.end(), sent.text[h.start() : h.end()]))
-    casualty = _casualties(s_fold, lex, at)
+    casualty = _casualties(s_fold, lex, firsts)
     if not triggers and casualty is None:
         return []
 
@@ -323,10 +391,10 @@ def _actors(s_fold: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, str]]
     found: dict[str, int] = {}
     reporters: set[str] = set()
     # every actor phrase starts where one of the lexicon's actor stems does
-    stems = lex.actor_stems
-    at = [m.start() for m in stems.finditer(s_fold)] if stems is not None else None
+    stems = _actor_stems(lex)
+    firsts = stems.firsts(stems.words(s_fold)) if stems is not None else None
     for name, phrases in lex.actors.items():
-        first = _first_start(s_fold, at, phrases.stems)
+        first = 0 if firsts is None else firsts.get(name)
         if first is None:
             continue
         for m in phrases.finditer(s_fold, first):
@@ -383,12 +451,15 @@ def _origin(
 
 
 def _casualties(
-    s_fold: str, lex: Lexicon, at: list[int] | None = None
+    s_fold: str, lex: Lexicon, firsts: dict | None = None
 ) -> tuple[str, int, int] | None:
-    """The kind of casualties the sentence reports, and where it says so."""
+    """The kind of casualties the sentence reports, and where it says so; ``firsts`` as
+    for _sentence_events."""
     for kind in ("civilian", "military", "unspecified"):
         phrases = lex.casualties.get(kind)
-        first = _first_start(s_fold, at, phrases.stems) if phrases else None
+        if not phrases:
+            continue
+        first = 0 if firsts is None else firsts.get(("casualties", kind))
         m = phrases.search(s_fold, first) if first is not None else None
         if m is not None:
             return kind, m.start(), m.end()
