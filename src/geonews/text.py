@@ -97,15 +97,15 @@ class _ShapeTable(dict):
 
 
 _SHAPE = _ShapeTable()
-# a space and then a capitalised word: searched in " " + shape, a literal start lets the
-# regex engine skip ahead (a look-behind would make it try every position)
-_CAPITALISED_WORD = re.compile(r" C[Cw]*")
+# a "C" that no word character precedes, and the rest of its word: the literal "C" first
+# lets the regex engine skip ahead to the next one (a leading look-behind would make it
+# try every position), and a match's span is the word's
+_CAPITALISED_WORD = re.compile(r"C(?<![^ ]C)[^ ]*")
 
 
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens (as :func:`words`) that start with a capital, not a digit."""
-    shape = " " + _translate(text, _SHAPE)
-    return [(m.start(), m.end() - 1) for m in _CAPITALISED_WORD.finditer(shape)]
+    return [m.span() for m in _CAPITALISED_WORD.finditer(_translate(text, _SHAPE))]
 
 
 @dataclass(frozen=True, slots=True)
