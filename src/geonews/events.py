@@ -28,7 +28,9 @@ from .model import Article, Event, Mention, Quantity
 from .text import Sentence, fold
 
 _DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w])")
+# (?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w]), its look-behind moved
+# past the first digit: a pattern that starts with a digit lets the regex engine skip to one
+_NUMBER = re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[ \u00a0\u202f.,]\d{3})+|\d*))(?![\w])")
 
 
 def classify_events(
@@ -112,15 +114,31 @@ def _normalised(s: str) -> str:
     return " ".join(s.split())
 
 
+def _needed_words(groups) -> tuple[str, ...]:
+    """Words one of which every match of a phrase of ``groups`` contains (its entry's last
+    word, or the stem of it): a text without any of them holds no match. ("",) when some
+    entry gives no such word: every text may."""
+    words: list[str] = []
+    for phrases in groups:
+        last = phrases._last_words  # what Phrases.ends relies on
+        if last is None:
+            return ("",)
+        words += [*last[0], *last[1]]
+    return tuple(words)
+
+
 @cache
 def _anaphora_words(lex: Lexicon) -> tuple[str, ...]:
-    """Words one of which every region anaphor contains ("region" in "this region"): a
-    sentence without any of them, as most are, need not be searched for one."""
-    last = lex.region_anaphora._last_words  # what Phrases.ends relies on
-    if last is None:
-        return ("",)  # no such word: every sentence is searched
-    exact, stems = last
-    return (*exact, *stems)
+    """One of these is in every region anaphor ("region" in "this region"): a sentence
+    without any of them, as most are, need not be searched for one."""
+    return _needed_words([lex.region_anaphora])
+
+
+@cache
+def _unit_words(lex: Lexicon) -> tuple[str, ...]:
+    """One of these is in every unit of a quantity ("troop" in "troops"): a number
+    followed by none of them, as most are, counts nothing."""
+    return _needed_words(lex.quantity_units.values())
 
 
 class _Stems:
@@ -329,7 +347,7 @@ def _anaphor(
     lex: Lexicon,
 ) -> Mention | None:
     """A mention standing for the last region named ("cette région" → Kursk Oblast)."""
-    if last_region is None:
+    if last_region is None or not any(map(s_fold.__contains__, _anaphora_words(lex))):
         return None
     for a in lex.region_anaphora.finditer(s_fold):
         tail = s_fold[a.end() :].split()
@@ -481,8 +499,11 @@ def _quantities(sentence: str, s_fold: str, lex: Lexicon) -> list[tuple[int, Qua
     digit = _DIGIT.search(s_fold)
     if digit is None:
         return out
+    units = _unit_words(lex)
     for m in _NUMBER.finditer(s_fold, digit.start()):  # numbers start with a digit
         tail = s_fold[m.end() : m.end() + 40]
+        if not any(map(tail.__contains__, units)):
+            continue
         for unit, phrases in lex.quantity_units.items():
             u = phrases.search(tail)
             # the unit may follow after at most two words: "14 000 soldats", "14,000 North Korean troops"
