@@ -90,10 +90,10 @@ def classify_events(
                 any(map(norm.__contains__, long_seen))
                 or any(map(contains, long_seen, repeat(norm)))  # norm in p
             ):
-                firsts = None if at is None else report.firsts(at)
+                may_start = None if at is None else report.starts(at)
                 events.extend(
                     _sentence_events(
-                        article, sent, s_fold, in_sent, last_region, lex, gazetteer, firsts
+                        article, sent, s_fold, in_sent, last_region, lex, gazetteer, may_start
                     )
                 )
             if len(norm) >= 40:
@@ -144,8 +144,8 @@ def _unit_words(lex: Lexicon) -> tuple[str, ...]:
 class _Stems:
     """Where phrases of some groups (a type's triggers, an actor's names) may start in a
     sentence: the words that start with one of their stems, found in one pass; and for
-    each group, the first of them where one of its own stems does (no match of its
-    phrases starts before, so a search can start there).
+    each group, those where one of its own stems does (no match of its phrases starts
+    elsewhere).
 
     ``pattern`` finds the stems of all the groups at word starts (see
     :func:`geonews.lexicon.stem_pattern`); every group has stems.
@@ -163,9 +163,9 @@ class _Stems:
         end = len(text) if endpos is None else endpos
         return [(m.start() - pos, m.group()) for m in self._words(text, pos, end)]
 
-    def firsts(self, words: list[tuple[int, str]]) -> dict:
-        """For each group whose stems start one of ``words``, the offset of the first."""
-        out: dict = {}
+    def starts(self, words: list[tuple[int, str]]) -> dict[object, list[int]]:
+        """For each group whose stems start some of ``words``, their offsets, ascending."""
+        out: dict[object, list[int]] = {}
         groups = self._groups
         for p, w in words:
             keys = groups.get(w)
@@ -174,8 +174,36 @@ class _Stems:
                     groups.clear()
                 keys = groups[w] = tuple(k for k, stems in self._stems if w.startswith(stems))
             for k in keys:
-                out.setdefault(k, p)
+                if k in out:
+                    out[k].append(p)
+                else:
+                    out[k] = [p]
         return out
+
+
+def _matches(phrases: Phrases, text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``list(phrases.finditer(text))``, given the only offsets where a match may start,
+    ascending (see _Stems.starts): matching at each of them spares the regex engine a
+    try at every other position."""
+    out: list[re.Match[str]] = []
+    match = phrases.pattern.match
+    end = 0
+    for p in starts:
+        if p >= end and (m := match(text, p)) is not None:
+            out.append(m)
+            end = m.end()  # as finditer, the next match starts after this one
+    return out
+
+
+def _first_match(phrases: Phrases, text: str, starts: list[int]) -> re.Match[str] | None:
+    """``phrases.search(text)``, given the only offsets where a match may start (as for
+    _matches)."""
+    match = phrases.pattern.match
+    for p in starts:
+        m = match(text, p)
+        if m is not None:
+            return m
+    return None
 
 
 @cache
@@ -239,17 +267,18 @@ def _sentence_events(
     last_region: Mention | None,
     lex: Lexicon,
     gaz: Gazetteer,
-    firsts: dict | None = None,
+    starts: dict[object, list[int]] | None = None,
 ) -> list[Event]:
-    """The events one sentence reports; ``firsts``: where in it, at the earliest, the
-    triggers of each type and casualty phrases of each kind may start (see
-    _report_stems; None: anywhere)."""
+    """The events one sentence reports; ``starts``: where in it the triggers of each type
+    and casualty phrases of each kind may start (see _report_stems; None: anywhere)."""
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
-        first = 0 if firsts is None else firsts.get(etype)
-        if first is None:
+        if starts is None:
+            hits = list(phrases.finditer(s_fold))
+        elif etype in starts:
+            hits = _matches(phrases, s_fold, starts[etype])
+        else:
             continue
-        hits = list(phrases.finditer(s_fold, first))
         if not hits:
             continue
         required = lex.event_requires.get(etype)
@@ -257,7 +286,7 @@ def _sentence_events(
             continue
         for h in hits:
             triggers.append((etype, h.start(), h.end(), sent.text[h.start() : h.end()]))
-    casualty = _casualties(s_fold, lex, firsts)
+    casualty = _casualties(s_fold, lex, starts)
     if not triggers and casualty is None:
         return []
 
@@ -410,12 +439,15 @@ def _actors(s_fold: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, str]]
     reporters: set[str] = set()
     # every actor phrase starts where one of the lexicon's actor stems does
     stems = _actor_stems(lex)
-    firsts = stems.firsts(stems.words(s_fold)) if stems is not None else None
+    starts = stems.starts(stems.words(s_fold)) if stems is not None else None
     for name, phrases in lex.actors.items():
-        first = 0 if firsts is None else firsts.get(name)
-        if first is None:
+        if starts is None:
+            found_at = phrases.finditer(s_fold)
+        elif name in starts:
+            found_at = _matches(phrases, s_fold, starts[name])
+        else:
             continue
-        for m in phrases.finditer(s_fold, first):
+        for m in found_at:
             found.setdefault(name, m.start())
             before = " ".join(s_fold[max(0, m.start() - 60) : m.start()].split()[-3:])
             after = " ".join(s_fold[m.end() :].split()[:3])
@@ -469,16 +501,18 @@ def _origin(
 
 
 def _casualties(
-    s_fold: str, lex: Lexicon, firsts: dict | None = None
+    s_fold: str, lex: Lexicon, starts: dict[object, list[int]] | None = None
 ) -> tuple[str, int, int] | None:
-    """The kind of casualties the sentence reports, and where it says so; ``firsts`` as
+    """The kind of casualties the sentence reports, and where it says so; ``starts`` as
     for _sentence_events."""
     for kind in ("civilian", "military", "unspecified"):
         phrases = lex.casualties.get(kind)
         if not phrases:
             continue
-        first = 0 if firsts is None else firsts.get(("casualties", kind))
-        m = phrases.search(s_fold, first) if first is not None else None
+        if starts is None:
+            m = phrases.search(s_fold)
+        else:
+            m = _first_match(phrases, s_fold, starts.get(("casualties", kind), []))
         if m is not None:
             return kind, m.start(), m.end()
     return None
