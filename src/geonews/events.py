@@ -248,11 +248,14 @@ def _has_region_after(m: Mention) -> bool:
 
 
 _CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
+# the same where no "-" is: a pattern that is one set lets the regex engine skip to it
+_CLAUSE_MARK = re.compile(r"[,;:()\[\]—–]")
 
 
 def _clauses(sentence: str) -> list[int]:
     """Offsets where the sentence's clauses start (after commas, semicolons, dashes)."""
-    return [0] + [m.end() for m in _CLAUSE.finditer(sentence)]
+    pattern = _CLAUSE if "-" in sentence else _CLAUSE_MARK
+    return [0] + [m.end() for m in pattern.finditer(sentence)]
 
 
 def _clause_of(pos: int, bounds: list[int]) -> int:
@@ -409,6 +412,8 @@ def _target(a: int, b: int, located: list[Mention], bounds: list[int], base: int
     town or region inside it ("en Russie ... dans la région de Koursk"); then the
     nearest wins, places after the trigger being favoured.
     """
+    if len(located) == 1:
+        return located[0]
     clause = _clause_of(a, bounds)
     same = [m for m in located if _clause_of(m.start - base, bounds) == clause]
     pool = same or located
