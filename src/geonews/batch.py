@@ -215,6 +215,7 @@ _encode_str = json.encoder.encode_basestring
 
 def _warm() -> None:
     """Load what every record needs once per worker process."""
+    from .events import prepare
     from .gazetteer import load_gazetteer
     from .lexicon import available_languages, load_lexicon
 
@@ -222,6 +223,7 @@ def _warm() -> None:
     for code in available_languages():
         lex = load_lexicon(code)
         lex.event_stems, lex.actor_stems, lex.report_stems  # noqa: B018 (compiled once)
+        prepare(lex)
     gaz.resolve_reference("city:0")  # builds the index of lexicon references
     gaz.resolve_reference("region:")
     gaz.resolve_reference("country:")

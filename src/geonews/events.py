@@ -106,6 +106,14 @@ def classify_events(
     return events
 
 
+def prepare(lex: Lexicon) -> None:
+    """Compile what classify_events needs for ``lex`` now rather than on first use."""
+    _report_stems(lex)
+    _actor_stems(lex)
+    _anaphora_words(lex)
+    _unit_words(lex)
+
+
 def _normalised(s: str) -> str:
     """``" ".join(s.split())``; ``s`` itself when it is so already, as most sentences are
     (every space character but " " is unprintable)."""
