@@ -66,6 +66,29 @@ def test_output_builders_agree_with_to_dict_and_replace():
         assert event_dict(e) == {k: d[k] for k in EVENT_FIELDS}
 
 
+def test_json_lines_are_the_records_dumped():
+    """geoparse_jsonl writes each place from a memo of its place-only part: the lines must
+    be what json.dumps says of geoparse_record's objects, errors included, and a place met
+    again in another region must not reuse the first one's."""
+    import dataclasses
+
+    from geonews.batch import _place_json
+    from geonews.model import Region
+    from geonews.pipeline import analyse
+
+    lines = _lines([*RECORDS, {"id": "n2", "text": NOTE + " " + FR, "lang": "en"}])
+    got = [line for line, _ in geoparse_jsonl(lines)]
+    want = [geoparse_record(x, line=n) for n, x in enumerate(lines, 1)]
+    assert got == [json.dumps(d, ensure_ascii=False) for d in want]
+
+    m = analyse(NOTE, "en", join="gazetteer").mentions[0]
+    elsewhere = dataclasses.replace(
+        m, region=Region("XX.01", "Elsewhere", "XX"), confidence=float("nan")
+    )
+    for x in (m, elsewhere, m):
+        assert _place_json(x) == json.dumps(x.place_fields(), ensure_ascii=False)
+
+
 def test_errors_keep_the_run_going_and_the_order():
     out = geoparse(_lines(RECORDS))
     assert [o.get("id") for o in out] == ["n1", None, 7, "bad-text", "bad-lang", None]

@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from math import isfinite
 
 from .errors import GeonewsError
 from .model import Article, Event, Mention
@@ -119,20 +120,43 @@ def geoparse_record(
     line: int | None = None,
 ) -> dict:
     """The output object of one record: a result, or ``{"id", "error"}``."""
-    from .pipeline import analyse
-
-    rid = record.get("id") if isinstance(record, dict) else None
-    try:
-        article, rid = _article(record, lang, line)
-        analysis = analyse(article, article.lang, join=join)
-    except GeonewsError as exc:
-        return {"id": getattr(exc, "record_id", None) or rid, "error": " ".join(str(exc).split())}
+    rid, analysis = _analyse(record, lang, join, line)
+    if isinstance(analysis, dict):
+        return analysis
     return {
         "id": rid,
         "lang": analysis.lang,
         "places": [place_dict(m) for m in analysis.mentions],
         "events": [event_dict(e) for e in analysis.events],
     }
+
+
+def _analyse(record: str | bytes | dict, lang: str | None, join: str, line: int | None):
+    """(the record's id, its :class:`~geonews.pipeline.Analysis`), or (its id, its
+    ``{"id", "error"}`` object) when it cannot be processed."""
+    from .pipeline import analyse
+
+    rid = record.get("id") if isinstance(record, dict) else None
+    try:
+        article, rid = _article(record, lang, line)
+        return rid, analyse(article, article.lang, join=join)
+    except GeonewsError as exc:
+        rid = getattr(exc, "record_id", None) or rid
+        return rid, {"id": rid, "error": " ".join(str(exc).split())}
+
+
+def _record_json(
+    record: str | bytes | dict, lang: str | None, join: str, line: int | None
+) -> tuple[str, bool]:
+    """``_dumps(geoparse_record(...))`` and whether it is an error: built from the JSON of
+    each place (see _place_json) and event rather than from one object for the record."""
+    rid, analysis = _analyse(record, lang, join, line)
+    if isinstance(analysis, dict):
+        return _dumps(analysis), True
+    places = ", ".join(map(_place_json, analysis.mentions))
+    events = ", ".join([_dumps(event_dict(e)) for e in analysis.events])
+    head = f'{{"id": {_dumps(rid)}, "lang": {_dumps(analysis.lang)}'
+    return f'{head}, "places": [{places}], "events": [{events}]}}', False
 
 
 def geoparse_jsonl(
@@ -179,19 +203,19 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def _work(part: list[tuple[int, str | bytes]], lang: str | None, join: str) -> list:
-    out = []
-    for n, rec in part:
-        d = geoparse_record(rec, lang=lang, join=join, line=n)
-        out.append((_dumps(d), "error" in d))
-    return out
+    return [_record_json(rec, lang, join, n) for n, rec in part]
 
 
-#: ``json.dumps(d, ensure_ascii=False)`` without building an encoder for every record.
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+#: ``json.dumps(d, ensure_ascii=False)`` without building an encoder for every record
+#: (nor checking for cycles: the records have none).
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+#: how that encoder writes a string
+_encode_str = json.encoder.encode_basestring
 
 
 def _warm() -> None:
     """Load what every record needs once per worker process."""
+    from .events import prepare
     from .gazetteer import load_gazetteer
     from .lexicon import available_languages, load_lexicon
 
@@ -199,6 +223,7 @@ def _warm() -> None:
     for code in available_languages():
         lex = load_lexicon(code)
         lex.event_stems, lex.actor_stems, lex.report_stems  # noqa: B018 (compiled once)
+        prepare(lex)
     gaz.resolve_reference("city:0")  # builds the index of lexicon references
     gaz.resolve_reference("region:")
     gaz.resolve_reference("country:")
@@ -208,6 +233,39 @@ def place_dict(m: Mention) -> dict:
     """The output form of a place mention: exactly :data:`PLACE_FIELDS`
     (:meth:`Mention.place_fields <geonews.model.Mention.place_fields>`)."""
     return m.place_fields()
+
+
+#: id(place) -> (place, region, the JSON of the fields of a mention of it in that region
+#: that depend on them alone): places are memoised by the gazetteer and recur.
+_PLACE_JSON: dict[int, tuple] = {}
+_PLACE_ONLY = PLACE_FIELDS[3:-1]  # "name" ... "admin1_name"
+#: a confidence -> the JSON of it rounded (a few values recur; rounding is slow)
+_CONFIDENCE_JSON: dict[float, str] = {}
+
+
+def _place_json(m: Mention) -> str:
+    """``_dumps(place_dict(m))``: the part that depends on the place and its region alone
+    is encoded once (a test checks that the two agree)."""
+    p, r = m.place, m.region
+    memo = _PLACE_JSON.get(id(p))
+    if memo is not None and memo[0] is p and memo[1] is r:
+        place = memo[2]
+    else:
+        d = place_dict(m)
+        place = _dumps({k: d[k] for k in _PLACE_ONLY})[1:-1]
+        if len(_PLACE_JSON) >= 100_000:
+            _PLACE_JSON.clear()
+        _PLACE_JSON[id(p)] = (p, r, place)
+    c = m.confidence
+    conf = _CONFIDENCE_JSON.get(c) if type(c) is float else None
+    if conf is None:
+        conf = _dumps(round(c, 3))
+        if type(c) is float and c and isfinite(c) and len(_CONFIDENCE_JSON) < 10_000:
+            _CONFIDENCE_JSON[c] = conf  # not 0.0, which equals -0.0
+    return (
+        f'{{"start": {m.start:d}, "end": {m.end:d}, "text": {_encode_str(m.text)}, '
+        f'{place}, "confidence": {conf}}}'
+    )
 
 
 def event_dict(e: Event) -> dict:

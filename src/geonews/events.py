@@ -16,19 +16,21 @@ quantities, casualties, date and a confidence with its reasons.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cache
 from itertools import pairwise, repeat
 from operator import contains
 
 from .dates import find_dates
 from .gazetteer import Gazetteer
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Phrases
 from .model import Article, Event, Mention, Quantity
 from .text import Sentence, fold
 
 _DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w])")
+# (?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w]), its look-behind moved
+# past the first digit: a pattern that starts with a digit lets the regex engine skip to one
+_NUMBER = re.compile(r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:[ \u00a0\u202f.,]\d{3})+|\d*))(?![\w])")
 
 
 def classify_events(
@@ -44,73 +46,192 @@ def classify_events(
 
     ``folded`` is ``fold(article.text)`` when the caller has it already.
     """
-    text = article.text
     if folded is None:
-        folded = fold(text)
+        folded = fold(article.text)
     events: list[Event] = []
-    long_seen: list[str] = []  # earlier sentences long enough to count as repeated
+    # earlier sentences long enough to count as repeated, normalised; those not yet
+    # normalised wait, folded, for a sentence that may report something to need them
+    long_seen: list[str] = []
+    long_folded: list[str] = []
     last_region: Mention | None = None
     # Most sentences report nothing: where a trigger or a casualty phrase may start is
     # looked up, and only sentences with such a place are read closely.
-    stems = lex.report_stems
+    report = _report_stems(lex)
+    anaphora = lex.region_anaphora
+    anaphora_words = _anaphora_words(lex)
     starts = [m.start for m in mentions]
     in_order = all(a <= b for a, b in pairwise(starts))
     for sent in sents:
+        a, b = sent.start, sent.end
         if in_order:
-            in_sent = mentions[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]
+            in_sent = mentions[bisect_left(starts, a) : bisect_left(starts, b)]
         else:
-            in_sent = [m for m in mentions if sent.start <= m.start < sent.end]
-        s_fold = folded[sent.start : sent.end]
-        norm = " ".join(s_fold.split())
+            in_sent = [m for m in mentions if a <= m.start < b]
+        s_fold = folded[a:b]
         # A sentence that names no place reports no event, unless it refers back to the
         # last region named ("cette région"): see _sentence_events and _anaphor.
-        if not in_sent and (last_region is None or lex.region_anaphora.search(s_fold) is None):
+        if not in_sent and (
+            last_region is None
+            or not any(map(s_fold.__contains__, anaphora_words))
+            or anaphora.search(s_fold) is None
+        ):
             at = []
-        elif stems is None:
+        elif report is None:
             at = None
         else:
-            # as a pass over the whole text would find them (a stem may end past the end)
-            end = sent.end + _longest_stem(lex)
-            at = [
-                p - sent.start
-                for m in stems.finditer(folded, sent.start, end)
-                if (p := m.start()) < sent.end
-            ]
-        # whether the sentence repeats an earlier one matters only where it may report
-        if (at is None or at) and not (
-            any(map(norm.__contains__, long_seen))
-            or any(map(contains, long_seen, repeat(norm)))  # norm in p
-        ):
-            events.extend(
-                _sentence_events(article, sent, s_fold, in_sent, last_region, lex, gazetteer, at)
-            )
-        if len(norm) >= 40:
-            long_seen.append(norm)
+            at = report.words(folded, a, b)
+        if at is None or at:
+            norm = _normalised(s_fold)
+            if long_folded:
+                long_seen += [n for n in map(_normalised, long_folded) if len(n) >= 40]
+                long_folded.clear()
+            # a sentence that repeats an earlier one reports nothing new
+            if not (
+                any(map(norm.__contains__, long_seen))
+                or any(map(contains, long_seen, repeat(norm)))  # norm in p
+            ):
+                may_start = None if at is None else report.starts(at)
+                events.extend(
+                    _sentence_events(
+                        article, sent, s_fold, in_sent, last_region, lex, gazetteer, may_start
+                    )
+                )
+            if len(norm) >= 40:
+                long_seen.append(norm)
+        elif len(s_fold) >= 40:  # normalising never lengthens
+            long_folded.append(s_fold)
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m
     return events
 
 
+def prepare(lex: Lexicon) -> None:
+    """Compile what classify_events needs for ``lex`` now rather than on first use."""
+    _report_stems(lex)
+    _actor_stems(lex)
+    _anaphora_words(lex)
+    _unit_words(lex)
+
+
+def _normalised(s: str) -> str:
+    """``" ".join(s.split())``; ``s`` itself when it is so already, as most sentences are
+    (every space character but " " is unprintable)."""
+    if "  " not in s and s[:1] != " " and s[-1:] != " " and s.isprintable():
+        return s
+    return " ".join(s.split())
+
+
+def _needed_words(groups) -> tuple[str, ...]:
+    """Words one of which every match of a phrase of ``groups`` contains (its entry's last
+    word, or the stem of it): a text without any of them holds no match. ("",) when some
+    entry gives no such word: every text may."""
+    words: list[str] = []
+    for phrases in groups:
+        last = phrases._last_words  # what Phrases.ends relies on
+        if last is None:
+            return ("",)
+        words += [*last[0], *last[1]]
+    return tuple(words)
+
+
 @cache
-def _longest_stem(lex: Lexicon) -> int:
-    """The length of the longest stem that ``lex.report_stems`` may match."""
-    groups = [*lex.events.values(), *lex.casualties.values()]
-    return max((len(stem) for g in groups for stem in g.stems or ()), default=0)
+def _anaphora_words(lex: Lexicon) -> tuple[str, ...]:
+    """One of these is in every region anaphor ("region" in "this region"): a sentence
+    without any of them, as most are, need not be searched for one."""
+    return _needed_words([lex.region_anaphora])
 
 
-def _first_start(s_fold: str, at: list[int] | None, stems: tuple[str, ...] | None) -> int | None:
-    """The first offset where a phrase with these stems may start in the sentence: the
-    first of the offsets ``at`` (where some trigger or casualty stem starts) where one of
-    them does; 0 when ``at`` or ``stems`` is None (anywhere); None: nowhere.
+@cache
+def _unit_words(lex: Lexicon) -> tuple[str, ...]:
+    """One of these is in every unit of a quantity ("troop" in "troops"): a number
+    followed by none of them, as most are, counts nothing."""
+    return _needed_words(lex.quantity_units.values())
 
-    No match starts before it, so a search can start there."""
-    if at is None or stems is None:
-        return 0
-    for p in at:
-        if s_fold.startswith(stems, p):
-            return p
+
+class _Stems:
+    """Where phrases of some groups (a type's triggers, an actor's names) may start in a
+    sentence: the words that start with one of their stems, found in one pass; and for
+    each group, those where one of its own stems does (no match of its phrases starts
+    elsewhere).
+
+    ``pattern`` finds the stems of all the groups at word starts (see
+    :func:`geonews.lexicon.stem_pattern`); every group has stems.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], groups: dict[object, Phrases]) -> None:
+        self._words = re.compile(pattern.pattern + r"\w*").finditer  # the whole word
+        self._stems = [(key, g.stems) for key, g in groups.items()]
+        self._groups: dict[str, tuple] = {}  # a word -> the groups whose stems start it
+
+    def words(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, str]]:
+        """The words of ``text[pos:endpos]`` that start with a stem, with their offsets
+        from ``pos`` (a stem cut short at ``endpos`` is none: no phrase of the groups can
+        start there in the text so cut)."""
+        end = len(text) if endpos is None else endpos
+        return [(m.start() - pos, m.group()) for m in self._words(text, pos, end)]
+
+    def starts(self, words: list[tuple[int, str]]) -> dict[object, list[int]]:
+        """For each group whose stems start some of ``words``, their offsets, ascending."""
+        out: dict[object, list[int]] = {}
+        groups = self._groups
+        for p, w in words:
+            keys = groups.get(w)
+            if keys is None:
+                if len(groups) >= 100_000:  # words are a vocabulary, but not a closed one
+                    groups.clear()
+                keys = groups[w] = tuple(k for k, stems in self._stems if w.startswith(stems))
+            for k in keys:
+                if k in out:
+                    out[k].append(p)
+                else:
+                    out[k] = [p]
+        return out
+
+
+def _matches(phrases: Phrases, text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``list(phrases.finditer(text))``, given the only offsets where a match may start,
+    ascending (see _Stems.starts): matching at each of them spares the regex engine a
+    try at every other position."""
+    out: list[re.Match[str]] = []
+    match = phrases.pattern.match
+    end = 0
+    for p in starts:
+        if p >= end and (m := match(text, p)) is not None:
+            out.append(m)
+            end = m.end()  # as finditer, the next match starts after this one
+    return out
+
+
+def _first_match(phrases: Phrases, text: str, starts: list[int]) -> re.Match[str] | None:
+    """``phrases.search(text)``, given the only offsets where a match may start (as for
+    _matches)."""
+    match = phrases.pattern.match
+    for p in starts:
+        m = match(text, p)
+        if m is not None:
+            return m
     return None
+
+
+@cache
+def _report_stems(lex: Lexicon) -> _Stems | None:
+    """Event triggers (keyed by type) and casualty phrases (keyed by ("casualties", kind))
+    start where ``lex.report_stems`` finds a stem; None: it cannot say."""
+    if lex.report_stems is None:
+        return None
+    groups: dict[object, Phrases] = dict(lex.events)
+    groups.update({("casualties", kind): g for kind, g in lex.casualties.items()})
+    return _Stems(lex.report_stems, groups)
+
+
+@cache
+def _actor_stems(lex: Lexicon) -> _Stems | None:
+    """Phrases naming an actor (keyed by the actor's name) start where
+    ``lex.actor_stems`` finds a stem; None: it cannot say."""
+    if lex.actor_stems is None:
+        return None
+    return _Stems(lex.actor_stems, lex.actors)
 
 
 def _is_located(m: Mention) -> bool:
@@ -135,15 +256,18 @@ def _has_region_after(m: Mention) -> bool:
 
 
 _CLAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s")
+# the same where no "-" is: a pattern that is one set lets the regex engine skip to it
+_CLAUSE_MARK = re.compile(r"[,;:()\[\]—–]")
 
 
 def _clauses(sentence: str) -> list[int]:
     """Offsets where the sentence's clauses start (after commas, semicolons, dashes)."""
-    return [0] + [m.end() for m in _CLAUSE.finditer(sentence)]
+    pattern = _CLAUSE if "-" in sentence else _CLAUSE_MARK
+    return [0] + [m.end() for m in pattern.finditer(sentence)]
 
 
 def _clause_of(pos: int, bounds: list[int]) -> int:
-    return sum(1 for b in bounds if b <= pos) - 1
+    return bisect_right(bounds, pos) - 1  # bounds ascend
 
 
 def _sentence_events(
@@ -154,16 +278,18 @@ def _sentence_events(
     last_region: Mention | None,
     lex: Lexicon,
     gaz: Gazetteer,
-    at: list[int] | None = None,
+    starts: dict[object, list[int]] | None = None,
 ) -> list[Event]:
-    """The events one sentence reports; ``at``: the offsets in it where a trigger or a
-    casualty phrase may start (None: anywhere)."""
+    """The events one sentence reports; ``starts``: where in it the triggers of each type
+    and casualty phrases of each kind may start (see _report_stems; None: anywhere)."""
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
-        first = _first_start(s_fold, at, phrases.stems)
-        if first is None:
+        if starts is None:
+            hits = list(phrases.finditer(s_fold))
+        elif etype in starts:
+            hits = _matches(phrases, s_fold, starts[etype])
+        else:
             continue
-        hits = list(phrases.finditer(s_fold, first))
         if not hits:
             continue
         required = lex.event_requires.get(etype)
@@ -171,7 +297,7 @@ def _sentence_events(
             continue
         for h in hits:
             triggers.append((etype, h.start(), h.end(), sent.text[h.start() : h.end()]))
-    casualty = _casualties(s_fold, lex, at)
+    casualty = _casualties(s_fold, lex, starts)
     if not triggers and casualty is None:
         return []
 
@@ -261,7 +387,7 @@ def _anaphor(
     lex: Lexicon,
 ) -> Mention | None:
     """A mention standing for the last region named ("cette région" → Kursk Oblast)."""
-    if last_region is None:
+    if last_region is None or not any(map(s_fold.__contains__, _anaphora_words(lex))):
         return None
     for a in lex.region_anaphora.finditer(s_fold):
         tail = s_fold[a.end() :].split()
@@ -294,6 +420,8 @@ def _target(a: int, b: int, located: list[Mention], bounds: list[int], base: int
     town or region inside it ("en Russie ... dans la région de Koursk"); then the
     nearest wins, places after the trigger being favoured.
     """
+    if len(located) == 1:
+        return located[0]
     clause = _clause_of(a, bounds)
     same = [m for m in located if _clause_of(m.start - base, bounds) == clause]
     pool = same or located
@@ -323,13 +451,16 @@ def _actors(s_fold: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, str]]
     found: dict[str, int] = {}
     reporters: set[str] = set()
     # every actor phrase starts where one of the lexicon's actor stems does
-    stems = lex.actor_stems
-    at = [m.start() for m in stems.finditer(s_fold)] if stems is not None else None
+    stems = _actor_stems(lex)
+    starts = stems.starts(stems.words(s_fold)) if stems is not None else None
     for name, phrases in lex.actors.items():
-        first = _first_start(s_fold, at, phrases.stems)
-        if first is None:
+        if starts is None:
+            found_at = phrases.finditer(s_fold)
+        elif name in starts:
+            found_at = _matches(phrases, s_fold, starts[name])
+        else:
             continue
-        for m in phrases.finditer(s_fold, first):
+        for m in found_at:
             found.setdefault(name, m.start())
             before = " ".join(s_fold[max(0, m.start() - 60) : m.start()].split()[-3:])
             after = " ".join(s_fold[m.end() :].split()[:3])
@@ -383,13 +514,18 @@ def _origin(
 
 
 def _casualties(
-    s_fold: str, lex: Lexicon, at: list[int] | None = None
+    s_fold: str, lex: Lexicon, starts: dict[object, list[int]] | None = None
 ) -> tuple[str, int, int] | None:
-    """The kind of casualties the sentence reports, and where it says so."""
+    """The kind of casualties the sentence reports, and where it says so; ``starts`` as
+    for _sentence_events."""
     for kind in ("civilian", "military", "unspecified"):
         phrases = lex.casualties.get(kind)
-        first = _first_start(s_fold, at, phrases.stems) if phrases else None
-        m = phrases.search(s_fold, first) if first is not None else None
+        if not phrases:
+            continue
+        if starts is None:
+            m = phrases.search(s_fold)
+        else:
+            m = _first_match(phrases, s_fold, starts.get(("casualties", kind), []))
         if m is not None:
             return kind, m.start(), m.end()
     return None
@@ -410,8 +546,11 @@ def _quantities(sentence: str, s_fold: str, lex: Lexicon) -> list[tuple[int, Qua
     digit = _DIGIT.search(s_fold)
     if digit is None:
         return out
+    units = _unit_words(lex)
     for m in _NUMBER.finditer(s_fold, digit.start()):  # numbers start with a digit
         tail = s_fold[m.end() : m.end() + 40]
+        if not any(map(tail.__contains__, units)):
+            continue
         for unit, phrases in lex.quantity_units.items():
             u = phrases.search(tail)
             # the unit may follow after at most two words: "14 000 soldats", "14,000 North Korean troops"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,15 +97,15 @@ class _ShapeTable(dict):
 
 
 _SHAPE = _ShapeTable()
-# a space and then a capitalised word: searched in " " + shape, a literal start lets the
-# regex engine skip ahead (a look-behind would make it try every position)
-_CAPITALISED_WORD = re.compile(r" C[Cw]*")
+# a "C" that no word character precedes, and the rest of its word: the literal "C" first
+# lets the regex engine skip ahead to the next one (a leading look-behind would make it
+# try every position), and a match's span is the word's
+_CAPITALISED_WORD = re.compile(r"C(?<![^ ]C)[^ ]*")
 
 
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens (as :func:`words`) that start with a capital, not a digit."""
-    shape = " " + _translate(text, _SHAPE)
-    return [(m.start(), m.end() - 1) for m in _CAPITALISED_WORD.finditer(shape)]
+    return [m.span() for m in _CAPITALISED_WORD.finditer(_translate(text, _SHAPE))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +127,31 @@ _ORDINAL = re.compile(r"(?<![\d.,])\b\d{1,2}\.\Z")
 
 
 @lru_cache(maxsize=16)
-def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> tuple[re.Pattern[str], int] | None:
-    """The pattern of a text ending with an abbreviation, and how many characters its
-    matches span at most (a non-word character, the abbreviation and its full stop)."""
+def _abbreviation_test(abbreviations: tuple[str, ...]) -> Callable[[str, int, int], bool] | None:
+    """``ends(line, mark, start)``: whether the sentence ``line[start:mark + 1]`` ends with
+    one of the abbreviations (its full stop at ``mark``); None: there are none."""
     if not abbreviations:
         return None
     bare = sorted((a.rstrip(".") for a in abbreviations), key=len, reverse=True)
     alts = "|".join(re.escape(a) for a in bare)
     # IGNORECASE matches one character of text for each character of the pattern
-    return re.compile(rf"(?:^|\W)(?:{alts})\.$", re.IGNORECASE), len(bare[0]) + 2
+    pattern = re.compile(rf"(?:^|\W)(?:{alts})\.$", re.IGNORECASE)
+    span = len(bare[0]) + 2  # a non-word character, the abbreviation and its full stop
+
+    def ends(line: str, mark: int, start: int) -> bool:
+        # the last 20 characters of the sentence end with an abbreviation: only their
+        # last few can hold it ("^" still anchors at the 20th)
+        head = line[max(start, mark - 19) : mark + 1]
+        return pattern.search(head, max(0, len(head) - span)) is not None
+
+    if len(bare[0]) > 18 or any(ch.isspace() for a in bare for ch in a):
+        return ends
+    # Then an abbreviation that ends at the mark starts in the sentence's last 20
+    # characters, and a non-word character precedes it there or it starts the sentence
+    # (which follows a space): one match at the mark says as much, looking back.
+    behind = "|".join(rf"(?<={a})(?<!\w{a})" for a in map(re.escape, bare))
+    at_mark = re.compile(rf"(?:{behind})\.", re.IGNORECASE).match
+    return lambda line, mark, start: at_mark(line, mark) is not None
 
 
 def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
@@ -144,39 +161,53 @@ def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
     at a sentence-final punctuation mark followed by space and a capital letter,
     unless the word before the mark is a known abbreviation ("M.", "Gen.").
     """
-    abbrev = _abbreviation_pattern(abbreviations)
+    abbrev = _abbreviation_test(abbreviations)
     out: list[Sentence] = []
+    append = out.append
     pos = 0
     for line in text.split("\n"):
         line_start = True
         start = 0
         for m in _SENTENCE_END.finditer(line):
-            end = m.start() + 1  # after the mark
-            if line[m.start()] == ".":
-                # the last 20 characters of the sentence end with an abbreviation: only
-                # their last few can hold it ("^" still anchors at the 20th)
-                if abbrev is not None:
-                    head = line[max(start, end - 20) : end]
-                    pattern, span = abbrev
-                    if pattern.search(head, max(0, len(head) - span)):
-                        continue
+            mark = m.start()
+            end = mark + 1  # after the mark
+            if line[mark] == ".":
+                if abbrev is not None and abbrev(line, mark, start):
+                    continue
                 # "Am 17. Juni": a German ordinal, not an end
                 if line[end - 2 : end - 1].isdecimal() and _ORDINAL.search(
                     line[max(start, end - 4) : end]
                 ):
                     continue
-            _append(out, line, pos, start, end, line_start)
+            seg = line[start:end]
+            stripped = seg.strip()
+            if stripped:
+                a = pos + start + (len(seg) - len(seg.lstrip()) if seg[0].isspace() else 0)
+                append(_sentence(a, a + len(stripped), stripped, line_start))
             line_start = False
             start = m.end()
-        _append(out, line, pos, start, len(line), line_start)
+        seg = line[start:]
+        stripped = seg.strip()
+        if stripped:
+            a = pos + start + (len(seg) - len(seg.lstrip()) if seg[0].isspace() else 0)
+            append(_sentence(a, a + len(stripped), stripped, line_start))
         pos += len(line) + 1
     return out
 
 
-def _append(out: list[Sentence], line: str, pos: int, a: int, b: int, line_start: bool) -> None:
-    seg = line[a:b]
-    stripped = seg.strip()
-    if not stripped:
-        return
-    a += len(seg) - len(seg.lstrip())
-    out.append(Sentence(pos + a, pos + a + len(stripped), stripped, line_start))
+_SENTENCE_SETTERS = tuple(
+    getattr(Sentence, f).__set__ for f in ("start", "end", "text", "line_start")
+)
+
+
+def _sentence(start: int, end: int, text: str, line_start: bool) -> Sentence:
+    """``Sentence(start, end, text, line_start)``: the frozen dataclass's ``__init__`` sets
+    each field with ``object.__setattr__``; the slots' own setters are several times faster
+    (a test checks that the two agree)."""
+    out = object.__new__(Sentence)
+    set_start, set_end, set_text, set_line_start = _SENTENCE_SETTERS
+    set_start(out, start)
+    set_end(out, end)
+    set_text(out, text)
+    set_line_start(out, line_start)
+    return out
