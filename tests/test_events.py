@@ -75,3 +75,26 @@ def test_event_words_of_each_language(text, lang, etype, place):
     """Wordings of news and conflict notes that each language's triggers must know."""
     events = analyse(text, lang, join="gazetteer").events
     assert (etype, place) in [(e.type, e.place.name) for e in events]
+
+
+def test_a_trigger_inside_a_longer_one_of_another_type_is_part_of_it():
+    """ "drone attack on" is a strike, not also an "attack on" (ground fighting)."""
+    en = analyse("A Russian drone attack on Sumy damaged a hospital.", "en", join="gazetteer")
+    assert [e.type for e in en.events] == ["strike"]
+    ru = analyse("Ночью беспилотники атаковали Никополь.", "ru", join="gazetteer")
+    assert [e.type for e in ru.events] == ["strike"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Residents of Kherson were evacuated from the riverbank.", "en", []),
+        ("Жители Курска эвакуированы из приграничных районов.", "ru", []),
+        ("Russian forces shelled Kherson, killing one civilian.", "en", [("strike", "civilian")]),
+        ("L'armée russe a bombardé Kherson, tuant un civil.", "fr", [("strike", "civilian")]),
+    ],
+)
+def test_casualties_need_someone_harmed(text, lang, expected):
+    """Civilians named are not civilians harmed: an evacuation is no casualty event."""
+    events = analyse(text, lang, join="gazetteer").events
+    assert [(e.type, e.casualties) for e in events] == expected

@@ -297,6 +297,8 @@ def _sentence_events(
             continue
         for h in hits:
             triggers.append((etype, h.start(), h.end(), sent.text[h.start() : h.end()]))
+    if len(triggers) > 1:
+        triggers = _without_overlaps(triggers)
     casualty = _casualties(s_fold, lex, starts)
     if not triggers and casualty is None:
         return []
@@ -513,11 +515,27 @@ def _origin(
     return None
 
 
+def _without_overlaps(triggers: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
+    """The triggers less those that overlap a longer one of another type: "drone attack
+    on" is a strike, not also an "attack on" (ground fighting); "беспилотники атаковали"
+    likewise."""
+    kept = []
+    for t in sorted(triggers, key=lambda t: t[1] - t[2]):  # longest first
+        if not any(k[0] != t[0] and t[1] < k[2] and k[1] < t[2] for k in kept):
+            kept.append(t)
+    return [t for t in triggers if t in kept]
+
+
 def _casualties(
     s_fold: str, lex: Lexicon, starts: dict[object, list[int]] | None = None
 ) -> tuple[str, int, int] | None:
     """The kind of casualties the sentence reports, and where it says so; ``starts`` as
-    for _sentence_events."""
+    for _sentence_events.
+
+    Someone must be harmed (an "unspecified" word: killed, wounded, casualties): who
+    alone says nothing ("residents were evacuated", "Жители Курска эвакуированы").
+    """
+    found = {}
     for kind in ("civilian", "military", "unspecified"):
         phrases = lex.casualties.get(kind)
         if not phrases:
@@ -527,8 +545,11 @@ def _casualties(
         else:
             m = _first_match(phrases, s_fold, starts.get(("casualties", kind), []))
         if m is not None:
-            return kind, m.start(), m.end()
-    return None
+            found[kind] = m
+    if "unspecified" not in found:
+        return None
+    kind, m = next(iter(found.items()))
+    return kind, m.start(), m.end()
 
 
 def _strike_subtype(s_fold: str, lex: Lexicon) -> str | None:
