@@ -6,15 +6,14 @@ in one process after start-up (gazetteer and lexicons loaded), and prints
 articles/s on one core and the peak resident memory of the process.
 
 Targets (issue 3): ≥ 1,000 articles of ~3 KB per second per core; < 400 MB.
-Measured on the shared 2-core machine with ``-n 2000``: 366–403 articles/s, peak RSS
-119 MB; 215–217 articles/s with ``--once`` (after the fourth round, which added the
-curated features, region eponyms and article-level coherence).
+Measured on the shared 2-core machine (fifth round, three runs each): ``-n 2000``
+601–603 articles/s, ``--mix`` 580–581, ``--once`` 275–277; peak RSS 121 MB. Before the
+round's speed-ups: 433, 415–431 and 238.
 
 The sources fill about 90 articles of 3 KB without repeating a text, so ``-n 2000``
 parses each text some 20 times, and the memos of the geoparser (candidate matches by
 word, gazetteer lookups) are warm after the first pass. ``--once`` parses each source
-text once, as new text is: 240-260 articles/s, some 60% of the default run's figure;
-but its 90 articles are too few for the memos of names to fill as they do over a long
+text once, as new text is (about half the default run's figure); but its 90 articles are too few for the memos of names to fill as they do over a long
 run. ``--mix`` is the closest to a real stream: every article is new text, made of
 sentences drawn at random from the sources, and the names recur as news names them.
 
