@@ -128,7 +128,7 @@ def _needed_words(groups) -> tuple[str, ...]:
     entry gives no such word: every text may."""
     words: list[str] = []
     for phrases in groups:
-        last = phrases._last_words  # what Phrases.ends relies on
+        last = phrases.last_words
         if last is None:
             return ("",)
         words += [*last[0], *last[1]]

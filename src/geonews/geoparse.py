@@ -844,7 +844,7 @@ def _may_end(phrases: Phrases, word: str) -> bool:
     whole text, on its last word (neither contains a space or an apostrophe)."""
     if not phrases:
         return False
-    last = phrases._last_words
+    last = phrases.last_words
     if last is None:
         return True
     exact, stems = last

@@ -61,7 +61,7 @@ class Phrases:
         return re.compile(r"\s*(?:" + self.pattern.pattern + r")", re.UNICODE)
 
     @cached_property
-    def _last_words(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    def last_words(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """What a text ending with one of the phrases must show: (words it then ends with,
         stems it then contains), from each entry's last word; None: no such guarantee."""
         exact, stems = set(), set()
@@ -93,7 +93,7 @@ class Phrases:
             return None
         tail = phrase_tail(folded)
         # a cheap necessary test first: most texts end with no phrase's last word
-        last = self._last_words
+        last = self.last_words
         if last is not None:
             exact, stems = last
             if not tail.endswith(exact) and not any(map(tail.__contains__, stems)):
