@@ -348,6 +348,17 @@ def _match_within(
     return _match_at(raw, lookup, 0, n, lex, gaz, lexical_keys)
 
 
+#: The most entries a memo of the geoparser holds: it is emptied when full, since the
+#: words and names of a corpus are an open vocabulary.
+_MEMO_SIZE = 100_000
+
+
+def _make_room(memo: dict) -> None:
+    """Empty ``memo`` if it is full, before an entry is added."""
+    if len(memo) > _MEMO_SIZE:
+        memo.clear()
+
+
 def _remember(
     by_text: dict,
     raw: str,
@@ -358,8 +369,7 @@ def _remember(
     lexical_keys: dict[str, list[str]],
 ):
     """:func:`_match_within` with the candidates it finds, remembered in ``by_text``."""
-    if len(by_text) > 100_000:
-        by_text.clear()
+    _make_room(by_text)
     found = _match_within(raw, n, lex, gaz, lexical_keys)
     if found is not None and found is not _UNDECIDED:
         found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
@@ -380,8 +390,7 @@ def _memo_candidates(
 ) -> tuple[tuple[Candidate, ...], Candidate | None, tuple[float, ...]]:
     found = memo.get((k, lexical))
     if found is None:
-        if len(memo) > 100_000:
-            memo.clear()
+        _make_room(memo)
         found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
     return found
 
@@ -818,8 +827,7 @@ def _endings(word: str, lex: Lexicon) -> int:
     memo = _endings_memo(lex)
     found = memo.get(word)
     if found is None:
-        if len(memo) > 100_000:
-            memo.clear()
+        _make_room(memo)
         found = memo[word] = (
             _LOCATIVE * _may_end(lex.locative, word)
             | _TRIGGER * any(_may_end(p, word) for p in lex.events.values())
@@ -879,8 +887,7 @@ def _beginnings(word: str, lex: Lexicon) -> int:
     memo = _beginnings_memo(lex)
     found = memo.get(word)
     if found is None:
-        if len(memo) > 100_000:
-            memo.clear()
+        _make_room(memo)
         found = memo[word] = (
             _REGION_AFTER * _may_start(lex.region_after, word)
             | _DISEASE_AFTER * _may_start(lex.disease_after, word)
@@ -924,8 +931,7 @@ def _name_evidence(
     memo = _name_evidence_memo(lex, gaz)
     found = memo.get((key, lexical))
     if found is None or found[0] is not top:
-        if len(memo) > 100_000:
-            memo.clear()
+        _make_room(memo)
         kind = _KIND_REASONS.get(top.kind) or f"city of population {top.population:,}".replace(
             ",", " "
         )
@@ -1269,8 +1275,7 @@ def _name_like(surface: str, word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
     memo = _name_like_memo(lex)
     w = memo.get(word)
     if w is None:
-        if len(memo) > 100_000:
-            memo.clear()
+        _make_room(memo)
         w = memo[word] = _name_word(word, lex)
     if w is False:
         return False
@@ -1381,6 +1386,10 @@ def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon) -> None:
     town is recognised by its capitals after a locative word ("near", "у", "près de").
     """
     for i, t in enumerate(spans):
+        if t.evidence <= -5 or t.region_phrase or t.lexical:
+            continue
+        if not any(c.kind == KIND_REGION for c in t.candidates):
+            continue
         # the town may be a span, if none of its namesakes is a place here (they are
         # elsewhere: "Makhnovka" is a village of Ukraine too)
         s = spans[i - 1] if i else None
@@ -1391,10 +1400,6 @@ def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon) -> None:
             floor = spans[i - 2].end if i >= 2 else 0
         else:
             floor = s.end
-        if t.evidence <= -5 or t.region_phrase or t.lexical:
-            continue
-        if not any(c.kind == KIND_REGION for c in t.candidates):
-            continue
         before = text[max(floor, t.start - 60) : t.start]
         m = _WORD_AND_COMMA.search(before)
         if m is None:
