@@ -1097,9 +1097,12 @@ def _common_word_penalty(top: Candidate, rank: int) -> float:
     """
     if top.kind in (KIND_COUNTRY, KIND_REGION):
         return 1.0 if rank < 1000 else 0.0
-    # "Sol" is a frequent word and only one of Seoul's foreign names: no exemption
-    if top.main and top.population >= 1_000_000:
-        return 2.0 if rank < 300 else 0.0
+    if top.population >= 1_000_000:
+        # A metropolis is named so often that its name is a frequent word. So is its
+        # name in other languages ("Londres", "Pékin", "Warschau"), unless that name is
+        # a common word in its own right: "Sol", one of Seoul's foreign names, is among
+        # the thousand most frequent Spanish and French words.
+        return 2.0 if rank < (300 if top.main else 1000) else 0.0
     if top.main and top.population >= 300_000:
         return 2.0 if rank < 800 else 0.0
     if top.main and top.population >= 100_000:
@@ -1191,6 +1194,10 @@ def _person_context(
         # "President of France" is written "Президент Франции": a title before a country
         if word in lex.person_titles and gap.strip() in ("", ".") and not is_country:
             return f"after the title '{text[a:b]}'"
+        # "Albert R. T. Lim", "George W. Bush": an initial (not "U.S.", whose letters
+        # are joined) stands before a surname
+        if b - a == 1 and gap == ". " and text[a].isupper() and (a == 0 or text[a - 1] == " "):
+            return f"after the initial '{text[a]}.'"
         # a sentence may start with a name: "Jordan Henderson, who..." names a person
         # (tested last: the other tests are cheaper, and all are pure)
         if (
