@@ -356,3 +356,49 @@ def test_a_frequent_word_joined_to_a_place_is_a_place():
     found = _places("Paris et Berlin ont promis d'aider Tchernihiv.", "fr")
     assert [n for _, n, _, _ in found] == ["Paris", "Berlin", "Chernihiv"]
     assert _places("Paris sportifs : le marché grandit.", "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "surface", "name"),
+    [
+        ("Londres a dénoncé une provocation.", "fr", "Londres", "London"),
+        ("Pékin dément toute implication.", "fr", "Pékin", "Beijing"),
+        ("Varsovie réclame davantage de soldats.", "fr", "Varsovie", "Warsaw"),
+        ("Warschau fordert mehr Hilfe.", "de", "Warschau", "Warsaw"),
+    ],
+)
+def test_a_metropolis_by_its_name_in_the_language_opens_a_sentence(text, lang, surface, name):
+    """A capital standing for its government is a place, by whatever name the language
+    gives it, even where a capital letter says nothing."""
+    assert [(p[0], p[1]) for p in _places(text, lang)] == [(surface, name)]
+
+
+def test_a_name_after_an_initial_is_a_persons():
+    """ "Albert R. T. Lim", "George W. Bush": surnames, not Lima or Būsh."""
+    text = "Albert R. T. Lim spoke for the farmers. George W. Bush visited the U.S. Navy."
+    assert [p[1] for p in _places(text, "en")] == ["United States"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Washington announced new sanctions against Moscow.",
+        "Washington and London announced new sanctions against Moscow.",
+        "Officials in Washington, London and Paris condemned the attack.",
+    ],
+)
+def test_washington_named_with_other_capitals_is_the_us_capital(text):
+    """A capital is named for its government; a namesake in the region of another capital
+    named with it, hundreds of kilometres away, is no nearer for sharing that region."""
+    places = _places(text, "en")
+    assert ("Washington", "Washington", "city", "US.DC") in places
+
+
+def test_context_still_beats_a_capitals_renown():
+    """ "Tripoli" in an article about Lebanon is Lebanon's Tripoli, not Libya's capital."""
+    text = (
+        "In northern Lebanon, the port city of Tripoli received displaced families, "
+        "while strikes hit the outskirts of Beirut."
+    )
+    tripoli = [p for p in _places(text, "en") if p[0] == "Tripoli"]
+    assert tripoli and tripoli[0][3].startswith("LB.")

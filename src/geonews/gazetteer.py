@@ -40,7 +40,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 15
+INDEX_VERSION = 16
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -423,6 +423,22 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
     capitals = {}
     for c in cities.values():
         capitals.setdefault((c["countrycode"], c["name"]), c)
+    # the capitals of countries of a million people or more: of the towns a country's
+    # capital is named after, the largest (not Victoria, Seychelles, nor Saint-Denis,
+    # Réunion, whose namesakes the news names more)
+    national_capitals = {}
+    for c in cities.values():
+        iso = c["countrycode"]
+        country = countries.get(iso)
+        if (
+            country
+            and country.get("capital") == c["name"]
+            and int(country.get("population") or 0) >= 1_000_000
+        ):
+            other = national_capitals.get(iso)
+            if other is None or int(c.get("population") or 0) > int(other.get("population") or 0):
+                national_capitals[iso] = c
+    capital_ids = {c["geonameid"] for c in national_capitals.values()}
 
     # A name two countries share ("Congo", "Corée") is indexed for both: the article's
     # focus and the countries' populations choose between them, and no village called
@@ -564,6 +580,8 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "admin1": c.get("admin1code") or "",
                 # how many names GeoNames knows it by: how widely the world writes about it
                 "names": len(c.get("alternatenames") or ()),
+                # a capital is named for its country's government too ("Washington said")
+                "capital": c["geonameid"] in capital_ids,
             },
             names,
         )
@@ -601,14 +619,16 @@ def compile_gazetteer(target: Path | None = None) -> Path:
     try:
         cols: dict[str, list] = {
             k: []
-            for k in ("kind", "lat", "lon", "population", "geonameid", "country", "admin1", "names")
+            for k in (
+                "kind", "lat", "lon", "population", "geonameid", "country", "admin1", "names",
+                "capital",
+            )
         }
         names: list[str] = []
         items: list[tuple[str, tuple[int, int]]] = []
         for idx, (entry, entry_names) in enumerate(_iter_entries()):
-            for k, v in entry.items():
-                if k != "name":
-                    cols[k].append(v)
+            for k, col in cols.items():
+                col.append(entry.get(k, False))  # "capital": towns only
             names.append(entry["name"].replace("\n", " "))
             seen = set()
             main_key = key(entry["name"])
@@ -631,6 +651,7 @@ def compile_gazetteer(target: Path | None = None) -> Path:
         np.save(tmp / "population.npy", np.asarray(cols["population"], dtype=np.uint32))
         names_count = np.minimum(np.asarray(cols["names"], dtype=np.int64), 65535)
         np.save(tmp / "names.npy", names_count.astype(np.uint16))
+        np.save(tmp / "capital.npy", np.asarray(cols["capital"], dtype=np.bool_))
         np.save(tmp / "geonameid.npy", np.asarray(cols["geonameid"], dtype=np.int32))
         np.save(tmp / "country.npy", np.asarray(cols["country"], dtype="S2"))
         np.save(tmp / "admin1.npy", np.asarray(cols["admin1"], dtype="S20"))
@@ -685,6 +706,7 @@ class Candidate:
     admin1: str
     main: bool = True  # the key is the entry's own name, not one of its alternate names
     names: int = 0  # how many names GeoNames knows the place by (a measure of renown)
+    capital: bool = False  # a national capital
     #: ``"CC.XX"``, or None without an admin-1 code (computed once: read in hot loops).
     admin1_code: str | None = field(init=False, compare=False, repr=False)
 
@@ -713,6 +735,7 @@ class Gazetteer:
         self.lon = arr("lon")
         self.population = arr("population")
         self.names_count = arr("names")
+        self.capital = arr("capital")
         self.geonameid = arr("geonameid")
         self.country = arr("country")
         self.admin1 = arr("admin1")
@@ -779,6 +802,7 @@ class Gazetteer:
             admin1=self.admin1[i].decode(),
             main=main,
             names=int(self.names_count[i]),
+            capital=bool(self.capital[i]),
         )
 
     def common_rank(self, k: str, lang: str) -> int | None:

@@ -579,6 +579,9 @@ _REGION_PRIOR = 2.9
 #: (within the sentence, a region named nearby adds 1.5).
 _ARTICLE_REGION_BONUS = 0.75
 
+#: Added to the prior of a national capital.
+_CAPITAL_PRIOR = 0.7
+
 #: A city at least this large, named like its region, is what the bare name means.
 _EPONYMOUS_CITY = 15_000
 
@@ -609,6 +612,10 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
     if _curated(c):
         return _REGION_PRIOR  # "Java" the island, not a Georgian village
     prior = 0.4 * math.log10(c.population + 1) + 0.5 * math.log10(c.names + 1)
+    if c.capital and c.main and not any(o.kind == KIND_COUNTRY for o in cands):
+        # "Washington": the news names capitals for their governments (a city-state is
+        # named as the country: "Singapore")
+        prior += _CAPITAL_PRIOR
     # "Sol" is one of Seoul's many foreign names, and rarely means Seoul in a text; and
     # "White House" is Casablanca's, translated. (It costs "Mecca", Makkah's English name,
     # which loses to the Californian village whose main name it is.)
@@ -790,7 +797,7 @@ def _weigh(
     speaker = None
     if beginnings & _REPORTING:
         speaker = lex.reporting.starts(" " + " ".join(after.split()[:2]))
-    if speaker and not span.lexical and top.kind == KIND_CITY and not loc:
+    if speaker and not span.lexical and top.kind == KIND_CITY and not top.capital and not loc:
         # "Lincoln said": a speaker, or a capital standing for its government; but not
         # the complement of a preposition ("a resident of Lubbock told", "from Tyler said")
         words = bare.split()
@@ -1356,6 +1363,8 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
             container += [c for c in t.candidates if c.kind == KIND_CITY and c.population >= 15_000]
             # a county or département: "Roskear, Cornwall" lies in Cornwall's region
             container += [c for c in t.candidates if c.kind == KIND_OTHER and c.admin1_code]
+        if s.top is not None and s.top.capital and all(c.kind == KIND_CITY for c in container):
+            continue  # "Washington, London and Paris": capitals, listed
         codes = {c.admin1_code for c in container if c.kind != KIND_COUNTRY and c.admin1_code}
         countries = {c.country for c in container if c.kind == KIND_COUNTRY}
         inside = [
@@ -1505,11 +1514,18 @@ def _likeliest(span: _Span) -> Candidate:
     return span.candidates[priors.index(max(priors))]
 
 
-def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[tuple[_Span, set[str]]]]:
+#: What _regions_by_sentence finds of a place: the span, the admin-1 regions it stands for
+#: or lies in, and of those that only its towns lie in, the towns.
+_Placed = tuple[_Span, set[str], dict[str, list[Candidate]]]
+
+
+def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[_Placed]]:
     """For each sentence, its spans that are places without doubt and the admin-1 regions
     they stand for or lie in: those of their regions, and that of their likeliest reading
-    (a list of states, each with namesake towns in other states, names no town's region)."""
-    out: dict[int, list[tuple[_Span, set[str]]]] = {}
+    (a list of states, each with namesake towns in other states, names no town's region).
+    A region that only a town puts there comes with that town: a namesake far from it is
+    not near it for lying in the same (large) region ("Washington and London")."""
+    out: dict[int, list[_Placed]] = {}
     for o in spans:
         if o.evidence >= ACCEPT:
             top = o.top
@@ -1517,36 +1533,78 @@ def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[tuple[_Span, set[
             if top is not None and not any(c is top for c in o.candidates):
                 top = top if top in o.candidates else None
             if top is None or len(o.candidates) == 1 or o.linked or o.region_phrase:
-                codes = {
-                    c.admin1_code
+                given = [
+                    c
                     for c in o.candidates
                     if c.admin1_code and (c.kind != KIND_CITY or c.population >= 10_000)
-                }
+                ]
             elif top.admin1_code and (top.kind != KIND_CITY or top.population >= 10_000):
-                codes = {top.admin1_code}
+                given = [top]
             else:
                 continue
-            out.setdefault(o.sentence, []).append((o, codes))
+            codes = {c.admin1_code for c in given}
+            towns: dict[str, list[Candidate]] = {}
+            for c in given:
+                if c.kind == KIND_CITY and not o.region_phrase:
+                    towns.setdefault(c.admin1_code, []).append(c)
+            for c in given:
+                if c.admin1_code in towns and (c.kind != KIND_CITY or o.region_phrase):
+                    del towns[c.admin1_code]
+            out.setdefault(o.sentence, []).append((o, codes, towns))
     return out
 
 
-def _nearby(span: _Span, regions: dict[int, list[tuple[_Span, set[str]]]]) -> set[str]:
-    """The admin-1 regions the other places of the span's sentence may lie in."""
+def _nearby(
+    span: _Span, regions: dict[int, list[_Placed]]
+) -> tuple[set[str], dict[str, list[Candidate]]]:
+    """The admin-1 regions the other places of the span's sentence may lie in, and of
+    those that only towns put there, the towns."""
     out: set[str] = set()
-    for o, codes in regions.get(span.sentence, ()):
+    towns: dict[str, list[Candidate]] = {}
+    regions_named: set[str] = set()
+    for o, codes, by_town in regions.get(span.sentence, ()):
         if o is not span and o.key != span.key:
             out |= codes
-    return out
+            for code in codes:
+                found = by_town.get(code)
+                if found is None:
+                    regions_named.add(code)
+                else:
+                    towns.setdefault(code, []).extend(found)
+    for code in regions_named:
+        towns.pop(code, None)
+    return out, towns
 
 
-def _regions_of_article(
-    regions: dict[int, list[tuple[_Span, set[str]]]],
-) -> dict[str, set[str]]:
+#: How far from a town named nearby a namesake may lie to count as near it.
+_NEAR_KM = 200.0
+
+
+def _near_towns(c: Candidate, towns: list[Candidate], gaz: Gazetteer) -> bool:
+    """Whether ``c`` lies within ``_NEAR_KM`` of one of ``towns``."""
+    lat, lon = float(gaz.lat[c.index]), float(gaz.lon[c.index])
+    for t in towns:
+        if _km(lat, lon, float(gaz.lat[t.index]), float(gaz.lon[t.index])) <= _NEAR_KM:
+            return True
+    return False
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12_742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _regions_of_article(regions: dict[int, list[_Placed]]) -> dict[str, set[str]]:
     """The admin-1 regions the article's sure places stand for or lie in, each with the
     names (span keys) that put it there."""
     out: dict[str, set[str]] = {}
     for found in regions.values():
-        for o, codes in found:
+        for o, codes, _ in found:
             for code in codes:
                 out.setdefault(code, set()).add(o.key)
     return out
@@ -1554,13 +1612,14 @@ def _regions_of_article(
 
 def _resolve(
     span: _Span,
-    nearby: set[str],
+    nearby_towns: tuple[set[str], dict[str, list[Candidate]]],
     elsewhere: set[str],
     focus_total: tuple[dict, float],
     text: str,
     gaz: Gazetteer,
 ) -> Mention | None:
     focus, total = focus_total
+    nearby, towns = nearby_towns
     scored = []
     near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
     # a region phrase names a region; when no region goes by the name, the town it is
@@ -1569,7 +1628,9 @@ def _resolve(
     for c, s in zip(span.candidates, _priors(span)):
         s += 2.0 * focus.get(c.country, 0) / total
         if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
-            s += 1.5
+            near = towns.get(c.admin1_code)
+            # in the region of a town named nearby but far from it: as in its country
+            s += 1.5 if near is None or _near_towns(c, near, gaz) else 0.5
         elif c.country in near_countries:
             s += 0.5  # "California, Colorado, Georgia": a list keeps to one country
         elif c.admin1_code in elsewhere and c.kind != KIND_COUNTRY:
@@ -1589,7 +1650,12 @@ def _resolve(
     if focus.get(best.country) and len({x.country for x in span.candidates}) > 1:
         evidence += 0.5
         reasons.append(f"article is about {best.country}")
-    if best.admin1_code in nearby and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
+    if (
+        best.admin1_code in nearby
+        and best.kind != KIND_COUNTRY
+        and len(span.candidates) > 1
+        and (best.admin1_code not in towns or _near_towns(best, towns[best.admin1_code], gaz))
+    ):
         evidence += 0.8
         reasons.append(f"its region {best.admin1_code} is named nearby")
     elif best.admin1_code in elsewhere and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
