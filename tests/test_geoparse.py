@@ -402,3 +402,44 @@ def test_context_still_beats_a_capitals_renown():
     )
     tripoli = [p for p in _places(text, "en") if p[0] == "Tripoli"]
     assert tripoli and tripoli[0][3].startswith("LB.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Air raid sirens sounded in Kiev on Tuesday.", "Kyiv"),
+        ("A missile hit the port of Mykolaiv.", "Mykolayiv"),
+        ("Explosions were heard in Vinnytsia overnight.", "Vinnytsya"),
+    ],
+)
+def test_a_city_by_another_spelling_is_the_city_not_its_oblast(text, name):
+    """ "Kiev", "Mykolaiv": the city; its oblast is named after it (and "Oklahoma" is
+    still the state, whose own name it is)."""
+    places = _places(text, "en")
+    assert [(p[1], p[2]) for p in places] == [(name, "city")]
+    assert [p[2] for p in _places("Storms hit Oklahoma.", "en")] == ["region"]
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "admin1"),
+    [
+        # the village is in no oblast the gazetteer knows it in: the event is the oblast's
+        ("A mine exploded near Kamianka, Kharkiv, injuring two deminers.", "Kharkiv", "UA.07"),
+        ("Russian forces seized Zhovte, Donetsk.", "Donetsk", "UA.05"),
+        ("Drones struck a depot near Oktyabrsky, Krasnodar.", "Krasnodar", "RU.38"),
+        ("A vessel was hit in the port of Pivdennyi (Odesa).", "Odesa", "UA.17"),
+        ("Russian forces dropped a glide bomb on Robotyne, Zaporizhzhia.", "Zaporizhzhia", "UA.26"),
+    ],
+)
+def test_a_village_unknown_in_the_region_named_after_it(text, region, admin1):
+    """ "near Kamianka, Kharkiv": none of the Kamiankas the gazetteer knows lies in Kharkiv
+    Oblast, so the place is the oblast, not a namesake hundreds of kilometres away."""
+    places = _places(text, "en")
+    assert [(p[0], p[2], p[3]) for p in places] == [(region, "region", admin1)]
+
+
+def test_a_list_of_cities_is_no_village_and_its_region():
+    places = _places("Russian missiles struck Melitopol, Kherson and Odesa overnight.", "en")
+    assert [(p[1], p[2]) for p in places] == [
+        ("Melitopol", "city"), ("Kherson", "city"), ("Odesa", "city"),
+    ]

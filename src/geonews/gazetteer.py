@@ -40,7 +40,7 @@ from .model import Place
 from .text import key
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 16
+INDEX_VERSION = 19
 
 KIND_CITY, KIND_REGION, KIND_COUNTRY, KIND_OTHER = 0, 1, 2, 3
 KIND_NAMES = {
@@ -243,6 +243,30 @@ _UNIT_WORDS = _REGION_KIND_WORDS | frozenset(
 #: A town named like a region is the one the region is named after only if it is at
 #: least this large (a hamlet called Minnesota does not name the state).
 EPONYM_MIN_POPULATION = 15_000
+
+
+def _spelling_of(k: str, main_key: str) -> bool:
+    """Whether the alternate name ``k`` spells the main name ``main_key`` another way, as
+    romanisations of one Cyrillic name differ ("mykolaiv", "vinnytsia", "odessa" for
+    "mykolayiv", "vinnytsya", "odesa"), rather than being another name for the place
+    ("sol" for Seoul). Asked of towns romanised from Cyrillic only: "Sydney" is no
+    spelling of Sidney, Montana."""
+    return k != main_key and _romanised(k) == _romanised(main_key)
+
+
+#: The countries whose towns' names are romanised from Cyrillic, each in several ways.
+_CYRILLIC_COUNTRIES = frozenset(
+    ("UA", "RU", "BY", "BG", "RS", "MK", "ME", "BA", "KZ", "KG", "TJ", "MN")
+)
+
+_Y_OR_I = str.maketrans({"y": "i", "j": "i", "'": None})
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _romanised(k: str) -> str:
+    """``k`` less what romanisations of one name differ by: y or i (or j), doubled
+    letters, a soft sign."""
+    return _DOUBLED.sub(r"\1", k.translate(_Y_OR_I))
 
 
 def _eponyms(items: list[tuple[str, tuple[int, int]]], cols: dict[str, list]) -> list[int]:
@@ -636,8 +660,12 @@ def compile_gazetteer(target: Path | None = None) -> Path:
                 k = key(n)
                 if k and len(k) <= _MAX_KEY and k not in seen:
                     seen.add(k)
-                    # 1: the entry's own name; 0: one of its alternate names
-                    items.append((k, (idx, int(k == main_key))))
+                    # 1: the entry's own name (or its spelling: "Mykolaiv" for
+                    # Mykolayiv); 0: one of its alternate names
+                    main = k == main_key or (
+                        entry["country"] in _CYRILLIC_COUNTRIES and _spelling_of(k, main_key)
+                    )
+                    items.append((k, (idx, int(main))))
                     if "'" in k:
                         bare = k.replace("'", "")
                         if bare not in seen:
@@ -707,6 +735,7 @@ class Candidate:
     main: bool = True  # the key is the entry's own name, not one of its alternate names
     names: int = 0  # how many names GeoNames knows the place by (a measure of renown)
     capital: bool = False  # a national capital
+    eponym: int = -1  # of a region named after a town ("Kiev Oblast"), the town's index
     #: ``"CC.XX"``, or None without an admin-1 code (computed once: read in hot loops).
     admin1_code: str | None = field(init=False, compare=False, repr=False)
 
@@ -803,6 +832,7 @@ class Gazetteer:
             main=main,
             names=int(self.names_count[i]),
             capital=bool(self.capital[i]),
+            eponym=int(self.eponym[i]),
         )
 
     def common_rank(self, k: str, lang: str) -> int | None:

@@ -125,7 +125,7 @@ def find_places(
         _weigh(span, text, folded, sents, lex, gaz, plan)
     _share_context(spans, text, lex)
     _link_appositions(spans, text)
-    _link_unknown_towns(spans, text, lex)
+    _link_unknown_towns(spans, text, lex, gaz)
     _one_sense_per_discourse(spans)
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
@@ -601,11 +601,16 @@ def _prior(c: Candidate, cands: list[Candidate]) -> float:
         # "Kherson" alone is the city; the oblast is named after it. A hamlet that shares
         # the name of its state ("Minnesota", pop. 1,400) or a city known by the region's
         # name among others ("Oklahoma" for Oklahoma City) does not make the state eponymous.
+        # Named by its town's name less its unit word ("Kiev" for Kiev Oblast, not
+        # "Oklahoma", the state's own name), a region named after that town is eponymous
+        # too, whatever the town's spelling and region ("Kyiv" lies in Kyiv City).
         eponymous = any(
             o.kind == KIND_CITY
-            and o.main
             and o.population >= _EPONYMOUS_CITY
-            and o.admin1_code == c.admin1_code
+            and (
+                (o.main and o.admin1_code == c.admin1_code)
+                or (not c.main and o.index == c.eponym)
+            )
             for o in cands
         )
         return 0.5 if eponymous else _REGION_PRIOR + tie
@@ -1396,20 +1401,28 @@ _WORD_AND_COMMA = re.compile(r"(\w[\w'’-]*)[ \t]*[,(][ \t]*\Z")
 _WORD_AND_SPACE = re.compile(r"(\w[\w'’-]*) \Z")
 
 
-def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon) -> None:
+def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon, gaz: Gazetteer) -> None:
     """A region after a town the gazetteer does not know: in "near Makhnovka, Kursk" the
     town is a village too small for it and "Kursk" names its region, not the city. The
-    town is recognised by its capitals after a locative word ("near", "у", "près de").
+    town is recognised by its capitals after a locative word ("near", "у", "près de"), a
+    feature word ("the port of") or an event word ("seized Zhovte, Donetsk"). A village whose namesakes all lie outside
+    that region is one the gazetteer does not know either ("near Kamianka, Kharkiv": none
+    of the Kamiankas it knows is in Kharkiv Oblast).
     """
     for i, t in enumerate(spans):
         if t.evidence <= -5 or t.region_phrase or t.lexical:
             continue
-        if not any(c.kind == KIND_REGION for c in t.candidates):
+        regions = _regions_of_name(t, gaz)
+        if not regions:
             continue
         # the town may be a span, if none of its namesakes is a place here (they are
         # elsewhere: "Makhnovka" is a village of Ukraine too)
         s = spans[i - 1] if i else None
-        unknown = s is not None and not s.linked and s.evidence < ACCEPT
+        unknown = (
+            s is not None
+            and not s.linked
+            and (s.evidence < ACCEPT or _namesakes_elsewhere(s, t, regions, spans, i, text, lex))
+        )
         if s is None:
             floor = 0
         elif unknown:
@@ -1431,10 +1444,15 @@ def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon) -> None:
             folded = [fold(w) for w in words]
             if any(w in lex.months or w in lex.not_surnames or w in lex.stopwords for w in folded):
                 break  # "In January, Kherson...", "On Monday, Kursk..."
-            if lex.locative.ends(fold(before[:start])):
+            lead = fold(before[:start])
+            if (
+                lex.locative.ends(lead)
+                or lex.feature_words.ends(lead)  # "the port of Pivdennyi (Odesa)"
+                or _event_trigger_before(lead, lex)
+            ):
                 town = before[start : m.end(1)]
                 t.region_phrase = "apposition"
-                t.candidates = [c for c in t.candidates if c.kind == KIND_REGION]
+                t.candidates = regions
                 t.priors = None
                 t.evidence = max(t.evidence, ACCEPT) + 0.5
                 t.reasons.append(
@@ -1445,6 +1463,59 @@ def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon) -> None:
                     s.evidence = -10
                     s.reasons.append(f"not a namesake in '{text[t.start : t.end]}'")
                 break
+
+
+def _regions_of_name(t: _Span, gaz: Gazetteer) -> list[Candidate]:
+    """The regions a name may stand for: its own region readings, else those named after
+    the towns it names ("Zaporizhzhia", "Odesa": the city's spellings)."""
+    regions = [c for c in t.candidates if c.kind == KIND_REGION]
+    if regions or t.linked:  # "Greenlane, Auckland, New Zealand": the city, in its country
+        return regions
+    found = {
+        r
+        for c in t.candidates
+        if c.kind == KIND_CITY and c.population >= _EPONYMOUS_CITY
+        for r in [_region_named_after(c, gaz)]
+        if r is not None
+    }
+    return [gaz.candidate(r) for r in sorted(found)]
+
+
+#: What stands between a village and the region it lies in: "Kamianka, Kharkiv".
+_STRICT_APPOSITION = re.compile(r"\s*[,(]\s*")
+
+
+def _namesakes_elsewhere(
+    s: _Span,
+    t: _Span,
+    regions: list[Candidate],
+    spans: list[_Span],
+    i: int,
+    text: str,
+    lex: Lexicon,
+) -> bool:
+    """Whether ``s``, a town right before the region ``t`` (``spans[i]``) names, is a
+    village the gazetteer knows only elsewhere: all its namesakes are towns of under
+    300,000, none a capital, none in the region, one in its country; and ``t`` ends no
+    list ("Melitopol, Kherson and Mykolaiv" names three cities)."""
+    if s.sentence != t.sentence or not _STRICT_APPOSITION.fullmatch(text[s.end : t.start]):
+        return False
+    codes = {r.admin1_code for r in regions}
+    countries = {r.country for r in regions}
+    if not all(
+        c.kind == KIND_CITY
+        and c.population < 300_000
+        and not c.capital
+        and c.admin1_code not in codes
+        for c in s.candidates
+    ) or not any(c.country in countries for c in s.candidates):
+        return False
+    u = spans[i + 1] if i + 1 < len(spans) else None
+    if u is not None and u.sentence == t.sentence:
+        words = text[t.end : u.start].replace(",", " ").split()
+        if not words or (len(words) == 1 and fold(words[0]) in lex.conjunctions):
+            return False
+    return True
 
 
 def _one_sense_per_discourse(spans: list[_Span]) -> None:
