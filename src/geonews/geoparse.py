@@ -1396,6 +1396,8 @@ def _link_appositions(spans: list[_Span], text: str) -> None:
         t.reasons.append(f"the region of '{text[s.start : s.end]}'")
 
 
+_COMMA_BEFORE = re.compile(r"[,(][ \t]*\Z")
+
 #: A word, then a comma (or a parenthesis) before a name: "Makhnovka, " before "Kursk".
 _WORD_AND_COMMA = re.compile(r"(\w[\w'’-]*)[ \t]*[,(][ \t]*\Z")
 _WORD_AND_SPACE = re.compile(r"(\w[\w'’-]*) \Z")
@@ -1412,6 +1414,8 @@ def _link_unknown_towns(spans: list[_Span], text: str, lex: Lexicon, gaz: Gazett
     for i, t in enumerate(spans):
         if t.evidence <= -5 or t.region_phrase or t.lexical:
             continue
+        if _COMMA_BEFORE.search(text, max(0, t.start - 8), t.start) is None:
+            continue  # what _WORD_AND_COMMA requires, tested before the regions are found
         regions = _regions_of_name(t, gaz)
         if not regions:
             continue
@@ -1613,14 +1617,21 @@ def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[_Placed]]:
                 given = [top]
             else:
                 continue
-            codes = {c.admin1_code for c in given}
             towns: dict[str, list[Candidate]] = {}
-            for c in given:
+            if len(given) == 1:
+                (c,) = given
+                codes = {c.admin1_code}
                 if c.kind == KIND_CITY and not o.region_phrase:
-                    towns.setdefault(c.admin1_code, []).append(c)
-            for c in given:
-                if c.admin1_code in towns and (c.kind != KIND_CITY or o.region_phrase):
-                    del towns[c.admin1_code]
+                    towns[c.admin1_code] = given
+            else:
+                codes = {c.admin1_code for c in given}
+                if not o.region_phrase:
+                    for c in given:
+                        if c.kind == KIND_CITY:
+                            towns.setdefault(c.admin1_code, []).append(c)
+                    for c in given:
+                        if c.kind != KIND_CITY:
+                            towns.pop(c.admin1_code, None)
             out.setdefault(o.sentence, []).append((o, codes, towns))
     return out
 
