@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from geonews.errors import LexiconError
 from geonews.geoparse import find_places
-from geonews.lexicon import available_languages, detect_language, load_lexicon
+from geonews.lexicon import _from_data, available_languages, detect_language, load_lexicon
+from geonews.model import ACLED_SUB_EVENT_TYPES
 from geonews.pipeline import analyse
 
 
@@ -17,6 +19,34 @@ def test_six_languages_have_a_lexicon():
     assert {"en", "fr", "ru", "uk", "de", "es"} <= set(available_languages())
     for lang in ("ru", "uk", "de", "es"):
         assert load_lexicon(lang).events and load_lexicon(lang).months
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "ru", "uk"])
+def test_each_language_knows_sabotage(lang):
+    """Its acts, who or what a sabotage needs, what rules one out, and the explosive
+    and arson words that give its ACLED sub-event type."""
+    lex = load_lexicon(lang)
+    assert lex.events["sabotage"] and lex.event_requires["sabotage"]
+    assert lex.event_excludes["sabotage"]
+    assert set(lex.subtypes["sabotage"]) == {
+        "Remote explosive/landmine/IED",
+        "Looting/property destruction",
+    }
+    assert set(lex.strike_subtypes) == {"Air/drone strike", "Shelling/artillery/missile attack"}
+    for subtypes in lex.subtypes.values():
+        assert set(subtypes) <= set(ACLED_SUB_EVENT_TYPES)
+
+
+def test_a_subtype_that_is_no_acled_sub_event_type_is_refused():
+    data = {
+        "lang": "xx",
+        "name": "Test",
+        "locative": ["at"],
+        "events": {"sabotage": ["sabotage"]},
+        "sabotage_subtypes": {"Explosive sabotage": ["blew up"]},
+    }
+    with pytest.raises(LexiconError, match="'Explosive sabotage' in sabotage_subtypes"):
+        _from_data(data, "xx.json")
 
 
 @pytest.mark.parametrize(
