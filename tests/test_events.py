@@ -156,7 +156,7 @@ def test_sabotage_in_each_language(text, lang, place, acled):
     ("text", "lang"),
     [
         ("Partisans blew up a railway bridge near Melitopol; the explosion shook the city.", "en"),
-        ("A freight train was derailed near Bryansk after an explosion on the tracks.", "en"),
+        ("A freight train was derailed by an explosion near Bryansk.", "en"),
         ("Партизаны взорвали железнодорожный мост у Мелитополя, взрыв был слышен в городе.", "ru"),
         (
             (
