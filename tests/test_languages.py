@@ -120,3 +120,44 @@ def test_conflict_notes_in_other_languages(text, lang, place, date):
     (event, *_) = analyse(text, lang, join="gazetteer").events
     assert event.place.name == place
     assert event.date_start.isoformat() == date
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "place", "trigger"),
+    [
+        ("СК возбудил дело о диверсии на железной дороге в Брянской области.", "ru",
+         "Bryansk Oblast", "диверсии"),
+        ("Диверсию на железной дороге под Курском расследует ФСБ.", "ru", "Kursk", "Диверсию"),
+        ("Задержан подозреваемый в поджоге военкомата в Москве.", "ru", "Moscow", "поджоге"),
+        ("Мост у Мелитополя был взорван партизанами.", "ru", "Melitopol", "взорван"),
+        ("После подрыва железнодорожных путей в Брянской области движение поездов остановлено.",
+         "ru", "Bryansk Oblast", "подрыва"),
+        ("СБУ розслідує справу про диверсії на залізниці біля Мелітополя.", "uk", "Melitopol",
+         "диверсії"),
+        ("Після підриву залізничного мосту біля Мелітополя рух потягів зупинено.", "uk",
+         "Melitopol", "підриву"),
+        ("Партизани повідомили про підпал релейної шафи у Мелітополі.", "uk", "Melitopol",
+         "підпал"),
+        ("Міст біля Мелітополя підірвано.", "uk", "Melitopol", "підірвано"),
+    ],
+)  # fmt: skip
+def test_sabotage_words_in_their_inflected_forms(text, lang, place, trigger):
+    """Nouns in their cases, verbs in their persons and the passive: each a sabotage."""
+    events = analyse(text, lang, join="gazetteer").events
+    assert [(e.type, e.place.name, e.triggers) for e in events] == [
+        ("sabotage", place, (trigger,))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Партизаны сообщили о переброске техники в Мелитополь.", "ru"),
+        ("Партизани повідомили про перекидання техніки до Мелітополя.", "uk"),
+        # a military truck that hits a mine ("подорвался") is blown up by no saboteur
+        ("Военный грузовик подорвался на мине у Мелитополя.", "ru"),
+    ],
+)
+def test_no_sabotage_from_partisans_who_report_or_a_truck_on_a_mine(text, lang):
+    events = analyse(text, lang, join="gazetteer").events
+    assert "sabotage" not in [e.type for e in events]
