@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from geonews.errors import LexiconError
 from geonews.geoparse import find_places
-from geonews.lexicon import available_languages, detect_language, load_lexicon
+from geonews.lexicon import _from_data, available_languages, detect_language, load_lexicon
+from geonews.model import ACLED_SUB_EVENT_TYPES
 from geonews.pipeline import analyse
 
 
@@ -17,6 +19,34 @@ def test_six_languages_have_a_lexicon():
     assert {"en", "fr", "ru", "uk", "de", "es"} <= set(available_languages())
     for lang in ("ru", "uk", "de", "es"):
         assert load_lexicon(lang).events and load_lexicon(lang).months
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "ru", "uk"])
+def test_each_language_knows_sabotage(lang):
+    """Its acts, who or what a sabotage needs, what rules one out, and the explosive
+    and arson words that give its ACLED sub-event type."""
+    lex = load_lexicon(lang)
+    assert lex.events["sabotage"] and lex.event_requires["sabotage"]
+    assert lex.event_excludes["sabotage"]
+    assert set(lex.subtypes["sabotage"]) == {
+        "Remote explosive/landmine/IED",
+        "Looting/property destruction",
+    }
+    assert set(lex.strike_subtypes) == {"Air/drone strike", "Shelling/artillery/missile attack"}
+    for subtypes in lex.subtypes.values():
+        assert set(subtypes) <= set(ACLED_SUB_EVENT_TYPES)
+
+
+def test_a_subtype_that_is_no_acled_sub_event_type_is_refused():
+    data = {
+        "lang": "xx",
+        "name": "Test",
+        "locative": ["at"],
+        "events": {"sabotage": ["sabotage"]},
+        "sabotage_subtypes": {"Explosive sabotage": ["blew up"]},
+    }
+    with pytest.raises(LexiconError, match="'Explosive sabotage' in sabotage_subtypes"):
+        _from_data(data, "xx.json")
 
 
 @pytest.mark.parametrize(
@@ -90,3 +120,44 @@ def test_conflict_notes_in_other_languages(text, lang, place, date):
     (event, *_) = analyse(text, lang, join="gazetteer").events
     assert event.place.name == place
     assert event.date_start.isoformat() == date
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "place", "trigger"),
+    [
+        ("СК возбудил дело о диверсии на железной дороге в Брянской области.", "ru",
+         "Bryansk Oblast", "диверсии"),
+        ("Диверсию на железной дороге под Курском расследует ФСБ.", "ru", "Kursk", "Диверсию"),
+        ("Задержан подозреваемый в поджоге военкомата в Москве.", "ru", "Moscow", "поджоге"),
+        ("Мост у Мелитополя был взорван партизанами.", "ru", "Melitopol", "взорван"),
+        ("После подрыва железнодорожных путей в Брянской области движение поездов остановлено.",
+         "ru", "Bryansk Oblast", "подрыва"),
+        ("СБУ розслідує справу про диверсії на залізниці біля Мелітополя.", "uk", "Melitopol",
+         "диверсії"),
+        ("Після підриву залізничного мосту біля Мелітополя рух потягів зупинено.", "uk",
+         "Melitopol", "підриву"),
+        ("Партизани повідомили про підпал релейної шафи у Мелітополі.", "uk", "Melitopol",
+         "підпал"),
+        ("Міст біля Мелітополя підірвано.", "uk", "Melitopol", "підірвано"),
+    ],
+)  # fmt: skip
+def test_sabotage_words_in_their_inflected_forms(text, lang, place, trigger):
+    """Nouns in their cases, verbs in their persons and the passive: each a sabotage."""
+    events = analyse(text, lang, join="gazetteer").events
+    assert [(e.type, e.place.name, e.triggers) for e in events] == [
+        ("sabotage", place, (trigger,))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Партизаны сообщили о переброске техники в Мелитополь.", "ru"),
+        ("Партизани повідомили про перекидання техніки до Мелітополя.", "uk"),
+        # a military truck that hits a mine ("подорвался") is blown up by no saboteur
+        ("Военный грузовик подорвался на мине у Мелитополя.", "ru"),
+    ],
+)
+def test_no_sabotage_from_partisans_who_report_or_a_truck_on_a_mine(text, lang):
+    events = analyse(text, lang, join="gazetteer").events
+    assert "sabotage" not in [e.type for e in events]

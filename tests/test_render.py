@@ -18,8 +18,8 @@ import pytest
 from shapely.geometry import box
 
 from geonews.errors import RenderError
-from geonews.model import Article, Event, Mention, Place, Quantity, Region
-from geonews.render import build_map, save_map
+from geonews.model import EVENT_TYPES, Article, Event, Mention, Place, Quantity, Region
+from geonews.render import TYPE_COLORS, TYPE_LABELS, build_map, save_map
 
 # ------------------------------------------------------------------ fixtures
 
@@ -95,6 +95,7 @@ def test_one_layer_per_event_type_in_the_layer_control(regions):
         "deployment",
         "strike",
         "ground_fighting",
+        "sabotage",
         "fortification",
         "reconstruction",
         "demining",
@@ -106,6 +107,7 @@ def test_one_layer_per_event_type_in_the_layer_control(regions):
         "Deployment",
         "Strike",
         "Ground fighting",
+        "Sabotage",
         "Fortification",
         "Reconstruction",
         "Demining",
@@ -113,6 +115,18 @@ def test_one_layer_per_event_type_in_the_layer_control(regions):
         assert len(found[name]) == 1, name
     assert "Events per region" in found
     assert '"collapsed": false' in html
+
+
+def test_every_event_type_has_a_label_and_a_colour_of_its_own():
+    assert set(TYPE_LABELS) == set(TYPE_COLORS) == set(EVENT_TYPES)
+    assert len(set(TYPE_COLORS.values())) == len(TYPE_COLORS)
+    assert len(set(TYPE_LABELS.values())) == len(TYPE_LABELS)
+
+
+def test_a_sabotage_has_its_swatch_in_the_legend(regions):
+    html = render([event("sabotage", sentence="Partisans blew up a bridge.")], regions=regions)
+    assert 'style="background:#332288"></span>Sabotage' in html
+    assert '"fillColor": "#332288"' in html
 
 
 def test_legend_title_and_attribution(regions):

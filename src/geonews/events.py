@@ -295,10 +295,15 @@ def _sentence_events(
         required = lex.event_requires.get(etype)
         if required and not required.search(s_fold):
             continue
+        excluded = lex.event_excludes.get(etype)
+        if excluded and excluded.search(s_fold):
+            continue
         for h in hits:
             triggers.append((etype, h.start(), h.end(), sent.text[h.start() : h.end()]))
     if len(triggers) > 1:
         triggers = _without_overlaps(triggers)
+        if lex.subtypes:
+            triggers = _with_manner_words(triggers, s_fold, lex)
     casualty = _casualties(s_fold, lex, starts)
     if not triggers and casualty is None:
         return []
@@ -346,7 +351,7 @@ def _sentence_events(
         casualties = None
         if (
             casualty is not None
-            and etype in ("strike", "ground_fighting", "casualties")
+            and etype in ("strike", "ground_fighting", "sabotage", "casualties")
             and (_clause_of(casualty[1], bounds) in clauses or len(grouped) == 1)
         ):
             casualties = casualty[0]
@@ -365,7 +370,7 @@ def _sentence_events(
                 start=sent.start,
                 end=sent.end,
                 article=article,
-                subtype=_strike_subtype(s_fold, lex) if etype == "strike" else None,
+                subtype=_subtype(etype, s_fold, lex),
                 triggers=tuple(w for _, _, w in trig),
                 actors=tuple(actors),
                 origin=origin,
@@ -552,9 +557,32 @@ def _casualties(
     return kind, m.start(), m.end()
 
 
-def _strike_subtype(s_fold: str, lex: Lexicon) -> str | None:
+def _with_manner_words(
+    triggers: list[tuple[str, int, int, str]], s_fold: str, lex: Lexicon
+) -> list[tuple[str, int, int, str]]:
+    """The triggers, those of one type that are another's subtype words in the sentence
+    taken as the other's: in "partisans blew up a bridge; the explosion...", the
+    explosion (a strike's trigger, a word of explosive sabotage) is the sabotage's, not a
+    strike of its own."""
+    types = {t[0] for t in triggers}
+    out = []
+    for t in triggers:
+        etype, a, b, words = t
+        for other in types:
+            if other != etype and any(
+                p.fullmatch(s_fold[a:b]) for p in lex.subtypes.get(other, {}).values()
+            ):
+                t = (other, a, b, words)
+                break
+        out.append(t)
+    return out
+
+
+def _subtype(etype: str, s_fold: str, lex: Lexicon) -> str | None:
+    """The ACLED sub-event type the sentence's words give an event of ``etype`` (the
+    earliest found wins), or None: the type's default."""
     best = None
-    for subtype, phrases in lex.strike_subtypes.items():
+    for subtype, phrases in lex.subtypes.get(etype, {}).items():
         m = phrases.search(s_fold)
         if m is not None and (best is None or m.start() < best[0]):
             best = (m.start(), subtype)

@@ -21,6 +21,7 @@ from functools import cache, cached_property
 from importlib import resources
 
 from .errors import LexiconError
+from .model import ACLED_SUB_EVENT_TYPES
 from .text import fold, key
 
 _REQUIRED = ("lang", "name", "locative", "events")
@@ -215,7 +216,9 @@ class Lexicon:
     actor_countries: dict[str, str]  # "North Korea" -> "KP"
     events: dict[str, Phrases]  # event type -> triggers
     event_requires: dict[str, Phrases]  # event type -> words one of which must be near
-    strike_subtypes: dict[str, Phrases]  # ACLED sub-event type -> triggers
+    #: event type -> ACLED sub-event type -> words that say the event is of that kind
+    #: (``"strike_subtypes"``, ``"sabotage_subtypes"`` in the data file)
+    subtypes: dict[str, dict[str, Phrases]]
     casualties: dict[str, Phrases]  # "civilian" / "unspecified" -> phrases
     quantity_units: dict[str, Phrases]  # "soldiers" -> words
     quantity_hedges: Phrases  # "environ", "about"
@@ -252,6 +255,14 @@ class Lexicon:
     #: "остров Змеиный"): a candidate name may start at them, not only at a capital.
     #: Matches the word, in the text as written, when another word follows.
     feature_heads: re.Pattern[str] | None = None
+    #: event type -> words none of which may be in the sentence: "talks" in "sabotage of
+    #: the talks", "drone" in "a drone set fire to a depot" (a strike, not an arson).
+    event_excludes: dict[str, Phrases] = field(default_factory=dict)
+
+    @property
+    def strike_subtypes(self) -> dict[str, Phrases]:
+        """ACLED sub-event type -> words, for strikes."""
+        return self.subtypes.get("strike", {})
 
     @cached_property
     def event_stems(self) -> re.Pattern[str] | None:
@@ -306,6 +317,24 @@ def _phrase_map(data: dict, name: str) -> dict[str, Phrases]:
     return {k: Phrases.build(v) for k, v in data.get(name, {}).items()}
 
 
+def _subtypes(data: dict, source: str) -> dict[str, dict[str, Phrases]]:
+    """Each event type's ``<type>_subtypes`` map, checked against the ACLED sub-event
+    types geonews knows."""
+    out = {}
+    for etype in data.get("events", {}):
+        by_subtype = _phrase_map(data, f"{etype}_subtypes")
+        unknown = [s for s in by_subtype if s not in ACLED_SUB_EVENT_TYPES]
+        if unknown:
+            raise LexiconError(
+                f"{source}: unknown ACLED sub-event type {unknown[0]!r} in {etype}_subtypes:"
+                f" use one of {', '.join(ACLED_SUB_EVENT_TYPES)}",
+                data.get("lang"),
+            )
+        if by_subtype:
+            out[etype] = by_subtype
+    return out
+
+
 def _inflections(rules: list) -> tuple[tuple[str, str, bool], ...]:
     out = []
     for rule in rules:
@@ -342,7 +371,8 @@ def _from_data(data: dict, source: str) -> Lexicon:
             actor_countries={k: v["country"] for k, v in actors_raw.items()},
             events=_phrase_map(data, "events"),
             event_requires=_phrase_map(data, "event_requires"),
-            strike_subtypes=_phrase_map(data, "strike_subtypes"),
+            event_excludes=_phrase_map(data, "event_excludes"),
+            subtypes=_subtypes(data, source),
             casualties=_phrase_map(data, "casualties"),
             quantity_units=_phrase_map(data, "quantity_units"),
             quantity_hedges=_phrases(data, "quantity_hedges"),

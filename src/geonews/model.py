@@ -18,15 +18,31 @@ PLACE_KINDS = ("city", "region", "country", "other")
 #: Geographic precision of an event, from the finest to the coarsest.
 PRECISIONS = ("town", "part_of_region", "region", "country")
 
-#: Event types and their ACLED event type / default sub-event type.
+#: Event types and their ACLED event type / default sub-event type. A language's
+#: ``<type>_subtypes`` words may give an event another sub-event type (see
+#: ``ACLED_SUB_EVENT_TYPES``), and with it another event type.
 EVENT_TYPES: dict[str, tuple[str, str]] = {
     "deployment": ("Strategic developments", "Other"),
     "strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
     "ground_fighting": ("Battles", "Armed clash"),
+    "sabotage": ("Strategic developments", "Looting/property destruction"),
     "fortification": ("Strategic developments", "Other"),
     "reconstruction": ("Strategic developments", "Other"),
     "demining": ("Strategic developments", "Other"),
     "casualties": ("Violence against civilians", "Attack"),
+}
+
+#: The ACLED sub-event types geonews gives, each with the event type it belongs to: a
+#: sabotage with explosives is "Explosions/Remote violence", an arson "Strategic
+#: developments".
+ACLED_SUB_EVENT_TYPES: dict[str, str] = {
+    "Air/drone strike": "Explosions/Remote violence",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence",
+    "Armed clash": "Battles",
+    "Attack": "Violence against civilians",
+    "Looting/property destruction": "Strategic developments",
+    "Other": "Strategic developments",
 }
 
 
@@ -206,11 +222,16 @@ class Event:
 
     @property
     def acled_event_type(self) -> str:
+        """The ACLED event type: the one its sub-event type belongs to."""
+        if self.subtype in ACLED_SUB_EVENT_TYPES:
+            return ACLED_SUB_EVENT_TYPES[self.subtype]
         return EVENT_TYPES[self.type][0]
 
     @property
     def acled_sub_event_type(self) -> str:
-        if self.type == "strike" and self.subtype:
+        """The ACLED sub-event type: the subtype the sentence's words gave, else the
+        type's default."""
+        if self.subtype in ACLED_SUB_EVENT_TYPES:
             return self.subtype
         return EVENT_TYPES[self.type][1]
 

@@ -62,17 +62,21 @@ TYPE_LABELS: dict[str, str] = {
     "deployment": "Deployment",
     "strike": "Strike",
     "ground_fighting": "Ground fighting",
+    "sabotage": "Sabotage",
     "fortification": "Fortification",
     "reconstruction": "Reconstruction",
     "demining": "Demining",
     "casualties": "Casualties",
 }
 
-#: Colour of each event type (Paul Tol's colour-blind safe "bright" scheme).
+#: Colour of each event type (Paul Tol's colour-blind safe "bright" scheme; sabotage
+#: takes the "muted" scheme's indigo, which stays the farthest from all of these under
+#: simulated protanopia, deuteranopia and tritanopia).
 TYPE_COLORS: dict[str, str] = {
     "deployment": "#4477AA",
     "strike": "#EE6677",
     "ground_fighting": "#AA3377",
+    "sabotage": "#332288",
     "fortification": "#CCBB44",
     "reconstruction": "#228833",
     "demining": "#66CCEE",
