@@ -245,3 +245,39 @@ def test_a_sabotage_carries_its_casualties():
     text = "Partisans blew up a train near Melitopol, killing two Russian soldiers."
     (event,) = analyse(text, "en", join="gazetteer").events
     assert (event.type, event.casualties) == ("sabotage", "unspecified")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("A magnitude 6.8 earthquake struck off the coast of Hokkaido, near Sapporo.", "en"),
+        ("Floods in Valencia killed more than 200 people.", "en"),
+        ("Le séisme a frappé la province de Hatay, près d'Antakya, faisant 40 morts.", "fr"),
+        ("Наводнение в Оренбурге унесло жизни трёх человек.", "ru"),
+        ("Das Erdbeben traf die Stadt Antakya schwer.", "de"),
+    ],
+)
+def test_a_natural_hazard_is_no_strike_and_its_dead_no_war_casualties(text, lang):
+    """What an earthquake "struck" or a flood killed has no place on a war map."""
+    assert analyse(text, lang, join="gazetteer").events == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Storm Shadow missiles struck a port in Sevastopol, killing two people.", "en"),
+        ("Tornado-S rockets hit Kharkiv overnight, killing two people.", "en"),
+        ("Российские войска нанесли удар из РСЗО «Ураган» по Херсону, погибли двое.", "ru"),
+    ],
+)
+def test_weapons_named_after_storms_still_strike(text, lang):
+    """Storm Shadow, Tornado-S, Uragan: weapons, not weather."""
+    events = analyse(text, lang, join="gazetteer").events
+    assert [e.type for e in events] == ["strike"]
+
+
+def test_drones_that_attacked_made_a_strike_not_a_battle():
+    text = "On 1 June 2024, Ukrainian drones attacked an oil refinery in Novoshakhtinsk, Rostov."
+    (event,) = analyse(text, "en", join="gazetteer").events
+    assert (event.type, event.acled_event_type) == ("strike", "Explosions/Remote violence")
+    assert event.mention.place.name == "Novoshakhtinsk"

@@ -305,6 +305,14 @@ def _sentence_events(
         if lex.subtypes:
             triggers = _with_manner_words(triggers, s_fold, lex)
     casualty = _casualties(s_fold, lex, starts)
+    if (
+        lex.natural_hazards
+        and (casualty is not None or any(t[0] == "strike" for t in triggers))
+        and lex.natural_hazards.search(s_fold)
+    ):
+        # "an earthquake struck", "floods killed 200": nature's, not war's
+        triggers = [t for t in triggers if t[0] != "strike"]
+        casualty = None
     if not triggers and casualty is None:
         return []
 

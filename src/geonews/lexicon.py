@@ -258,6 +258,9 @@ class Lexicon:
     #: event type -> words none of which may be in the sentence: "talks" in "sabotage of
     #: the talks", "drone" in "a drone set fire to a depot" (a strike, not an arson).
     event_excludes: dict[str, Phrases] = field(default_factory=dict)
+    #: Natural hazards ("earthquake", "séisme", "наводнение"): what "struck" or "hit" in
+    #: a sentence naming one, and who died in it, is no strike and no war casualty.
+    natural_hazards: Phrases = field(default_factory=lambda: Phrases.build(()))
 
     @property
     def strike_subtypes(self) -> dict[str, Phrases]:
@@ -372,6 +375,7 @@ def _from_data(data: dict, source: str) -> Lexicon:
             events=_phrase_map(data, "events"),
             event_requires=_phrase_map(data, "event_requires"),
             event_excludes=_phrase_map(data, "event_excludes"),
+            natural_hazards=_phrases(data, "natural_hazards"),
             subtypes=_subtypes(data, source),
             casualties=_phrase_map(data, "casualties"),
             quantity_units=_phrase_map(data, "quantity_units"),
