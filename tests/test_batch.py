@@ -36,7 +36,7 @@ def test_schema_of_a_result():
         assert NOTE[p["start"] : p["end"]] == p["text"]
     antonivka = next(p for p in out["places"] if p["text"] == "Antonivka")
     assert antonivka["country"] == "UA" and antonivka["admin1"] == "UA.08"
-    assert antonivka["kind"] == "city" and antonivka["admin1_name"] == "Kherson"
+    assert antonivka["kind"] == "city" and antonivka["admin1_name"] == "Kherson Oblast"
     (event,) = out["events"]
     assert tuple(event) == EVENT_FIELDS
     assert event["acled_event_type"] == "Explosions/Remote violence"

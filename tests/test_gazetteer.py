@@ -131,3 +131,52 @@ def test_curated_features_are_well_formed():
         assert row["name"] in row["names"] or row["name"].startswith(tuple(row["names"]))
         for n in row["names"]:
             assert seen.setdefault(n, row["name"]) == row["name"], f"{n!r} names two features"
+
+
+def test_curated_english_region_names_are_well_formed():
+    """geodata/region_names.json is edited by hand: each row names a shipped region, once,
+    and no name is given to two regions."""
+    from geonews import regions
+
+    names = regions.english_names()
+    rows = json.loads((resources.files("geonews.geodata") / "region_names.json").read_text("utf-8"))
+    assert len(rows) == len(names), "a region is listed twice"
+    seen: dict[str, str] = {}
+    for code, given in names.items():
+        assert regions.region_info(code) is not None, code
+        for n in given:
+            assert seen.setdefault(key(n), code) == code, f"{n!r} names two regions"
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Buryatia", "RU.11"),
+        ("Altai Krai", "RU.04"),  # not Altai, a town in Mongolia
+        ("Altai Republic", "RU.03"),
+        ("Primorsky Krai", "RU.59"),
+        ("Khanty-Mansi Autonomous Okrug", "RU.32"),
+        ("Zabaykalsky Krai", "RU.93"),
+        ("Odesa Oblast", "UA.17"),
+    ],
+)
+def test_regions_are_found_by_the_english_names_the_news_uses(name, code):
+    from geonews.geoparse import find_places
+
+    (m,) = find_places(f"Drone debris fell in {name} on Monday.", "en")
+    assert (m.text, m.place.kind, m.place.admin1_code) == (name, "region", code)
+
+
+def test_regions_are_shown_by_their_english_names_not_natural_earths_typos():
+    from geonews import regions
+
+    # Natural Earth: "Moskovsskaya", "Maga Buryatdan", "Kiev", "Odessa"
+    shown = {c: regions.region_info(c).name for c in ("RU.47", "RU.44", "UA.13", "UA.17")}
+    assert shown == {
+        "RU.47": "Moscow Oblast",
+        "RU.44": "Magadan Oblast",
+        "UA.13": "Kyiv Oblast",
+        "UA.17": "Odesa Oblast",
+    }
+    gaz = gz.load_gazetteer()
+    assert gaz.place(gaz.region_entry("RU.15")).name == "Chukotka"  # no unit word added

