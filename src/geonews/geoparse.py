@@ -1133,13 +1133,14 @@ def _region_before(before: str, lex: Lexicon) -> int | None:
             continue
         # skip qualifiers: "région russe de", "Russian border region of"
         while True:
-            w = _LAST_NAME_WORD.search(before[:pos])
+            w = _last_name_word(before, pos)
             if w is None:
                 return None
-            if w.group(1) in lex.region_qualifiers:
-                pos = w.start()
+            start, word = w
+            if word in lex.region_qualifiers:
+                pos = start
                 continue
-            return w.start() if lex.region_before.fullmatch(w.group(1)) else None
+            return start if lex.region_before.fullmatch(word) else None
     return None
 
 
@@ -1181,7 +1182,18 @@ def _ends_with_connector(before: str, conn: re.Pattern[str] | str) -> int | None
     return pos
 
 
-_LAST_NAME_WORD = re.compile(r"([\w-]+)['\s]*\Z")
+def _last_name_word(text: str, end: int) -> tuple[int, str] | None:
+    """Where the last word (``[\\w-]+``) of ``text[:end]`` starts, and the word, if only
+    spaces and apostrophes follow it: what ``re.search(r"([\\w-]+)['\\s]*\\Z", text[:end])``
+    finds, matched on the reversed text (the search would try every position, each with
+    backtracking)."""
+    m = _LAST_NAME_WORD_REVERSED.match(text[end - 1 :: -1]) if end else None
+    if m is None:
+        return None
+    return end - m.end(1), m.group(1)[::-1]
+
+
+_LAST_NAME_WORD_REVERSED = re.compile(r"['\s]*([\w-]+)")
 
 
 def _person_context(
