@@ -1133,13 +1133,14 @@ def _region_before(before: str, lex: Lexicon) -> int | None:
             continue
         # skip qualifiers: "région russe de", "Russian border region of"
         while True:
-            w = _LAST_NAME_WORD.search(before[:pos])
+            w = _last_name_word(before, pos)
             if w is None:
                 return None
-            if w.group(1) in lex.region_qualifiers:
-                pos = w.start()
+            start, word = w
+            if word in lex.region_qualifiers:
+                pos = start
                 continue
-            return w.start() if lex.region_before.fullmatch(w.group(1)) else None
+            return start if lex.region_before.fullmatch(word) else None
     return None
 
 
@@ -1181,7 +1182,18 @@ def _ends_with_connector(before: str, conn: re.Pattern[str] | str) -> int | None
     return pos
 
 
-_LAST_NAME_WORD = re.compile(r"([\w-]+)['\s]*\Z")
+def _last_name_word(text: str, end: int) -> tuple[int, str] | None:
+    """Where the last word (``[\\w-]+``) of ``text[:end]`` starts, and the word, if only
+    spaces and apostrophes follow it: what ``re.search(r"([\\w-]+)['\\s]*\\Z", text[:end])``
+    finds, matched on the reversed text (the search would try every position, each with
+    backtracking)."""
+    m = _LAST_NAME_WORD_REVERSED.match(text[end - 1 :: -1]) if end else None
+    if m is None:
+        return None
+    return end - m.end(1), m.group(1)[::-1]
+
+
+_LAST_NAME_WORD_REVERSED = re.compile(r"['\s]*([\w-]+)")
 
 
 def _person_context(
@@ -1702,31 +1714,37 @@ def _resolve(
 ) -> Mention | None:
     focus, total = focus_total
     nearby, towns = nearby_towns
-    scored = []
     near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
     # a region phrase names a region; when no region goes by the name, the town it is
     # named after
-    eponyms = span.region_phrase and all(c.kind != KIND_REGION for c in span.candidates)
+    region_phrase = span.region_phrase
+    eponyms = region_phrase and all(c.kind != KIND_REGION for c in span.candidates)
+    # the first candidate of highest score, and the second highest score (equal to the
+    # best on a tie): what a stable sort by score, highest first, puts first and second
+    best = None
+    best_score = runner_up = -math.inf
     for c, s in zip(span.candidates, _priors(span)):
         s += 2.0 * focus.get(c.country, 0) / total
-        if c.admin1_code and c.admin1_code in nearby and c.kind != KIND_COUNTRY:
-            near = towns.get(c.admin1_code)
+        code = c.admin1_code
+        if code and code in nearby and c.kind != KIND_COUNTRY:
+            near = towns.get(code)
             # in the region of a town named nearby but far from it: as in its country
             s += 1.5 if near is None or _near_towns(c, near, gaz) else 0.5
         elif c.country in near_countries:
             s += 0.5  # "California, Colorado, Georgia": a list keeps to one country
-        elif c.admin1_code in elsewhere and c.kind != KIND_COUNTRY:
+        elif code in elsewhere and c.kind != KIND_COUNTRY:
             s += _ARTICLE_REGION_BONUS  # "Toronto" earlier: "Ontario" is the province
-        if span.region_phrase and (
+        if region_phrase and (
             c.kind == KIND_REGION
             # "Ставропольский край" is named after Stavropol, not Tolyatti (once Stavropol)
             or (eponyms and c.kind == KIND_CITY and gaz.regions_named_after(c.index))
         ):
             s += 2.0
-        scored.append((s, c))
-    if len(scored) > 1:
-        scored.sort(key=_score, reverse=True)
-    best_score, best = scored[0]
+        if s > best_score:
+            best, best_score, runner_up = c, s, best_score
+        elif s > runner_up:
+            runner_up = s
+    n_scored = len(span.candidates)
     reasons = list(span.reasons)
     evidence = span.evidence
     if focus.get(best.country) and len({x.country for x in span.candidates}) > 1:
@@ -1751,12 +1769,11 @@ def _resolve(
         if region is not None:
             index = region
             reasons.append("region phrase: the region named after the town")
-    runner_up = scored[1][0] if len(scored) > 1 else None
-    if runner_up is None:
+    if n_scored == 1:
         margin = 1.0
     else:
         margin = 1.0 - math.exp(-max(best_score - runner_up, 0.0))
-        reasons.append(f"chosen among {len(scored)} namesakes")
+        reasons.append(f"chosen among {n_scored} namesakes")
     confidence = (1.0 / (1.0 + math.exp(-(evidence - ACCEPT)))) * (0.5 + 0.5 * margin)
     return Mention(
         start=span.start,
@@ -1803,10 +1820,6 @@ def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
         confidence=round(min(confidence, 0.99), 3),
         reasons=tuple(reasons),
     )
-
-
-def _score(scored: tuple[float, Candidate]) -> float:
-    return scored[0]
 
 
 def unique_places(mentions: list[Mention]) -> list[Mention]:
