@@ -72,6 +72,17 @@ def test_a_subtype_that_is_no_acled_sub_event_type_is_refused():
         # the krai named after Stavropol, not Tolyatti (once Stavropol-on-Volga)
         ("Взрыв в Ставропольском крае.", "ru", ("Ставропольском", "Stavropol Krai", "region")),
         ("Un drone abattu près de l'île aux Serpents.", "fr", ("île aux Serpents", "Snake Island", "other")),
+        # krais named by an adjective, after no town ("Приморск" is a town near St Petersburg,
+        # "Алтай" the Altai Republic)
+        ("Тревога в Приморском крае.", "ru", ("Приморском крае", "Primorsky Krai", "region")),
+        ("Учения в Алтайском крае.", "ru", ("Алтайском крае", "Altai Krai", "region")),
+        ("Тривога у Приморському краї.", "uk", ("Приморському краї", "Primorsky Krai", "region")),
+        ("Вибухи у Краснодарському краї.", "uk", ("Краснодарському", "Krasnodar Krai", "region")),
+        # -щина names of oblasts in every case: Kursk's, not Chur ("Кур"); Sumy, Odesa, Cherkasy
+        ("Бої на Курщині тривають.", "uk", ("Курщині", "Kursk", "region")),
+        ("Ворог обстрілює Сумщину.", "uk", ("Сумщину", "Sumy", "region")),
+        ("Удари по Одещині та Черкащині.", "uk", ("Одещині", "Odesa", "region")),
+        ("Удари по Одещині та Черкащині.", "uk", ("Черкащині", "Cherkasy", "region")),
         ("Kämpfe im Gebiet Kursk.", "de", ("Kursk", "Kursk", "region")),
         ("Angriffe auf Charkiw.", "de", ("Charkiw", "Kharkiv", "city")),
         ("Combates en la región de Kursk.", "es", ("Kursk", "Kursk", "region")),

@@ -295,7 +295,8 @@ def _match_at(
         # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
         # region word, the adjective of a town is tried before a namesake of its own
         found = _lemma_match(text, lookup, a, b, lex, gaz)
-        if found is not None and (best is None or found[1]):
+        # a region's adjective, or a lexicon name, wins over a namesake with a case ending
+        if found is not None and (best is None or found[1] or found[0][2]):
             (end, k, lexical, inflected), region_word = found
             return end, k, lexical, inflected, region_word
     if best is None and lex.transliteration is not None:
@@ -466,6 +467,11 @@ def _lemma_match(
 
     w1 = lookup[a:b]
     m = _next_capitalised_word(text, lookup, b)
+    # "Приморском крае": a region the lexicon names by an adjective and a region word
+    # ("Приморский край"), after no town; the region word is written small
+    region_word = m is None and _region_word_follows(lookup, b, lex)
+    if region_word:
+        m = _NEXT_WORD.match(lookup, b)
     if m is not None:
         w2 = m.group(1)
         firsts = [(w1, False), *_lemmas(w1, lex)]
@@ -476,7 +482,7 @@ def _lemma_match(
                     continue
                 k = f"{l1} {l2}"
                 lexical = known(k)
-                if lexical is not None:
+                if lexical or (lexical is not None and not region_word):
                     return (m.end(1), k, lexical, True), r1 or r2
     for lemma, region in _lemmas(w1, lex):
         lexical = known(lemma)
