@@ -83,6 +83,12 @@ def test_a_subtype_that_is_no_acled_sub_event_type_is_refused():
         ("Ворог обстрілює Сумщину.", "uk", ("Сумщину", "Sumy", "region")),
         ("Удари по Одещині та Черкащині.", "uk", ("Одещині", "Odesa", "region")),
         ("Удари по Одещині та Черкащині.", "uk", ("Черкащині", "Cherkasy", "region")),
+        # a region's adjective names the oblast, not a namesake town (Nikolayevsk, Volgograd)
+        ("Удары по Николаевской области продолжаются.", "ru", ("Николаевской", "Mykolaiv", "region")),
+        # a title before a region or a large city in an oblique case is the place's office
+        ("Президент Татарстана заявил о мерах.", "ru", ("Татарстана", "Tatarstan", "region")),
+        ("Губернатор Курской области сообщил об атаке.", "ru", ("Курской", "Kursk", "region")),
+        ("Мэр Москвы заявил о мерах.", "ru", ("Москвы", "Moscow", "city")),
         ("Kämpfe im Gebiet Kursk.", "de", ("Kursk", "Kursk", "region")),
         ("Angriffe auf Charkiw.", "de", ("Charkiw", "Kharkiv", "city")),
         ("Combates en la región de Kursk.", "es", ("Kursk", "Kursk", "region")),

@@ -484,11 +484,26 @@ def _lemma_match(
                 lexical = known(k)
                 if lexical or (lexical is not None and not region_word):
                     return (m.end(1), k, lexical, True), r1 or r2
+    first = None
     for lemma, region in _lemmas(w1, lex):
         lexical = known(lemma)
-        if lexical is not None:
-            return (b, lemma, lexical, True), region
-    return None
+        if lexical is None:
+            continue
+        found = (b, lemma, lexical, True), region
+        # a region's adjective: the lemma that names a region wins over a namesake town
+        # that names none ("Николаевской области" is Mykolaiv's, not Nikolayevsk's)
+        if not region or lexical or _names_a_region(lemma, gaz):
+            return found
+        first = first or found
+    return first
+
+
+def _names_a_region(key: str, gaz: Gazetteer) -> bool:
+    """Whether an entry named ``key`` is a region, or a town a region is named after."""
+    return any(
+        c.kind == KIND_REGION or (c.kind == KIND_CITY and gaz.regions_named_after(c.index))
+        for c in gaz.lookup(key)
+    )
 
 
 _NEXT_WORD = re.compile(r" (\w+)")
@@ -1222,7 +1237,7 @@ def _person_context(
         gap = text[b:start]
         word = folded[a:b]
         # "President of France" is written "Президент Франции": a title before a country
-        if word in lex.person_titles and gap.strip() in ("", ".") and not is_country:
+        if word in lex.person_titles and gap.strip() in ("", ".") and not _governed(span):
             return f"after the title '{text[a:b]}'"
         # "Albert R. T. Lim", "George W. Bush": an initial (not "U.S.", whose letters
         # are joined) stands before a surname
@@ -1262,6 +1277,17 @@ def _person_context(
     if " " not in span.key and _first_name(span, a, b, text, folded, lex, gaz):
         return f"a person's first name ('{text[start:b]}')"
     return None
+
+
+def _governed(span: _Span) -> bool:
+    """Whether a title before the span is one of the place's office ("President of
+    France", "Президент Татарстана", "губернатор Курской области", "мэр Москвы") rather
+    than a person's (a surname is no country or region; and in a language of cases a
+    title before a city in an oblique case is the city's office)."""
+    top = span.top
+    if span.region_phrase or (top is not None and top.kind in (KIND_COUNTRY, KIND_REGION)):
+        return True
+    return span.inflected and top is not None and top.kind == KIND_CITY and top.population >= 100_000
 
 
 def _institution_or_day(word: str, lex: Lexicon) -> bool:
