@@ -21,22 +21,33 @@ from geonews.offline import iframe_snippet, map_html, write_html, write_map
 from geonews.pipeline import analyse
 from geonews.snapshot import BROWSER_FLAGS
 
+_LT, _GT = (f"{{{{ cycler.__init__.__globals__.__builtins__.chr({n}) }}}}" for n in (60, 62))
 PAYLOADS = (
     '<img src=x onerror="window.__pwned=1">',
     "${window.__pwned=2}",
     "`+(window.__pwned=3)+`",
     "</script><script>window.__pwned=4</script>",
     "javascript:window.__pwned=5",
+    # evaluated as a template (as branca used to do with rendered text), these build
+    # "<img src=x onerror=...>" and "</script><script>..." out of characters no escaping sees
+    f"{_LT}img src=x onerror=window.__pwned=10{_GT}",
+    f"{_LT}/script{_GT}{_LT}script{_GT}window.__pwned=11{_LT}/script{_GT}",
+    "{% if 1 %}{# a comment #}{% endif %} \u2028 line\u2029separators",
 )
 CRAFTED = Article(
     text=(
         f"Russian drones struck Kherson overnight {PAYLOADS[0]} and {PAYLOADS[1]} killed two "
         f"civilians {PAYLOADS[2]} {PAYLOADS[3]} see {PAYLOADS[4]} for details.\n\n"
+        f"Missiles hit Kherson again, killing a civilian {PAYLOADS[5]} {PAYLOADS[6]} "
+        f"{PAYLOADS[7]}.\n\n"
         'Ukrainian troops built new fortifications near Sumy, <a href="javascript:'
         'window.__pwned=6">link</a>.\n\n'
         "North Korean troops were deployed to the Kursk region for demining."
     ),
-    title="<script>window.__pwned=7</script> ${window.__pwned=8} `x` <b onmouseover=alert(1)>",
+    title=(
+        "<script>window.__pwned=7</script> ${window.__pwned=8} `x` <b onmouseover=alert(1)> "
+        + PAYLOADS[5]
+    ),
     url="javascript:window.__pwned=9",
     lang="en",
 )
@@ -242,6 +253,8 @@ def test_clicking_a_marker_opens_its_popup_with_the_escaped_evidence(driver, pag
     for payload in PAYLOADS[:3]:
         assert payload in text  # shown as text, exactly as the article wrote it
     assert "window.__pwned=4" in text
+    # template syntax is shown as written, never run
+    assert "{% if 1 %}{# a comment #}{% endif %}" in text and "chr(60) }}img src=x" in text
     assert popup.find_elements("css selector", "img, script") == []
     assert _pwned(driver) is None
 

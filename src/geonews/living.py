@@ -317,7 +317,7 @@ def _note(n, n_articles, first, last, where: EventFilter, timeline: _Timeline) -
 
 
 def _add_note(m, note: str, with_slider: bool) -> None:
-    import folium
+    from .verbatim import Verbatim
 
     css = (
         "<style>.gn-living{{position:fixed;z-index:1000;right:10px;bottom:{};max-width:320px;"
@@ -325,7 +325,7 @@ def _add_note(m, note: str, with_slider: bool) -> None:
         "system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}}{}</style>"
     ).format("160px" if with_slider else "28px", ".gn-legend{bottom:160px}" if with_slider else "")
     m.get_root().html.add_child(
-        folium.Element(f'{css}<div class="gn-box gn-living">{escape_html(note)}</div>')
+        Verbatim(f'{css}<div class="gn-box gn-living">{escape_html(note)}</div>')
     )
 
 

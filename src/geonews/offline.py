@@ -338,7 +338,9 @@ def render_html(
         raise ValueError(f"height must be a CSS length such as 600px or 70vh, got {height!r}")
     root = m.get_root()
     ids = _element_ids(root)
-    with deterministic_ids():
+    from geonews.verbatim import verbatim_render
+
+    with deterministic_ids(), verbatim_render():
         html = root.render()
     html, digest = _stable_ids(html, ids | _element_ids(root))
     parts = _split_page(html)

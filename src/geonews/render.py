@@ -185,8 +185,11 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     in the same directory, then :func:`os.replace`), so a reader never sees a
     half-written map. Raises :class:`RenderError` if the file cannot be written.
     """
+    from geonews.verbatim import verbatim_render
+
     path = Path(path)
-    html = m.get_root().render()
+    with verbatim_render():
+        html = m.get_root().render()
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -622,6 +625,10 @@ def _base_map(tiles: str | None, title: str | None) -> folium.Map:
         )
     except ValueError as exc:
         raise RenderError(f"cannot use tiles {tiles!r}: {exc}") from exc
+    # under a root whose render never compiles rendered text (article text) as a template
+    from geonews.verbatim import Figure
+
+    Figure().add_child(m)
     if title:
         m.get_root().title = escape_html(title)
     folium.map.CustomPane(_PANE_CHOROPLETH, z_index=380, pointer_events=True).add_to(m)
