@@ -119,7 +119,7 @@ def main() -> None:
     a = ap.parse_args()
     lines = mixed_corpus(a.n, a.size) if a.mix else corpus(a.n, a.size, once=a.once)
     t0 = time.perf_counter()
-    import geonews.geoparse
+    import geonews.geoparse.resolve
     from geonews.batch import _warm, geoparse_jsonl
 
     _warm()
@@ -134,7 +134,7 @@ def main() -> None:
     n_err = sum(failed for _, failed in geoparse_jsonl(lines, join=a.join))
     dt = time.perf_counter() - t1
     kb = sum(len(json.loads(x)["text"]) for x in lines) / len(lines) / 1000
-    print(f"engine: {Path(geonews.geoparse.__file__).name}")
+    print(f"engine: {Path(geonews.geoparse.resolve.__file__).name}")
     print(f"start-up: {start_up:.2f} s (gazetteer, lexicons)")
     print(f"articles: {len(lines)} of {kb:.1f} KB on average, {n_err} errors")
     print(f"throughput: {len(lines) / dt:,.0f} articles/s on one core ({dt:.2f} s)")

@@ -6,7 +6,7 @@ Generates a synthetic corpus from the short English and French templates below
 1. ingest of N articles (default 10,000) from a JSONL corpus with ``-j 2``
    (articles/s);
 2. render of a store holding M events (default 100,000) with
-   :func:`geonews.living.render_store`, as ``geonews render`` (OpenStreetMap
+   :func:`geonews.living.render.render_store`, as ``geonews render`` (OpenStreetMap
    tiles) and as ``geonews render --offline`` (seconds, HTML size, peak RSS);
 3. export of those M events to GeoJSON, CSV, JSONL and GeoPackage (seconds).
 
@@ -120,9 +120,9 @@ def peak_rss_mb() -> float:
 
 
 def phase_ingest(args) -> dict:
-    from geonews.gazetteer import load_gazetteer
-    from geonews.ingest import ingest
-    from geonews.store import Store
+    from geonews.gazetteer.index import load_gazetteer
+    from geonews.living.ingest import ingest
+    from geonews.living.store import Store
 
     load_gazetteer()  # warm the cache file: the figure is about ingest, not the first build
     with Store(args.db) as store:
@@ -148,9 +148,9 @@ def phase_fill(args) -> dict:
     Analysing 20,000 articles would measure ingest again; 400 are analysed and
     copied under new URLs and dates, so the store looks like months of news.
     """
+    from geonews.living.store import Store, prepare, text_hash
     from geonews.model import Article
     from geonews.pipeline import analyse
-    from geonews.store import Store, prepare, text_hash
 
     rng = random.Random(7)
     templates = []
@@ -194,8 +194,8 @@ def phase_fill(args) -> dict:
 
 
 def phase_render(args) -> dict:
-    from geonews.living import render_store
-    from geonews.store import Store
+    from geonews.living.render import render_store
+    from geonews.living.store import Store
 
     with Store(args.db, create=False) as store:
         t, cpu = time.perf_counter(), time.process_time()
@@ -213,8 +213,8 @@ def phase_render(args) -> dict:
 
 
 def phase_export(args) -> dict:
-    from geonews.export import export_events
-    from geonews.store import Store
+    from geonews.living.export import export_events
+    from geonews.living.store import Store
 
     out = {}
     with Store(args.db, create=False) as store:

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 
 import geonews
-from geonews import articles
-from geonews.articles import (
+from geonews.errors import ReadError
+from geonews.model import content_id
+from geonews.read import articles
+from geonews.read.articles import (
     article_from_bytes,
     article_from_html,
     article_from_text,
     read_article,
     read_articles,
 )
-from geonews.errors import ReadError
-from geonews.model import content_id
 
 DATA = Path(__file__).parent / "data" / "articles"
 TXT = DATA / "shelling-en.txt"
@@ -469,7 +469,7 @@ def test_read_articles_refuses_a_single_path():
 def test_plain_text_does_not_import_trafilatura():
     src = Path(geonews.__file__).parents[1]
     code = (
-        "import sys; from geonews.articles import read_article; "
+        "import sys; from geonews.read.articles import read_article; "
         f"read_article({str(TXT)!r}); read_article({str(MD)!r}); "
         "print('trafilatura' in sys.modules, 'lxml' in sys.modules)"
     )

@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from geonews.model import Article
-from geonews.offline import iframe_snippet, map_html, write_html, write_map
 from geonews.pipeline import analyse
-from geonews.snapshot import BROWSER_FLAGS
+from geonews.render.offline import iframe_snippet, map_html, write_html, write_map
+from geonews.render.snapshot import BROWSER_FLAGS
 
 _LT, _GT = (f"{{{{ cycler.__init__.__globals__.__builtins__.chr({n}) }}}}" for n in (60, 62))
 PAYLOADS = (
@@ -62,7 +62,7 @@ CHROMEDRIVER_NAMES = ("chromedriver", "chromium-driver")
 
 def _executables() -> tuple[str, str] | str:
     """(browser, chromedriver), or the reason they are missing."""
-    from geonews.snapshot import BrowserNotFoundError, find_browser
+    from geonews.render.snapshot import BrowserNotFoundError, find_browser
 
     try:
         browser = find_browser()
@@ -145,7 +145,7 @@ def _open(driver, path) -> None:
 
 def _settle(driver) -> None:
     """Wait until the maps have finished drawing (as ``geonews snapshot`` does)."""
-    from geonews.snapshot import _READY_JS
+    from geonews.render.snapshot import _READY_JS
 
     for _ in range(2):  # twice in a row, as the snapshot does
         _wait(driver, f"{_READY_JS.strip()} === true && !!document.querySelector('path')")
@@ -328,8 +328,8 @@ def test_iframe_snippet_shows_the_map(driver, pages):
 def test_offline_living_map_plays_its_timeline_without_network(driver, tmp_path):
     from test_store import make_analysis
 
-    from geonews.living import render_store
-    from geonews.store import Store, prepare
+    from geonews.living.render import render_store
+    from geonews.living.store import Store, prepare
 
     with Store(tmp_path / "events.db") as store:
         store.write(

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from test_store import make_analysis
 
-from geonews.export import ACLED_COLUMNS, GEONEWS_COLUMNS, export_events, format_from_path
-from geonews.store import EventFilter, Store, prepare
+from geonews.living.export import ACLED_COLUMNS, GEONEWS_COLUMNS, export_events, format_from_path
+from geonews.living.store import EventFilter, Store, prepare
 
 
 @pytest.fixture
@@ -120,12 +120,12 @@ def test_bad_requests(store, tmp_path):
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_partial_one(store, tmp_path, monkeypatch):
-    import geonews.export
+    import geonews.living.export
     from geonews.errors import RenderError
 
     path = tmp_path / "events.csv"
     path.write_text("old")
-    real = geonews.export.event_record
+    real = geonews.living.export.event_record
     seen = []
 
     def failing(e):
@@ -134,7 +134,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(store, tmp_path, 
             raise RuntimeError("disk on fire")
         return real(e)
 
-    monkeypatch.setattr(geonews.export, "event_record", failing)
+    monkeypatch.setattr(geonews.living.export, "event_record", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         export_events(store, path)
     assert path.read_text() == "old"

@@ -16,7 +16,7 @@ from typing import Self
 import pytest
 
 from geonews.errors import FetchError, ReadError
-from geonews.fetch import (
+from geonews.read.fetch import (
     USER_AGENT,
     Fetcher,
     fetch_article,

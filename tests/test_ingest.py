@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from test_fetch import FakeTime, LocalServer, rss
 
-from geonews.fetch import Fetcher
-from geonews.ingest import IngestReport, ingest
-from geonews.store import Store
+from geonews.living.ingest import IngestReport, ingest
+from geonews.living.store import Store
+from geonews.read.fetch import Fetcher
 
 TOWNS = ["Kherson", "Sumy", "Kupiansk", "Pokrovsk", "Izium", "Nikopol", "Kramatorsk"]
 
@@ -85,12 +85,12 @@ def test_ingesting_again_changes_nothing_and_reads_nothing(tmp_path, store, monk
     first = ingest([str(tmp_path)], store)
     assert (first.new, first.unchanged) == (4, 0)
 
-    import geonews.articles
+    import geonews.read.articles
 
     def no_reading(*args, **kwargs):
         raise AssertionError("an unchanged file was read again")
 
-    monkeypatch.setattr(geonews.articles, "read_article", no_reading)
+    monkeypatch.setattr(geonews.read.articles, "read_article", no_reading)
     again = ingest([str(tmp_path)], store)
     assert (again.new, again.updated, again.unchanged, again.failed) == (0, 0, 4, [])
     assert not again.changed
@@ -315,8 +315,8 @@ def test_two_ingest_processes_at_once_lose_nothing(tmp_path):
 KILLED = textwrap.dedent(
     """
     import sys, time
-    from geonews.ingest import ingest
-    from geonews.store import Store
+    from geonews.living.ingest import ingest
+    from geonews.living.store import Store
 
     calls = [0]
     real = Store._upsert_article

@@ -13,9 +13,9 @@ from test_ingest import article_text, write_jsonl
 from test_store import make_analysis
 
 from geonews.cli import main
-from geonews.living import parse_interval, render_store, watch
-from geonews.render import MAX_EVIDENCE, group_marks
-from geonews.store import EventFilter, Store, prepare
+from geonews.living.render import parse_interval, render_store, watch
+from geonews.living.store import EventFilter, Store, prepare
+from geonews.render.map import MAX_EVIDENCE, group_marks
 
 
 @pytest.fixture

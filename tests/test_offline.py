@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from geonews.cli import main
 from geonews.errors import RenderError
 from geonews.model import Article
-from geonews.offline import (
+from geonews.pipeline import analyse
+from geonews.render.offline import (
     EventCollection,
     deterministic_ids,
     iframe_snippet,
@@ -24,7 +25,6 @@ from geonews.offline import (
     render_html,
     write_map,
 )
-from geonews.pipeline import analyse
 
 ARTICLE = Article(
     text=(
@@ -70,7 +70,7 @@ def test_no_random_ids_remain(events):
 
 
 def test_map_built_outside_the_block_is_made_stable(events):
-    from geonews.render import build_map
+    from geonews.render.map import build_map
 
     pages = [render_html(build_map(events)) for _ in range(2)]
     assert pages[0] == pages[1]
@@ -154,12 +154,12 @@ def test_offline_refuses_a_used_library_without_local_copy():
 
 def test_timeline_scripts_come_from_the_vendored_npm_copies():
     """folium's Timeline links leaflet.timeline and moment from CDNs: offline they are
-    inlined from src/geonews/vendor/, once per page even with several fragments."""
+    inlined from src/geonews/render/vendor/, once per page even with several fragments."""
     from importlib import resources
 
     from folium.plugins import Timeline, TimelineSlider
 
-    vendor = resources.files("geonews") / "vendor"
+    vendor = resources.files("geonews.render") / "vendor"
     for name in ("leaflet.timeline-1.6.0", "moment-2.18.1"):
         assert (vendor / name / "LICENSE").is_file()
     assert "leaflet.timeline@1.6.0" in (vendor / "README.md").read_text()

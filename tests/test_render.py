@@ -19,7 +19,7 @@ from shapely.geometry import box
 
 from geonews.errors import RenderError
 from geonews.model import EVENT_TYPES, Article, Event, Mention, Place, Quantity, Region
-from geonews.render import TYPE_COLORS, TYPE_LABELS, build_map, save_map
+from geonews.render.map import TYPE_COLORS, TYPE_LABELS, build_map, save_map
 
 # ------------------------------------------------------------------ fixtures
 

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from geonews.cli import main
 from geonews.errors import RenderError
 from geonews.model import Article
-from geonews.offline import write_map
 from geonews.pipeline import analyse
-from geonews.snapshot import BrowserNotFoundError, find_browser, parse_size, snapshot
+from geonews.render.offline import write_map
+from geonews.render.snapshot import BrowserNotFoundError, find_browser, parse_size, snapshot
 
 ARTICLE = Article(
     text=(

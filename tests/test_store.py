@@ -12,9 +12,7 @@ from datetime import date
 import pytest
 
 from geonews.errors import StoreError
-from geonews.model import Article, Event, Mention, Place, Quantity, Region
-from geonews.pipeline import Analysis
-from geonews.store import (
+from geonews.living.store import (
     SCHEMA_VERSION,
     EventFilter,
     Store,
@@ -22,6 +20,8 @@ from geonews.store import (
     canonical_url,
     prepare,
 )
+from geonews.model import Article, Event, Mention, Place, Quantity, Region
+from geonews.pipeline import Analysis
 
 # Places of the hand-made events: (name, kind, lat, lon, country, admin1, geonameid, region)
 KHERSON_OBLAST = Region("UA.08", "Kherson", "UA", fips="UP08", iso="UA-65", lat=46.7, lon=33.4)

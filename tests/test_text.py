@@ -1,6 +1,6 @@
 """Sentence splitting: abbreviations, ordinals and the fast constructor."""
 
-from geonews.text import Sentence, _sentence, sentences
+from geonews.language.text import Sentence, _sentence, sentences
 
 
 def _texts(text, abbreviations=()):

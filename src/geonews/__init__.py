@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib import import_module, metadata
 from typing import TYPE_CHECKING
 
-from .errors import (
+from geonews.errors import (
     BoundaryError,
     FetchError,
     GazetteerError,
@@ -28,7 +28,7 @@ from .errors import (
     RenderError,
     StoreError,
 )
-from .model import Article, Event, Mention, Place, Quantity, Region
+from geonews.model import Article, Event, Mention, Place, Quantity, Region
 
 try:
     __version__ = metadata.version("geonews")
@@ -40,24 +40,29 @@ _LAZY = {
     "analyse": "pipeline",
     "make_map": "pipeline",
     "Analysis": "pipeline",
-    "find_places": "geoparse",
-    "read_article": "articles",
-    "read_articles": "articles",
-    "article_from_text": "articles",
-    "article_from_html": "articles",
-    "build_map": "render",
-    "save_map": "render",
-    "load_gazetteer": "gazetteer",
+    "find_places": "geoparse.resolve",
+    "read_article": "read.articles",
+    "read_articles": "read.articles",
+    "article_from_text": "read.articles",
+    "article_from_html": "read.articles",
+    "build_map": "render.map",
+    "save_map": "render.map",
+    "load_gazetteer": "gazetteer.index",
     "join_regions": "regions",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .articles import article_from_html, article_from_text, read_article, read_articles
-    from .gazetteer import load_gazetteer
-    from .geoparse import find_places
-    from .pipeline import Analysis, analyse, extract, make_map
-    from .regions import join_regions
-    from .render import build_map, save_map
+    from geonews.gazetteer.index import load_gazetteer
+    from geonews.geoparse.resolve import find_places
+    from geonews.pipeline import Analysis, analyse, extract, make_map
+    from geonews.read.articles import (
+        article_from_html,
+        article_from_text,
+        read_article,
+        read_articles,
+    )
+    from geonews.regions import join_regions
+    from geonews.render.map import build_map, save_map
 
 
 def __getattr__(name: str):

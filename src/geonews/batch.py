@@ -28,8 +28,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from math import isfinite
 
-from .errors import GeonewsError
-from .model import Article, Event, Mention
+from geonews.errors import GeonewsError
+from geonews.model import Article, Event, Mention
 
 #: The keys of each place in the output, in order.
 PLACE_FIELDS = (
@@ -103,7 +103,7 @@ def iter_geoparse(
     join: str = DEFAULT_JOIN,
 ) -> Iterator[dict]:
     """Like :func:`geoparse`, lazily: results are yielded as records are read."""
-    from .pipeline import JOIN_MODES
+    from geonews.pipeline import JOIN_MODES
 
     if join not in JOIN_MODES:
         raise GeonewsError(f"unknown join mode {join!r}: use one of {', '.join(JOIN_MODES)}")
@@ -134,7 +134,7 @@ def geoparse_record(
 def _analyse(record: str | bytes | dict, lang: str | None, join: str, line: int | None):
     """(the record's id, its :class:`~geonews.pipeline.Analysis`), or (its id, its
     ``{"id", "error"}`` object) when it cannot be processed."""
-    from .pipeline import analyse
+    from geonews.pipeline import analyse
 
     rid = record.get("id") if isinstance(record, dict) else None
     try:
@@ -215,9 +215,9 @@ _encode_str = json.encoder.encode_basestring
 
 def _warm() -> None:
     """Load what every record needs once per worker process."""
-    from .events import prepare
-    from .gazetteer import load_gazetteer
-    from .lexicon import available_languages, load_lexicon
+    from geonews.events.classify import prepare
+    from geonews.gazetteer.index import load_gazetteer
+    from geonews.language.lexicon import available_languages, load_lexicon
 
     gaz = load_gazetteer()
     for code in available_languages():
@@ -334,7 +334,7 @@ def _article(
         if m is None:
             raise RecordError(f'{where}"lang" {lang!r} is not a language code', rid)
         lang = m.group(1).lower()
-        from .lexicon import available_languages
+        from geonews.language.lexicon import available_languages
 
         if lang not in available_languages():
             raise RecordError(

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .errors import GeonewsError
-from .model import Article, Event, Mention
+from geonews.errors import GeonewsError
+from geonews.model import Article, Event, Mention
 
 JOIN_MODES = ("spatial", "gazetteer")
 
@@ -28,13 +28,13 @@ class Analysis:
     @property
     def places(self) -> list[Mention]:
         """The first mention of each distinct place."""
-        from .geoparse import unique_places
+        from geonews.geoparse.resolve import unique_places
 
         return unique_places(list(self.mentions))
 
     def _repr_html_(self) -> str:
         """Jupyter: the events as a table and an offline map."""
-        from .offline import EventCollection
+        from geonews.render.offline import EventCollection
 
         return EventCollection(self.events, title=self.article.title)._repr_html_()
 
@@ -59,11 +59,11 @@ def analyse(
     coordinates to the shipped boundaries (geopandas), ``"gazetteer"`` trusts the
     GeoNames admin-1 code (no geometry: faster, for large batches).
     """
-    from .events import classify_events
-    from .gazetteer import load_gazetteer
-    from .geoparse import find_places
-    from .lexicon import detect_language, load_lexicon
-    from .text import fold, sentences
+    from geonews.events.classify import classify_events
+    from geonews.gazetteer.index import load_gazetteer
+    from geonews.geoparse.resolve import find_places
+    from geonews.language.lexicon import detect_language, load_lexicon
+    from geonews.language.text import fold, sentences
 
     if join not in JOIN_MODES:
         raise GeonewsError(f"unknown join mode {join!r}: use one of {', '.join(JOIN_MODES)}")
@@ -85,12 +85,12 @@ def analyse(
 
 def assign_regions(mentions: Sequence[Mention], join: str = "spatial") -> list[Mention]:
     """Give every city and region mention its admin-1 :class:`~geonews.model.Region`."""
-    from .regions import region_info
+    from geonews.regions import region_info
 
     cities = [m for m in mentions if m.place.kind == "city"]
     joined: dict[int, object] = {}
     if cities and join == "spatial":
-        from .regions import join_regions
+        from geonews.regions import join_regions
 
         points = [(m.place.lat, m.place.lon, m.place.admin1_code) for m in cities]
         for m, region in zip(cities, join_regions(points)):
@@ -152,7 +152,7 @@ def read_and_analyse(
     sources: Iterable[str], lang: str | None = None, **metadata
 ) -> list[Analysis]:
     """Read each source (path, or "-" for stdin) and analyse it."""
-    from .articles import read_article
+    from geonews.read.articles import read_article
 
     return [analyse(read_article(s, lang=lang, **metadata), lang) for s in sources]
 
@@ -172,9 +172,9 @@ def make_map(
     """Read articles, find their events and write one map: ``geonews map``'s library call.
 
     The HTML is deterministic; ``offline``, ``fragment`` and ``tiles`` are as for
-    :func:`geonews.offline.write_map`.
+    :func:`geonews.render.offline.write_map`.
     """
-    from .offline import write_map
+    from geonews.render.offline import write_map
 
     analyses = read_and_analyse(sources, lang, title=title, url=url, published=published)
     events = [e for a in analyses for e in a.events]

@@ -10,7 +10,7 @@ mapped through :data:`_ERRORS`.
 
 What the bytes are is decided afterwards: :func:`fetch_article` turns an HTML or
 text page into an :class:`~geonews.model.Article` (via
-:func:`geonews.articles.article_from_bytes`), :func:`parse_feed` turns RSS/Atom
+:func:`geonews.read.articles.article_from_bytes`), :func:`parse_feed` turns RSS/Atom
 into :class:`FeedEntry` values with ``feedparser``.
 """
 
@@ -25,8 +25,8 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from .errors import FetchError, ReadError
-from .model import Article
+from geonews.errors import FetchError, ReadError
+from geonews.model import Article
 
 if TYPE_CHECKING:
     import requests
@@ -319,7 +319,7 @@ def article_from_response(
     The article's URL is the page's canonical URL when it declares an http(s) one,
     else the URL it was fetched from after redirects.
     """
-    from .articles import article_from_bytes
+    from geonews.read.articles import article_from_bytes
 
     fmt = _format_of(resp)
     if fmt is None:
@@ -358,7 +358,7 @@ class FeedEntry:
 
     def to_article(self, *, source: str, lang: str | None = None) -> Article:
         """The entry's summary (or, failing that, title) as an article."""
-        from .articles import article_from_html, article_from_text
+        from geonews.read.articles import article_from_html, article_from_text
 
         text = self.summary or ""
         if "<" in text and ">" in text:

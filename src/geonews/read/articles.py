@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
 
-from .errors import ReadError
-from .model import Article
+from geonews.errors import ReadError
+from geonews.model import Article
 
 __all__ = [
     "MAX_BYTES",

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from .cli import friendly_errors, main
+from geonews.cli.app import friendly_errors, main
 
 
 @main.command("snapshot")
@@ -29,7 +29,7 @@ def snapshot_command(map_file, output, size, scale, timeout):
     """Save a PNG of MAP.html with headless Chromium, once the map has finished drawing."""
     from pathlib import Path
 
-    from .snapshot import parse_size, snapshot
+    from geonews.render.snapshot import parse_size, snapshot
 
     try:
         parse_size(size)
@@ -49,7 +49,7 @@ def snapshot_command(map_file, output, size, scale, timeout):
 @friendly_errors
 def iframe_command(map_file, src, height, title):
     """Print a sandboxed <iframe> snippet that embeds an existing MAP.html in a report."""
-    from .offline import iframe_snippet
+    from geonews.render.offline import iframe_snippet
 
     try:
         click.echo(iframe_snippet(map_file, src=src, title=title, height=height), nl=False)

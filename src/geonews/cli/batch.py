@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .cli import friendly_errors, main
+from geonews.cli.app import friendly_errors, main
 
 
 def _open_input(path: str):
@@ -60,7 +60,7 @@ def geoparse_command(corpus, output, lang, jobs, join, progress):
     goes on. See docs/batch.md for the output schema."""
     from tqdm import tqdm
 
-    from .batch import geoparse_jsonl
+    from geonews.batch import geoparse_jsonl
 
     src, total = _open_input(corpus)
     out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115

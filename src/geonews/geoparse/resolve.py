@@ -28,7 +28,7 @@ import math
 import re
 from dataclasses import replace
 
-from .gazetteer import (
+from geonews.gazetteer.index import (
     KIND_CITY,
     KIND_COUNTRY,
     KIND_OTHER,
@@ -37,7 +37,7 @@ from .gazetteer import (
     Gazetteer,
     load_gazetteer,
 )
-from .lexicon import (
+from geonews.language.lexicon import (
     Lexicon,
     Phrases,
     detect_language,
@@ -45,8 +45,8 @@ from .lexicon import (
     phrase_start_bound,
     phrase_tail,
 )
-from .model import Mention
-from .text import Sentence, capitalised_words, fold, is_capitalised, sentences
+from geonews.language.text import Sentence, capitalised_words, fold, is_capitalised, sentences
+from geonews.model import Mention
 
 #: Minimum evidence for a span to count as a place.
 ACCEPT = 2.0

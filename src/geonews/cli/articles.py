@@ -1,69 +1,10 @@
-"""The ``geonews`` command line: each command parses options and calls one library function.
-
-Heavy modules (geopandas, folium, the gazetteer) are imported inside the
-commands, so ``geonews --help`` stays fast.
-"""
+"""``geonews map`` and ``geonews places``: the commands that read article files."""
 
 from __future__ import annotations
 
-import functools
-import sys
-from importlib import metadata
-
 import click
 
-from .errors import GeonewsError
-
-
-def _version() -> str:
-    try:
-        return metadata.version("geonews")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def friendly_errors(func):
-    """Turn a GeonewsError into ``Error: ...`` on stderr and exit code 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except GeonewsError as exc:
-            message = " ".join(str(exc).split())
-            click.echo(f"Error: {message}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-def article_options(func):
-    """Options shared by the commands that read articles."""
-    func = click.option(
-        "--lang", metavar="CODE", help="Language of the articles (fr, en...); detected if omitted."
-    )(func)
-    func = click.option(
-        "--published", metavar="YYYY-MM-DD", help="Publication date of the article."
-    )(func)
-    func = click.option("--url", metavar="URL", help="Source URL of the article.")(func)
-    func = click.option("--title", help="Title of the article (and of the map).")(func)
-    return func
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), prog_name="geonews")
-def main() -> None:
-    """geonews: find the places a war-news article talks about, what happened
-    there, and map it, offline.
-
-    \b
-    Quick start:
-      geonews map article.txt -o maps/article.html
-      geonews places article.txt
-    """
+from geonews.cli.app import article_options, friendly_errors, main
 
 
 @main.command("map")
@@ -96,7 +37,7 @@ def main() -> None:
 def map_command(articles, output, tiles, offline, fragment, iframe, title, url, published, lang):
     """Make an HTML map of the places and events in ARTICLE files (.txt, .md,
     .html; '-' reads standard input). The same input gives byte-identical HTML."""
-    from .pipeline import make_map
+    from geonews.pipeline import make_map
 
     path, analyses = make_map(
         articles,
@@ -117,7 +58,7 @@ def map_command(articles, output, tiles, offline, fragment, iframe, title, url, 
         f"{len(analyses)} article{'s' * (len(analyses) != 1)}."
     )
     if iframe:
-        from .offline import iframe_snippet
+        from geonews.render.offline import iframe_snippet
 
         click.echo(iframe_snippet(path), nl=False)
 
@@ -131,7 +72,7 @@ def places_command(articles, as_json, title, url, published, lang):
     """List the places and events found in ARTICLE files, with their evidence."""
     import json
 
-    from .pipeline import read_and_analyse
+    from geonews.pipeline import read_and_analyse
 
     analyses = read_and_analyse(articles, lang, title=title, url=url, published=published)
     for a in analyses:
@@ -157,10 +98,3 @@ def places_command(articles, as_json, title, url, published, lang):
                 extra.append(e.quantities[0].text)
             more = f" ({'; '.join(extra)})" if extra else ""
             click.echo(f"  event  {e.type:<15} @ {e.place.name} [{e.precision}]{more}")
-
-
-# Commands of the other areas register themselves on ``main`` when imported.
-from . import cli_batch, cli_living, cli_reports  # noqa: F401
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

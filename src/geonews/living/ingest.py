@@ -9,7 +9,7 @@ stored (same size and mtime), an article whose URL or text is stored, a feed
 entry whose link is stored and not updated since.
 
 Jobs are analysed by ``jobs`` worker processes (or in this process when
-``jobs == 1``); workers return ready-made rows (:func:`geonews.store.prepare`)
+``jobs == 1``); workers return ready-made rows (:func:`geonews.living.store.prepare`)
 and this process writes them in batches, one transaction each. One bad article
 is a failure in the report, never the end of the batch.
 """
@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .errors import GeonewsError, ReadError
-from .model import Article
-from .store import PreparedArticle, Store, prepare
+from geonews.errors import GeonewsError, ReadError
+from geonews.living.store import PreparedArticle, Store, prepare
+from geonews.model import Article
 
 __all__ = ["ARTICLE_EXTENSIONS", "FEED_EXTENSIONS", "JSONL_EXTENSIONS", "IngestReport", "ingest"]
 
@@ -159,7 +159,7 @@ def ingest(
 
     ``jobs`` worker processes analyse the articles (``lang`` forces a language;
     ``join`` is :func:`geonews.pipeline.analyse`'s region join). ``fetcher`` is a
-    :class:`geonews.fetch.Fetcher` for URLs (a default one is made when needed);
+    :class:`geonews.read.fetch.Fetcher` for URLs (a default one is made when needed);
     with ``fetch_links=False`` feed entries are read from their summaries.
     ``extensions`` are the file name endings read when walking directories.
     Writes happen in this process in transactions of ``batch_size`` articles.
@@ -192,7 +192,7 @@ def ingest(
 
 def _expand(sources, store, exts, fetcher, fetch_links, lang, stdin) -> Iterator:
     """Sources → jobs, skips and failures, in order."""
-    from .fetch import is_url
+    from geonews.read.fetch import is_url
 
     for source in sources:
         source = os.fspath(source)
@@ -212,7 +212,7 @@ def _expand(sources, store, exts, fetcher, fetch_links, lang, stdin) -> Iterator
 
 
 def _default_fetcher():
-    from .fetch import Fetcher
+    from geonews.read.fetch import Fetcher
 
     return Fetcher()
 
@@ -275,7 +275,7 @@ def _jsonl_items(path: str, store: Store, lang: str | None) -> Iterator:
 
 
 def _jsonl_lines(f, path: str, store: Store, lang: str | None) -> Iterator:
-    from .articles import article_from_text
+    from geonews.read.articles import article_from_text
 
     lineno = 0
     while True:
@@ -319,7 +319,7 @@ def _stdin_items(stdin, store: Store, lang: str | None) -> Iterator:
     """Standard input: one article, or a JSONL corpus when every line is a JSON object."""
     import io
 
-    from .articles import STDIN_NAME, article_from_bytes
+    from geonews.read.articles import STDIN_NAME, article_from_bytes
 
     stream = getattr(stdin, "buffer", stdin)
     data = stream.read()
@@ -339,7 +339,7 @@ def _stdin_items(stdin, store: Store, lang: str | None) -> Iterator:
 
 
 def _url_items(url: str, store: Store, fetcher, fetch_links: bool, lang) -> Iterator:
-    from .fetch import article_from_response, is_feed
+    from geonews.read.fetch import article_from_response, is_feed
 
     resp = fetcher.get(url)
     if is_feed(resp):
@@ -349,7 +349,7 @@ def _url_items(url: str, store: Store, fetcher, fetch_links: bool, lang) -> Iter
 
 
 def _feed_items(data: bytes, source: str, store, fetcher, fetch_links: bool, lang) -> Iterator:
-    from .fetch import article_from_response, parse_feed
+    from geonews.read.fetch import article_from_response, parse_feed
 
     for i, entry in enumerate(parse_feed(data, source=source)):
         label = entry.link or f"{source}#{entry.id or i + 1}"
@@ -384,11 +384,11 @@ def _newer(updated: datetime | None, fetched: str) -> bool:
 
 def _work_one(job: _Job, lang: str | None, join: str) -> tuple[str, PreparedArticle | None, str]:
     """Read (for files) and analyse one job: (label, rows, "") or (label, None, reason)."""
-    from .pipeline import analyse
+    from geonews.pipeline import analyse
 
     try:
         if isinstance(job, _FileJob):
-            from .articles import read_article
+            from geonews.read.articles import read_article
 
             article = read_article(job.path, lang=lang)
             file = (os.path.abspath(job.path), job.size, job.mtime_ns)
@@ -410,7 +410,7 @@ def _init_worker() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    from .gazetteer import load_gazetteer
+    from geonews.gazetteer.index import load_gazetteer
 
     load_gazetteer()
 

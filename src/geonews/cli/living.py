@@ -1,8 +1,8 @@
 """Commands of the living map: ``ingest``, ``render``, ``watch`` and ``events``.
 
-Each parses its options and calls one library function (:func:`geonews.ingest.ingest`,
-:func:`geonews.living.render_store`, :func:`geonews.living.watch`,
-:func:`geonews.export.export_events`) on the store named by ``--db``.
+Each parses its options and calls one library function (:func:`geonews.living.ingest.ingest`,
+:func:`geonews.living.render.render_store`, :func:`geonews.living.render.watch`,
+:func:`geonews.living.export.export_events`) on the store named by ``--db``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 
 import click
 
-from .cli import friendly_errors, main
-from .model import EVENT_TYPES  # already imported by the package: free for --help
+from geonews.cli.app import friendly_errors, main
+from geonews.model import EVENT_TYPES  # already imported by the package: free for --help
 
 _FORMATS = ("geojson", "csv", "gpkg", "jsonl")
 
@@ -73,7 +73,7 @@ def watch_filter_options(func):
 
 
 def _where(since, until, types, countries, regions, source_filter, langs):
-    from .store import EventFilter
+    from geonews.living.store import EventFilter
 
     try:
         return EventFilter(
@@ -139,7 +139,7 @@ def ingest_options(func):
 
 
 def _store(db, create: bool):
-    from .store import Store
+    from geonews.living.store import Store
 
     return Store(db, create=create)
 
@@ -180,8 +180,8 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     changed article at a known URL replaces its events. Exits with 1 if any
     article failed, after ingesting the others.
     """
-    from .fetch import Fetcher
-    from .ingest import ingest
+    from geonews.living.ingest import ingest
+    from geonews.read.fetch import Fetcher
 
     progress = _Progress()
     with _store(db, create=True) as store:
@@ -218,7 +218,7 @@ def render_command(output, title, tiles, offline, fragment, db, since, until, ty
                    regions, source_filter, langs):  # fmt: skip
     """Draw the stored events as a map with a timeline slider per event type.
     The same store, filters and options give byte-identical HTML."""
-    from .living import render_store
+    from geonews.living.render import render_store
 
     where = _where(since, until, types, countries, regions, source_filter, langs)
     with _store(db, create=False) as store:
@@ -251,8 +251,8 @@ def watch_command(sources, every, output, title, tiles, offline, fragment, max_c
                   source_filter):  # fmt: skip
     """Ingest SOURCEs (directories, feeds, URLs, files) every INTERVAL and re-render
     the map when something changed; one log line per cycle; Ctrl-C stops."""
-    from .fetch import Fetcher
-    from .living import parse_interval, watch
+    from geonews.living.render import parse_interval, watch
+    from geonews.read.fetch import Fetcher
 
     try:
         seconds = parse_interval(every)
@@ -285,7 +285,7 @@ def watch_command(sources, every, output, title, tiles, offline, fragment, max_c
 def events_command(fmt, output, db, since, until, types, countries, regions, source_filter,
                    langs):  # fmt: skip
     """Export the stored events as GeoJSON, CSV (ACLED column names), GeoPackage or JSONL."""
-    from .export import export_events, format_from_path
+    from geonews.living.export import export_events, format_from_path
 
     where = _where(since, until, types, countries, regions, source_filter, langs)
     if fmt is None:

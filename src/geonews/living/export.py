@@ -31,9 +31,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
-from .errors import RenderError
-from .model import Event
-from .store import EventFilter, Store
+from geonews.errors import RenderError
+from geonews.living.store import EventFilter, Store
+from geonews.model import Event
 
 __all__ = [
     "ACLED_COLUMNS",

@@ -2,7 +2,7 @@
 
 folium's page loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs,
 draws web tiles and names its elements with random ids. This module turns a
-:func:`geonews.render.build_map` map into:
+:func:`geonews.render.map.build_map` map into:
 
 * **deterministic** HTML: element ids are numbered in the order they appear and
   prefixed with a hash of the page, so the same inputs give byte-identical
@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geonews.errors import RenderError
-from geonews.html import escape_html
 from geonews.model import Event
+from geonews.render.html import escape_html
 
 if TYPE_CHECKING:
     import folium
@@ -153,7 +153,7 @@ class _Asset:
     loaded: str | None = None  # JS expression, true when the library is already on the page
 
 
-# Copies vendored from npm at build time (src/geonews/vendor/README.md) for what no
+# Copies vendored from npm at build time (src/geonews/render/vendor/README.md) for what no
 # PyPI package ships: folium's Timeline and TimelineSlider (geonews render) need them.
 _VENDOR = "vendor/"
 
@@ -213,7 +213,7 @@ def _asset_for(url: str) -> _Asset | None:
 def _asset_dir(package: str) -> Path:
     """The directory of a local copy: ``vendor/...`` in geonews, else an xstatic package."""
     if package.startswith(_VENDOR):
-        return Path(str(resources.files("geonews").joinpath(package)))
+        return Path(str(resources.files("geonews.render").joinpath(package)))
     try:
         import importlib
 
@@ -338,7 +338,7 @@ def render_html(
         raise ValueError(f"height must be a CSS length such as 600px or 70vh, got {height!r}")
     root = m.get_root()
     ids = _element_ids(root)
-    from geonews.verbatim import verbatim_render
+    from geonews.render.verbatim import verbatim_render
 
     with deterministic_ids(), verbatim_render():
         html = root.render()
@@ -669,7 +669,7 @@ def map_html(
     a local ``{z}/{x}/{y}`` tile directory (linked relative to ``base_dir``, the
     directory of the HTML file), or ``None``/``"none"`` for the shipped basemap.
     """
-    from geonews.render import build_map
+    from geonews.render.map import build_map
 
     return build_html(
         lambda provider: build_map(events, title=title, tiles=provider),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from .lexicon import Lexicon
+from geonews.language.lexicon import Lexicon
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ def _part_range(part: str | None, lo: int, hi: int) -> tuple[int, int]:
 
 
 def find_dates(folded: str, lex: Lexicon) -> list[DateExpression]:
-    """Date expressions in ``folded`` (text folded with :func:`geonews.text.fold`)."""
+    """Date expressions in ``folded`` (text folded with :func:`geonews.language.text.fold`)."""
     pat = _pattern(lex)
     if pat is None:
         return []

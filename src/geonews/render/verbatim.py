@@ -21,7 +21,7 @@ class level, from constants), so nothing that should be a template is lost.
 * :class:`Verbatim` is an element that writes a fixed HTML string as it is,
   for geonews' own boxes (the living map's note).
 
-HTML escaping (:mod:`geonews.html`) stays the second wall: text is escaped
+HTML escaping (:mod:`geonews.render.html`) stays the second wall: text is escaped
 before it reaches folium, and this module ensures it is never *run*.
 """
 

@@ -1,13 +1,13 @@
-"""Language knowledge, loaded from one data file per language (``geonews/lang/XX.json``).
+"""Language knowledge, loaded from one data file per language (``geonews/language/lang/XX.json``).
 
 A lexicon says how a language names regions ("région de X", "X Oblast"), which
 words place an event somewhere ("près de", "near"), which words announce an
 event ("frappes", "shelled"), who the actors are ("nord-coréens"), how dates and
 quantities are written, and which capitalised words are titles of people. The
-engine in :mod:`geonews.geoparse` and :mod:`geonews.events` is the same for every
+engine in :mod:`geonews.geoparse.resolve` and :mod:`geonews.events.classify` is the same for every
 language: adding a language is adding a file.
 
-Word lists are matched on *folded* text (see :func:`geonews.text.fold`). An entry
+Word lists are matched on *folded* text (see :func:`geonews.language.text.fold`). An entry
 ending in ``*`` matches any word that starts with it ("déploi*" matches
 "déploiement", "déploient"); so does a word of a phrase ("атак* дронов").
 """
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 
-from .errors import LexiconError
-from .model import ACLED_SUB_EVENT_TYPES
-from .text import fold, key
+from geonews.errors import LexiconError
+from geonews.language.text import fold, key
+from geonews.model import ACLED_SUB_EVENT_TYPES
 
 _REQUIRED = ("lang", "name", "locative", "events")
 
@@ -421,7 +421,7 @@ def available_languages() -> list[str]:
 @cache
 def _language_codes() -> tuple[str, ...]:
     # listed once per process: every batch record checks its language against it
-    root = resources.files("geonews") / "lang"
+    root = resources.files("geonews.language") / "lang"
     return tuple(sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".json")))
 
 
@@ -444,7 +444,7 @@ def _read(lang: str) -> tuple[dict, str]:
     """The parsed lexicon file of ``lang`` and its file name."""
     if not re.fullmatch(r"[a-z]{2,3}", lang or ""):
         raise LexiconError(f"unknown language {lang!r}: use one of {available_languages()}", lang)
-    path = resources.files("geonews") / "lang" / f"{lang}.json"
+    path = resources.files("geonews.language") / "lang" / f"{lang}.json"
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:

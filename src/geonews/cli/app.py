@@ -1,0 +1,66 @@
+"""The ``geonews`` command line: each command parses options and calls one library function.
+
+Heavy modules (geopandas, folium, the gazetteer) are imported inside the
+commands, so ``geonews --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from importlib import metadata
+
+import click
+
+from geonews.errors import GeonewsError
+
+
+def _version() -> str:
+    try:
+        return metadata.version("geonews")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def friendly_errors(func):
+    """Turn a GeonewsError into ``Error: ...`` on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except GeonewsError as exc:
+            message = " ".join(str(exc).split())
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def article_options(func):
+    """Options shared by the commands that read articles."""
+    func = click.option(
+        "--lang", metavar="CODE", help="Language of the articles (fr, en...); detected if omitted."
+    )(func)
+    func = click.option(
+        "--published", metavar="YYYY-MM-DD", help="Publication date of the article."
+    )(func)
+    func = click.option("--url", metavar="URL", help="Source URL of the article.")(func)
+    func = click.option("--title", help="Title of the article (and of the map).")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), prog_name="geonews")
+def main() -> None:
+    """geonews: find the places a war-news article talks about, what happened
+    there, and map it, offline.
+
+    \b
+    Quick start:
+      geonews map article.txt -o maps/article.html
+      geonews places article.txt
+    """
