@@ -1,9 +1,8 @@
 """geonews: find the places a war-news article talks about, what happened there, and map it.
 
-The pipeline, one module per stage::
+The pipeline, one package per stage (see the README's Architecture section)::
 
-    articles  → geoparse → regions → events   → render
-    (read)      (places)   (admin-1) (what)     (folium map)
+    read → language → gazetteer → geoparse → events → regions → living (store) → render
 
 The public API is importable from here; heavy modules load on first use::
 
@@ -15,7 +14,7 @@ The public API is importable from here; heavy modules load on first use::
 
 from __future__ import annotations
 
-from importlib import import_module, metadata
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from geonews.errors import (
@@ -29,11 +28,6 @@ from geonews.errors import (
     StoreError,
 )
 from geonews.model import Article, Event, Mention, Place, Quantity, Region
-
-try:
-    __version__ = metadata.version("geonews")
-except metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0+unknown"
 
 _LAZY = {
     "extract": "pipeline",
@@ -65,7 +59,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from geonews.render.map import build_map, save_map
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("geonews")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
 def __getattr__(name: str):
+    if name == "__version__":  # looked up on first use: importlib.metadata is slow to load
+        value = globals()[name] = _version()
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'geonews' has no attribute {name!r}")

@@ -8,18 +8,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from importlib import metadata
 
 import click
 
 from geonews.errors import GeonewsError
-
-
-def _version() -> str:
-    try:
-        return metadata.version("geonews")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def friendly_errors(func):
@@ -54,7 +46,7 @@ def article_options(func):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), prog_name="geonews")
+@click.version_option(package_name="geonews", prog_name="geonews")  # looked up on use
 def main() -> None:
     """geonews: find the places a war-news article talks about, what happened
     there, and map it, offline.
