@@ -163,3 +163,16 @@ def test_dask_bag_over_jsonl_shards(tmp_path):
     ]
     assert [o["id"] for o in out] == ["n1", None, 7] * 3
     assert out[0]["places"][0]["text"] == "Antonivka"
+
+
+def test_a_nul_or_a_control_character_in_a_text_is_a_space_to_the_geoparser():
+    import geonews
+
+    for text in ["Strikes near Kherson\x00 x", "Strikes near Kherson\x01\x7f x"]:
+        (m,) = geonews.find_places(text, "en")
+        assert m.text == "Kherson" and text[m.start : m.end] == "Kherson"
+        assert [p.text for p in geonews.analyse(text, "en").mentions] == ["Kherson"]
+    (m,) = geonews.find_places("Strikes near Kherson\ud800 x", "en")
+    assert m.text == "Kherson"
+    assert geonews.analyse("Odesa\ud800 Kherson").article.id  # hashed all the same
+
