@@ -176,3 +176,39 @@ def test_a_nul_or_a_control_character_in_a_text_is_a_space_to_the_geoparser():
     assert m.text == "Kherson"
     assert geonews.analyse("Odesa\ud800 Kherson").article.id  # hashed all the same
 
+
+#: lines that once crashed `geonews geoparse` (and lost every good line): a NUL in a text
+#: (a NUL ended a key of the gazetteer's trie), a lone surrogate (not UTF-8), JSON nested
+#: deeper than Python recurses, an integer of more digits than Python converts
+HOSTILE = [
+    '{"id": 1, "text": "Strikes near Kherson\\u0000 x"}',
+    '{"id": 2, "text": "Strikes near Kherson\\ud800 x"}',
+    '{"id": "\\udfff", "text": "Kherson"}',
+    '{"id": 4, "text": "Kherson", "title": "\\ud800"}',
+    "[" * 100_000,
+    '{"id": 6, "text": "x", "n": ' + "9" * 10_000 + "}",
+    '{"id": ' + "9" * 10_000 + ', "text": "x"}',
+]
+
+
+def test_hostile_lines_are_errors_in_their_place():
+    lines = [_lines(RECORDS[:1])[0], *HOSTILE, _lines(RECORDS[2:3])[0]]
+    out = [json.loads(line) for line, _ in geoparse_jsonl(lines)]
+    assert len(out) == len(lines)
+    assert out[0]["id"] == "n1" and out[-1]["id"] == 7 and "error" not in out[-1]
+    assert out[1]["id"] == 1 and [p["text"] for p in out[1]["places"]] == ["Kherson"]
+    errors = out[2:-1]
+    assert all(o.keys() == {"id", "error"} for o in errors)
+    assert [o["id"] for o in errors] == [2, None, 4, None, None, None]
+    assert "line 3: " in errors[0]["error"] and "lone surrogate" in errors[0]["error"]
+    assert '"title"' in errors[2]["error"]
+    assert "nested too deeply" in errors[3]["error"]
+    assert all("number too long" in o["error"] for o in errors[4:])
+
+
+def test_an_error_keeps_an_id_of_0_and_a_truncated_line_its_column():
+    assert geoparse_record('{"id": 0, "text": 5}')["id"] == 0
+    truncated = '{"id": 1, "text": "Kherson"'
+    for line in [truncated, truncated + "\n", (truncated + "\r\n").encode()]:
+        assert "delimiter at column 28" in geoparse_record(line)["error"]
+
