@@ -163,3 +163,167 @@ def test_dask_bag_over_jsonl_shards(tmp_path):
     ]
     assert [o["id"] for o in out] == ["n1", None, 7] * 3
     assert out[0]["places"][0]["text"] == "Antonivka"
+
+
+def test_a_nul_or_a_control_character_in_a_text_is_a_space_to_the_geoparser():
+    import geonews
+
+    for text in ["Strikes near Kherson\x00 x", "Strikes near Kherson\x01\x7f x"]:
+        (m,) = geonews.find_places(text, "en")
+        assert m.text == "Kherson" and text[m.start : m.end] == "Kherson"
+        assert [p.text for p in geonews.analyse(text, "en").mentions] == ["Kherson"]
+    (m,) = geonews.find_places("Strikes near Kherson\ud800 x", "en")
+    assert m.text == "Kherson"
+    assert geonews.analyse("Odesa\ud800 Kherson").article.id  # hashed all the same
+
+
+#: lines that once crashed `geonews geoparse` (and lost every good line): a NUL in a text
+#: (a NUL ended a key of the gazetteer's trie), a lone surrogate (not UTF-8), JSON nested
+#: deeper than Python recurses, an integer of more digits than Python converts
+HOSTILE = [
+    '{"id": 1, "text": "Strikes near Kherson\\u0000 x"}',
+    '{"id": 2, "text": "Strikes near Kherson\\ud800 x"}',
+    '{"id": "\\udfff", "text": "Kherson"}',
+    '{"id": 4, "text": "Kherson", "title": "\\ud800"}',
+    "[" * 100_000,
+    '{"id": 6, "text": "x", "n": ' + "9" * 10_000 + "}",
+    '{"id": ' + "9" * 10_000 + ', "text": "x"}',
+]
+
+
+def test_hostile_lines_are_errors_in_their_place():
+    lines = [_lines(RECORDS[:1])[0], *HOSTILE, _lines(RECORDS[2:3])[0]]
+    out = [json.loads(line) for line, _ in geoparse_jsonl(lines)]
+    assert len(out) == len(lines)
+    assert out[0]["id"] == "n1" and out[-1]["id"] == 7 and "error" not in out[-1]
+    assert out[1]["id"] == 1 and [p["text"] for p in out[1]["places"]] == ["Kherson"]
+    errors = out[2:-1]
+    assert all(o.keys() == {"id", "error"} for o in errors)
+    assert [o["id"] for o in errors] == [2, None, 4, None, None, None]
+    assert "line 3: " in errors[0]["error"] and "lone surrogate" in errors[0]["error"]
+    assert '"title"' in errors[2]["error"]
+    assert "nested too deeply" in errors[3]["error"]
+    assert all("number too long" in o["error"] for o in errors[4:])
+
+
+def test_an_error_keeps_an_id_of_0_and_a_truncated_line_its_column():
+    assert geoparse_record('{"id": 0, "text": 5}')["id"] == 0
+    truncated = '{"id": 1, "text": "Kherson"'
+    for line in [truncated, truncated + "\n", (truncated + "\r\n").encode()]:
+        assert "delimiter at column 28" in geoparse_record(line)["error"]
+
+
+def test_cli_keeps_every_good_line_around_hostile_ones(tmp_path):
+    good = _lines([RECORDS[0], RECORDS[2]])
+    src = tmp_path / "c.jsonl"
+    src.write_text("\n".join([good[0], *HOSTILE, good[1]]) + "\n", encoding="utf-8")
+    dst = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["geoparse", str(src), "-o", str(dst), "--no-progress"])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    out = dst.read_bytes().decode("utf-8").splitlines()  # valid UTF-8
+    assert len(out) == len(HOSTILE) + 2
+    assert out[0] == geoparse_jsonl(good[:1]).__next__()[0]
+    assert json.loads(out[-1])["id"] == 7
+    assert result.stderr == (
+        f"Geoparsed 9 records, 6 with errors (lines 3, 4, 5, 6, 7, 8) into {dst}.\n"
+    )
+    # to standard output too
+    result = CliRunner().invoke(main, ["geoparse", "-"], input=src.read_bytes())
+    assert result.exit_code == 0 and len(result.stdout.split("\n")) == len(HOSTILE) + 3
+
+
+def test_cli_exit_status_when_no_record_succeeds(tmp_path):
+    runner = CliRunner()
+    src = tmp_path / "bad.jsonl"
+    src.write_text("\n".join(HOSTILE[1:] * 2) + "\n\n", encoding="utf-8")
+    result = runner.invoke(main, ["geoparse", str(src)])
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 12
+    (summary,) = result.stderr.splitlines()  # one line, however many errors
+    assert summary == (
+        "Geoparsed 12 records, 12 with errors (lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, ...)."
+    )
+    # no records: nothing failed
+    src.write_text("\n \n", encoding="utf-8")
+    result = runner.invoke(main, ["geoparse", str(src)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == "Geoparsed 0 records.\n"
+    # one good record among them is a success
+    src.write_text("\n".join([*HOSTILE[1:], _lines(RECORDS[:1])[0]]), encoding="utf-8")
+    assert runner.invoke(main, ["geoparse", str(src)]).exit_code == 0
+
+
+def _cli(*args: str, **kwargs):
+    """``geonews`` with this tree's code, in a process of its own."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import geonews
+
+    env = {**os.environ, "PYTHONPATH": str(Path(geonews.__file__).parents[1])}
+    code = "from geonews.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        check=False,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        **kwargs,
+    )
+
+
+CORPUS = "\n".join(_lines(RECORDS)) + "\n"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs")
+def test_cli_reads_a_fifo_as_a_stream(tmp_path):
+    """A FIFO can be read once: counting its lines first left nothing to geoparse (and
+    then waited for a writer that never came)."""
+    import os
+    import threading
+
+    fifo = tmp_path / "corpus.fifo"
+    os.mkfifo(fifo)
+
+    def write():
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write(CORPUS)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    dst = tmp_path / "out.jsonl"
+    result = _cli("geoparse", str(fifo), "-o", str(dst), "--progress")
+    writer.join(5)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [o.get("id") for o in out] == ["n1", None, 7, "bad-text", "bad-lang", None]
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/dev/fd"), reason="no /dev/fd")
+def test_cli_reads_a_pipe_as_a_stream(tmp_path):
+    """`geonews geoparse <(cat corpus.jsonl)`: the shell passes /dev/fd/N, a pipe."""
+    import os
+    import threading
+
+    read, write = os.pipe()
+
+    def feed():
+        with os.fdopen(write, "w", encoding="utf-8") as fh:
+            fh.write(CORPUS)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        result = _cli("geoparse", f"/dev/fd/{read}", "--lang", "en", pass_fds=(read,))
+    finally:
+        os.close(read)
+    feeder.join(5)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [o.get("id") for o in out] == ["n1", None, 7, "bad-text", "bad-lang", None]
+    assert result.stderr.decode().startswith(
+        "Geoparsed 6 records, 4 with errors (lines 2, 4, 5, 6)"
+    )

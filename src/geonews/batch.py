@@ -141,7 +141,8 @@ def _analyse(record: str | bytes | dict, lang: str | None, join: str, line: int 
         article, rid = _article(record, lang, line)
         return rid, analyse(article, article.lang, join=join)
     except GeonewsError as exc:
-        rid = getattr(exc, "record_id", None) or rid
+        if getattr(exc, "record_id", None) is not None:  # an id of 0 is an id
+            rid = exc.record_id
         return rid, {"id": rid, "error": " ".join(str(exc).split())}
 
 
@@ -172,6 +173,19 @@ def geoparse_jsonl(
     processes, ``chunk`` records at a time; each loads the memory-mapped
     gazetteer once.
     """
+    for _, line, failed in numbered_jsonl(lines, lang=lang, join=join, jobs=jobs, chunk=chunk):
+        yield line, failed
+
+
+def numbered_jsonl(
+    lines: Iterable[str | bytes],
+    lang: str | None = None,
+    join: str = DEFAULT_JOIN,
+    jobs: int = 1,
+    chunk: int = 64,
+) -> Iterator[tuple[int, str, bool]]:
+    """:func:`geoparse_jsonl` with the 1-based number of each record's input line first,
+    blank lines counted: (line number, output JSON line, is-an-error)."""
     import os
 
     jobs = jobs or os.cpu_count() or 1
@@ -203,7 +217,7 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def _work(part: list[tuple[int, str | bytes]], lang: str | None, join: str) -> list:
-    return [_record_json(rec, lang, join, n) for n, rec in part]
+    return [(n, *_record_json(rec, lang, join, n)) for n, rec in part]
 
 
 #: ``json.dumps(d, ensure_ascii=False)`` without building an encoder for every record
@@ -315,9 +329,14 @@ def _article(
             raise RecordError(f"{where}not UTF-8 ({exc.reason})") from None
     if isinstance(record, str):
         try:
-            record = json.loads(record)
+            # without its line break, after which a truncated record's error would be
+            record = json.loads(record.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
             raise RecordError(f"{where}invalid JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise RecordError(f"{where}invalid JSON (nested too deeply)") from None
+        except ValueError:  # an integer of more digits than Python converts
+            raise RecordError(f"{where}invalid JSON (a number too long)") from None
     if not isinstance(record, dict):
         raise RecordError(f"{where}expected a JSON object, got {type(record).__name__}")
     rid = record.get("id")
@@ -325,9 +344,14 @@ def _article(
         raise RecordError(f'{where}record has no "id"')
     if not isinstance(rid, str | int) or isinstance(rid, bool):
         raise RecordError(f'{where}"id" must be a string or an integer', None)
+    if not _is_unicode(rid):
+        raise RecordError(f'{where}"id" is not valid Unicode (a lone surrogate)', None)
     text = record.get("text")
     if not isinstance(text, str):
         raise RecordError(f'{where}"text" must be a string', rid)
+    for field in ("text", "title", "url"):
+        if not _is_unicode(record.get(field)):
+            raise RecordError(f'{where}"{field}" is not valid Unicode (a lone surrogate)', rid)
     lang = record.get("lang") or default_lang
     if lang is not None:
         m = _LANG.fullmatch(str(lang))
@@ -360,6 +384,18 @@ def _article(
     return article, rid
 
 
+def _is_unicode(v) -> bool:
+    """False for a string with a lone surrogate (JSON may escape one, "\\ud800"), which
+    UTF-8 cannot encode: the output could not be written."""
+    if not isinstance(v, str) or v.isascii():
+        return True
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _opt_str(v) -> str | None:
     return v if isinstance(v, str) and v else None
 
@@ -373,5 +409,6 @@ __all__ = [
     "geoparse_jsonl",
     "geoparse_record",
     "iter_geoparse",
+    "numbered_jsonl",
     "place_dict",
 ]

@@ -47,8 +47,9 @@ ACLED_SUB_EVENT_TYPES: dict[str, str] = {
 
 
 def content_id(text: str) -> str:
-    """Stable id of an article's text: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """Stable id of an article's text: the first 16 hex digits of its SHA-256 (a lone
+    surrogate, which UTF-8 cannot encode, is hashed as its code point's bytes)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

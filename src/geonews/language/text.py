@@ -29,6 +29,11 @@ class _FoldTable(dict):
             out = "-"
         elif ch in "\u00a0\u202f\u2009\u2007":
             out = " "
+        elif unicodedata.category(ch) in ("Cc", "Cs") and not ch.isspace():
+            # NUL and other controls, lone surrogates: a space, as nothing can be looked
+            # up with them in a key (the gazetteer's trie ends a key at a NUL, and cannot
+            # encode a surrogate)
+            out = " "
         else:
             low = ch.lower()
             if len(low) != 1:
@@ -47,7 +52,8 @@ _TABLE = _FoldTable()
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping the length: ``len(fold(s)) == len(s)``.
 
-    Apostrophes become ``'``, dashes ``-`` and non-breaking spaces plain spaces.
+    Apostrophes become ``'``, dashes ``-`` and non-breaking spaces plain spaces, and so
+    do control characters other than white space (NUL...) and lone surrogates.
     """
     return _translate(text, _TABLE)
 
