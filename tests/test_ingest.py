@@ -155,6 +155,40 @@ def test_jsonl_corpus_with_bad_lines(tmp_path, store):
     assert (again.new, again.unchanged, len(again.failed)) == (0, 3, 4)
 
 
+@pytest.mark.parametrize(
+    ("line", "label", "reason"),
+    [
+        ('{"id": "bad", "text": "Kherson.", "url": {"a": 1}}', "#bad",
+         '"url" must be a string, not an object'),
+        ('{"id": "bad", "text": "Kherson.", "title": ["x"]}', "#bad",
+         '"title" must be a string, not an array'),
+        ('{"id": "bad", "text": "Kherson.", "lang": 5}', "#bad",
+         '"lang" must be a string, not a number'),
+        ('{"id": "bad", "text": "Kherson.", "published": true}', "#bad",
+         '"published" must be a string, not true/false'),
+        ('{"id": {"a": 1}, "text": "Kherson."}', ":4",
+         '"id" must be a string or a number, not an object'),
+        ('{"id": "bad", "text": "Kherson \\ud800."}', "#bad",
+         '"text" is not valid Unicode (a lone surrogate)'),
+        ('{"id": "bad", "text": "Kherson.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", ":4",
+         "not a JSON object (nested too deeply)"),
+    ],
+    ids=["url-object", "title-array", "lang-number", "published-bool", "id-object",
+         "lone-surrogate", "deep-nesting"],
+)  # fmt: skip
+def test_a_jsonl_record_with_bad_fields_is_skipped(tmp_path, store, line, label, reason):
+    path = write_jsonl(tmp_path / "c.jsonl", range(3))
+    with path.open("a") as f:
+        f.write(line + "\n")
+    with path.open("a") as f:
+        for i in range(3, 6):
+            f.write(json.dumps({"id": f"n{i}", "text": article_text(i)}) + "\n")
+    report = ingest([str(path)], store)
+    assert report.new == 6
+    assert report.failed == [(f"{path}{label}", f"{path}{label}: {reason}")]
+    assert store.stats().articles == 6
+
+
 def test_jsonl_urls_identify_articles_and_updates_replace_events(tmp_path, store):
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps({"id": 1, "url": "https://e.example/1", "text": article_text(0)}))

@@ -285,6 +285,19 @@ def test_ingest_reports_failures_and_exits_1(runner, tmp_path):
     assert "1 new, 0 updated, 0 unchanged, 1 failed" in r.output
 
 
+def test_ingest_skips_a_bad_record_and_stores_the_others(runner, tmp_path):
+    path = write_jsonl(tmp_path / "corpus.jsonl", range(600))
+    lines = path.read_text().splitlines(keepends=True)
+    bad = json.dumps({"id": "bad", "text": article_text(0), "url": {"a": 1}}) + "\n"
+    path.write_text("".join(lines[:300]) + bad + "".join(lines[300:]))
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--db", "x.db"])
+    assert r.exit_code == 1
+    assert r.output.startswith('Failed: corpus.jsonl#bad: "url" must be a string, not an object\n')
+    assert "600 new, 0 updated, 0 unchanged, 1 failed" in r.output
+    with Store(tmp_path / "x.db") as s:
+        assert s.stats().articles == 600
+
+
 def test_db_from_the_environment(runner, tmp_path):
     (tmp_path / "good.txt").write_text(article_text(0))
     r = runner.invoke(main, ["ingest", "good.txt"], env={"GEONEWS_DB": str(tmp_path / "env.db")})

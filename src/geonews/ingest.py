@@ -291,12 +291,11 @@ def _jsonl_lines(f, path: str, store: Store, lang: str | None) -> Iterator:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise TypeError("not a JSON object")
+            obj = _json_object(line)
             ext_id = obj.get("id")
             ext_id = None if ext_id is None else str(ext_id)
             label = f"{path}#{ext_id}" if ext_id else label
+            _check_fields(obj)
             text = obj.get("text")
             if not isinstance(text, str) or not text.strip():
                 raise ValueError('no "text"')
@@ -313,6 +312,45 @@ def _jsonl_lines(f, path: str, store: Store, lang: str | None) -> Iterator:
             yield _Failure(label, reason)
             continue
         yield _known(store, _ArticleJob(article, label, ext_id))
+
+
+# JSONL fields read as text; "id" may also be a number.
+_JSONL_TEXT_FIELDS = ("text", "title", "url", "published", "date", "lang", "source")
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "true/false", int: "a number",
+               float: "a number", str: "a string"}  # fmt: skip
+
+
+def _json_object(line: str) -> dict:
+    """One JSONL line as an object with a valid "id" if any (else a ValueError or TypeError)."""
+    try:
+        obj = json.loads(line)
+    except RecursionError:
+        raise ValueError("not a JSON object (nested too deeply)") from None
+    if not isinstance(obj, dict):
+        raise TypeError("not a JSON object")
+    ext_id = obj.get("id")
+    if ext_id is not None:
+        if isinstance(ext_id, bool) or not isinstance(ext_id, str | int | float):
+            raise TypeError(f'"id" must be a string or a number, not {_JSON_TYPES[type(ext_id)]}')
+        _check_unicode("id", str(ext_id))
+    return obj
+
+
+def _check_fields(obj: dict) -> None:
+    """Raise a TypeError or ValueError unless the fields geonews reads are strings or null."""
+    for key in _JSONL_TEXT_FIELDS:
+        value = obj.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise TypeError(f'"{key}" must be a string, not {_JSON_TYPES[type(value)]}')
+            _check_unicode(key, value)
+
+
+def _check_unicode(key: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f'"{key}" is not valid Unicode (a lone surrogate)') from None
 
 
 def _stdin_items(stdin, store: Store, lang: str | None) -> Iterator:
