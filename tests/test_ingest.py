@@ -308,6 +308,23 @@ def test_a_feed_without_fetching_uses_summaries(server, store, tmp_path):
     assert {e.place.geonameid for e in store.events()} == {703656}  # Kupiansk
 
 
+def test_an_empty_feed_file_or_response_is_a_failure(tmp_path, server, store):
+    (tmp_path / "empty.rss").write_bytes(b"")
+    server.pages["/empty"] = (200, {"Content-Type": "application/rss+xml"}, b"")
+    r = ingest([str(tmp_path / "empty.rss"), server.url("/empty")], store, fetcher=quiet_fetcher())
+    assert r.failed == [
+        (str(tmp_path / "empty.rss"), f"{tmp_path / 'empty.rss'} is empty, not a feed"),
+        (server.url("/empty"), f"{server.url('/empty')} is empty, not a feed"),
+    ]
+
+
+def test_a_feed_without_items_has_no_articles(tmp_path, server, store):
+    (tmp_path / "none.rss").write_text(rss(server.base, n=0))
+    server.pages["/none"] = (200, {"Content-Type": "application/rss+xml"}, rss(server.base, n=0))
+    r = ingest([str(tmp_path / "none.rss"), server.url("/none")], store, fetcher=quiet_fetcher())
+    assert (r.total, r.failed) == (0, [])
+
+
 def test_web_failures_are_reported(server, store):
     server.pages["/img"] = (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n....")
     r = ingest([server.url("/img"), server.url("/nope")], store, fetcher=quiet_fetcher())

@@ -298,6 +298,14 @@ def test_ingest_skips_a_bad_record_and_stores_the_others(runner, tmp_path):
         assert s.stats().articles == 600
 
 
+def test_ingest_of_an_empty_feed_is_a_failure(runner, tmp_path):
+    (tmp_path / "empty.rss").write_bytes(b"")
+    r = runner.invoke(main, ["ingest", "empty.rss", "--db", "x.db"])
+    assert r.exit_code == 1
+    assert r.output.startswith("Failed: empty.rss is empty, not a feed\n")
+    assert "Ingested 1 article into x.db" in r.output
+
+
 def test_db_from_the_environment(runner, tmp_path):
     (tmp_path / "good.txt").write_text(article_text(0))
     r = runner.invoke(main, ["ingest", "good.txt"], env={"GEONEWS_DB": str(tmp_path / "env.db")})
