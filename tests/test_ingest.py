@@ -58,6 +58,26 @@ def quiet_fetcher() -> Fetcher:
     return Fetcher(clock=t.clock, sleep=t.sleep, timeout=2)
 
 
+def lock_directory(monkeypatch, path: Path) -> None:
+    """Act as if ``path`` were mode 000 for us, also as root: it can be stat'ed, but not
+    listed, and nothing inside it can be stat'ed."""
+    real_stat, real_scandir = os.stat, os.scandir
+    locked = os.path.abspath(path)
+
+    def stat(p, *args, **kwargs):
+        if not isinstance(p, int) and os.path.abspath(os.fsdecode(p)).startswith(locked + os.sep):
+            raise PermissionError(13, "Permission denied", os.fsdecode(p))
+        return real_stat(p, *args, **kwargs)
+
+    def scandir(p="."):
+        if not isinstance(p, int) and os.path.abspath(os.fsdecode(p)).startswith(locked):
+            raise PermissionError(13, "Permission denied", os.fsdecode(p))
+        return real_scandir(p)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
 # ---------------------------------------------------------------- files
 
 
@@ -250,6 +270,21 @@ def test_progress_is_reported(tmp_path, store):
         progress=lambda d, t: calls.append((d, t)),
     )
     assert calls[-1] == (3, 3)
+
+
+def test_a_directory_that_cannot_be_listed_is_a_failure(tmp_path, store, monkeypatch):
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "locked" / "a.txt").write_text(article_text(0))
+    (tmp_path / "in" / "b.txt").write_text(article_text(1))
+    (tmp_path / "closed").mkdir()
+    lock_directory(monkeypatch, tmp_path / "in" / "locked")
+    lock_directory(monkeypatch, tmp_path / "closed")
+    report = ingest([str(tmp_path / "in"), str(tmp_path / "closed")], store)
+    assert report.new == 1
+    assert report.failed == [
+        (str(p), f"{p}: cannot list directory (Permission denied)")
+        for p in (tmp_path / "in" / "locked", tmp_path / "closed")
+    ]
 
 
 def test_report_summary():

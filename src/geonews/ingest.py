@@ -204,7 +204,10 @@ def _expand(sources, store, exts, fetcher, fetch_links, lang, stdin) -> Iterator
                 yield from _url_items(source, store, fetcher, fetch_links, lang)
             elif os.path.isdir(source):
                 for path in _walk(source, exts):
-                    yield from _file_items(path, store, fetcher, fetch_links, lang)
+                    if isinstance(path, _Failure):
+                        yield path
+                    else:
+                        yield from _file_items(path, store, fetcher, fetch_links, lang)
             else:
                 yield from _file_items(source, store, fetcher, fetch_links, lang)
         except GeonewsError as exc:
@@ -217,13 +220,24 @@ def _default_fetcher():
     return Fetcher()
 
 
-def _walk(root: str, exts: tuple[str, ...]) -> Iterator[str]:
-    """Files under ``root`` with one of ``exts``, sorted, hidden files and folders skipped."""
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: str, exts: tuple[str, ...]) -> Iterator[str | _Failure]:
+    """Files under ``root`` with one of ``exts``, sorted, hidden files and folders skipped;
+    a failure for each directory that cannot be listed."""
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _walk_failures(errors)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and name.lower().endswith(exts):
                 yield os.path.join(dirpath, name)
+    yield from _walk_failures(errors)
+
+
+def _walk_failures(errors: list[OSError]) -> Iterator[_Failure]:
+    for exc in errors:
+        path = exc.filename
+        yield _Failure(path, f"{path}: cannot list directory ({exc.strerror or exc})")
+    errors.clear()
 
 
 def _file_items(path, store, fetcher, fetch_links, lang) -> Iterator:
