@@ -439,3 +439,57 @@ def test_a_process_killed_mid_ingest_leaves_a_consistent_store(tmp_path):
         report = ingest([str(corpus)], s)
         assert (report.new, report.unchanged) == (15, 5)
         assert s.check() == []
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat's fields after the command name (state, ppid, ...), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, start time) of the processes whose parent is ``pid``."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        fields = _proc_stat(int(entry)) if entry.isdigit() else None
+        if fields and fields[1] == str(pid):
+            kids.append((int(entry), fields[19]))
+    return kids
+
+
+def _alive(pid: int, start: str) -> bool:
+    fields = _proc_stat(pid)
+    return fields is not None and fields[19] == start and fields[0] != "Z"  # a zombie is dead
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds processes in /proc")
+def test_workers_die_with_a_killed_parent(tmp_path):
+    import signal
+    import time
+
+    corpus = write_jsonl(tmp_path / "c.jsonl", range(3000))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from geonews.cli import main; main()", "ingest", "-j", "2",
+         "--db", str(tmp_path / "k.db"), str(corpus)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
+    )  # fmt: skip
+    kids: list[tuple[int, str]] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(kids) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            kids = _children(proc.pid)
+        assert len(kids) >= 2, "the workers did not start"
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while any(_alive(*k) for k in kids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [k for k in kids if _alive(*k)] == []
+    finally:
+        proc.kill()
+        for pid, start in kids:
+            if _alive(pid, start):
+                os.kill(pid, signal.SIGKILL)

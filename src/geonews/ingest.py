@@ -457,14 +457,41 @@ def _work_chunk(chunk: list[_Job], lang: str | None, join: str) -> list:
     return [_work_one(job, lang, join) for job in chunk]
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     """Load the gazetteer once per worker process, before the first article."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _die_with_parent(parent)
     from .gazetteer import load_gazetteer
 
     load_gazetteer()
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when process ``parent`` dies, even by SIGKILL: an orphaned worker
+    would wait for tasks forever (its siblings hold the task pipe open)."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # it died before we asked
+                os._exit(1)
+            return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="geonews-parent-watch", daemon=True).start()
 
 
 def _results(jobs: list[_Job], n_workers: int, lang, join) -> Iterator:
@@ -478,7 +505,9 @@ def _results(jobs: list[_Job], n_workers: int, lang, join) -> Iterator:
 
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
-    pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_init_worker)
+    pool = ProcessPoolExecutor(
+        n_workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    )
     pending: deque = deque()
     try:
         it = iter(chunks)
