@@ -58,6 +58,26 @@ def quiet_fetcher() -> Fetcher:
     return Fetcher(clock=t.clock, sleep=t.sleep, timeout=2)
 
 
+def lock_directory(monkeypatch, path: Path) -> None:
+    """Act as if ``path`` were mode 000 for us, also as root: it can be stat'ed, but not
+    listed, and nothing inside it can be stat'ed."""
+    real_stat, real_scandir = os.stat, os.scandir
+    locked = os.path.abspath(path)
+
+    def stat(p, *args, **kwargs):
+        if not isinstance(p, int) and os.path.abspath(os.fsdecode(p)).startswith(locked + os.sep):
+            raise PermissionError(13, "Permission denied", os.fsdecode(p))
+        return real_stat(p, *args, **kwargs)
+
+    def scandir(p="."):
+        if not isinstance(p, int) and os.path.abspath(os.fsdecode(p)).startswith(locked):
+            raise PermissionError(13, "Permission denied", os.fsdecode(p))
+        return real_scandir(p)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
 # ---------------------------------------------------------------- files
 
 
@@ -155,6 +175,40 @@ def test_jsonl_corpus_with_bad_lines(tmp_path, store):
     assert (again.new, again.unchanged, len(again.failed)) == (0, 3, 4)
 
 
+@pytest.mark.parametrize(
+    ("line", "label", "reason"),
+    [
+        ('{"id": "bad", "text": "Kherson.", "url": {"a": 1}}', "#bad",
+         '"url" must be a string, not an object'),
+        ('{"id": "bad", "text": "Kherson.", "title": ["x"]}', "#bad",
+         '"title" must be a string, not an array'),
+        ('{"id": "bad", "text": "Kherson.", "lang": 5}', "#bad",
+         '"lang" must be a string, not a number'),
+        ('{"id": "bad", "text": "Kherson.", "published": true}', "#bad",
+         '"published" must be a string, not true/false'),
+        ('{"id": {"a": 1}, "text": "Kherson."}', ":4",
+         '"id" must be a string or a number, not an object'),
+        ('{"id": "bad", "text": "Kherson \\ud800."}', "#bad",
+         '"text" is not valid Unicode (a lone surrogate)'),
+        ('{"id": "bad", "text": "Kherson.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", ":4",
+         "not a JSON object (nested too deeply)"),
+    ],
+    ids=["url-object", "title-array", "lang-number", "published-bool", "id-object",
+         "lone-surrogate", "deep-nesting"],
+)  # fmt: skip
+def test_a_jsonl_record_with_bad_fields_is_skipped(tmp_path, store, line, label, reason):
+    path = write_jsonl(tmp_path / "c.jsonl", range(3))
+    with path.open("a") as f:
+        f.write(line + "\n")
+    with path.open("a") as f:
+        for i in range(3, 6):
+            f.write(json.dumps({"id": f"n{i}", "text": article_text(i)}) + "\n")
+    report = ingest([str(path)], store)
+    assert report.new == 6
+    assert report.failed == [(f"{path}{label}", f"{path}{label}: {reason}")]
+    assert store.stats().articles == 6
+
+
 def test_jsonl_urls_identify_articles_and_updates_replace_events(tmp_path, store):
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps({"id": 1, "url": "https://e.example/1", "text": article_text(0)}))
@@ -218,6 +272,21 @@ def test_progress_is_reported(tmp_path, store):
     assert calls[-1] == (3, 3)
 
 
+def test_a_directory_that_cannot_be_listed_is_a_failure(tmp_path, store, monkeypatch):
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "locked" / "a.txt").write_text(article_text(0))
+    (tmp_path / "in" / "b.txt").write_text(article_text(1))
+    (tmp_path / "closed").mkdir()
+    lock_directory(monkeypatch, tmp_path / "in" / "locked")
+    lock_directory(monkeypatch, tmp_path / "closed")
+    report = ingest([str(tmp_path / "in"), str(tmp_path / "closed")], store)
+    assert report.new == 1
+    assert report.failed == [
+        (str(p), f"{p}: cannot list directory (Permission denied)")
+        for p in (tmp_path / "in" / "locked", tmp_path / "closed")
+    ]
+
+
 def test_report_summary():
     r = IngestReport(new=3, updated=1, unchanged=5, events=42)
     r.fail("x", "x: broken\n  badly")
@@ -272,6 +341,23 @@ def test_a_feed_without_fetching_uses_summaries(server, store, tmp_path):
     urls = sorted(a["url"] for a in store.articles())
     assert urls == [server.url(f"/a/{i}") for i in (1, 2, 3)]
     assert {e.place.geonameid for e in store.events()} == {703656}  # Kupiansk
+
+
+def test_an_empty_feed_file_or_response_is_a_failure(tmp_path, server, store):
+    (tmp_path / "empty.rss").write_bytes(b"")
+    server.pages["/empty"] = (200, {"Content-Type": "application/rss+xml"}, b"")
+    r = ingest([str(tmp_path / "empty.rss"), server.url("/empty")], store, fetcher=quiet_fetcher())
+    assert r.failed == [
+        (str(tmp_path / "empty.rss"), f"{tmp_path / 'empty.rss'} is empty, not a feed"),
+        (server.url("/empty"), f"{server.url('/empty')} is empty, not a feed"),
+    ]
+
+
+def test_a_feed_without_items_has_no_articles(tmp_path, server, store):
+    (tmp_path / "none.rss").write_text(rss(server.base, n=0))
+    server.pages["/none"] = (200, {"Content-Type": "application/rss+xml"}, rss(server.base, n=0))
+    r = ingest([str(tmp_path / "none.rss"), server.url("/none")], store, fetcher=quiet_fetcher())
+    assert (r.total, r.failed) == (0, [])
 
 
 def test_web_failures_are_reported(server, store):
@@ -353,3 +439,57 @@ def test_a_process_killed_mid_ingest_leaves_a_consistent_store(tmp_path):
         report = ingest([str(corpus)], s)
         assert (report.new, report.unchanged) == (15, 5)
         assert s.check() == []
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat's fields after the command name (state, ppid, ...), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, start time) of the processes whose parent is ``pid``."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        fields = _proc_stat(int(entry)) if entry.isdigit() else None
+        if fields and fields[1] == str(pid):
+            kids.append((int(entry), fields[19]))
+    return kids
+
+
+def _alive(pid: int, start: str) -> bool:
+    fields = _proc_stat(pid)
+    return fields is not None and fields[19] == start and fields[0] != "Z"  # a zombie is dead
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds processes in /proc")
+def test_workers_die_with_a_killed_parent(tmp_path):
+    import signal
+    import time
+
+    corpus = write_jsonl(tmp_path / "c.jsonl", range(3000))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from geonews.cli import main; main()", "ingest", "-j", "2",
+         "--db", str(tmp_path / "k.db"), str(corpus)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
+    )  # fmt: skip
+    kids: list[tuple[int, str]] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(kids) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+            kids = _children(proc.pid)
+        assert len(kids) >= 2, "the workers did not start"
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while any(_alive(*k) for k in kids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [k for k in kids if _alive(*k)] == []
+    finally:
+        proc.kill()
+        for pid, start in kids:
+            if _alive(pid, start):
+                os.kill(pid, signal.SIGKILL)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
-from test_ingest import article_text, write_jsonl
+from test_ingest import article_text, lock_directory, write_jsonl
 from test_store import make_analysis
 
 from geonews.cli import main
@@ -283,6 +283,47 @@ def test_ingest_reports_failures_and_exits_1(runner, tmp_path):
     assert r.exit_code == 1
     assert "Failed: missing.txt: no such file\n" in r.output
     assert "1 new, 0 updated, 0 unchanged, 1 failed" in r.output
+
+
+def test_ingest_skips_a_bad_record_and_stores_the_others(runner, tmp_path):
+    path = write_jsonl(tmp_path / "corpus.jsonl", range(600))
+    lines = path.read_text().splitlines(keepends=True)
+    bad = json.dumps({"id": "bad", "text": article_text(0), "url": {"a": 1}}) + "\n"
+    path.write_text("".join(lines[:300]) + bad + "".join(lines[300:]))
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--db", "x.db"])
+    assert r.exit_code == 1
+    assert r.output.startswith('Failed: corpus.jsonl#bad: "url" must be a string, not an object\n')
+    assert "600 new, 0 updated, 0 unchanged, 1 failed" in r.output
+    with Store(tmp_path / "x.db") as s:
+        assert s.stats().articles == 600
+
+
+def test_ingest_of_an_empty_feed_is_a_failure(runner, tmp_path):
+    (tmp_path / "empty.rss").write_bytes(b"")
+    r = runner.invoke(main, ["ingest", "empty.rss", "--db", "x.db"])
+    assert r.exit_code == 1
+    assert r.output.startswith("Failed: empty.rss is empty, not a feed\n")
+    assert "Ingested 1 article into x.db" in r.output
+
+
+def test_ingest_of_a_directory_that_cannot_be_listed_fails(runner, tmp_path, monkeypatch):
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.txt").write_text(article_text(0))
+    lock_directory(monkeypatch, tmp_path / "locked")
+    r = runner.invoke(main, ["ingest", "locked", "--db", "x.db"])
+    assert r.exit_code == 1
+    assert r.output.startswith("Failed: locked: cannot list directory (Permission denied)\n")
+
+
+@pytest.mark.parametrize("command", ["ingest", "render", "events"])
+def test_a_store_in_a_directory_we_cannot_search(runner, tmp_path, monkeypatch, command):
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "good.txt").write_text(article_text(0))
+    lock_directory(monkeypatch, tmp_path / "locked")
+    args = ["good.txt"] if command == "ingest" else []
+    r = runner.invoke(main, [command, *args, "--db", "locked/x.db"])
+    assert r.exit_code == 1
+    assert r.output == "Error: cannot open event store locked/x.db: Permission denied\n"
 
 
 def test_db_from_the_environment(runner, tmp_path):

@@ -204,7 +204,10 @@ def _expand(sources, store, exts, fetcher, fetch_links, lang, stdin) -> Iterator
                 yield from _url_items(source, store, fetcher, fetch_links, lang)
             elif os.path.isdir(source):
                 for path in _walk(source, exts):
-                    yield from _file_items(path, store, fetcher, fetch_links, lang)
+                    if isinstance(path, _Failure):
+                        yield path
+                    else:
+                        yield from _file_items(path, store, fetcher, fetch_links, lang)
             else:
                 yield from _file_items(source, store, fetcher, fetch_links, lang)
         except GeonewsError as exc:
@@ -217,13 +220,24 @@ def _default_fetcher():
     return Fetcher()
 
 
-def _walk(root: str, exts: tuple[str, ...]) -> Iterator[str]:
-    """Files under ``root`` with one of ``exts``, sorted, hidden files and folders skipped."""
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: str, exts: tuple[str, ...]) -> Iterator[str | _Failure]:
+    """Files under ``root`` with one of ``exts``, sorted, hidden files and folders skipped;
+    a failure for each directory that cannot be listed."""
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _walk_failures(errors)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and name.lower().endswith(exts):
                 yield os.path.join(dirpath, name)
+    yield from _walk_failures(errors)
+
+
+def _walk_failures(errors: list[OSError]) -> Iterator[_Failure]:
+    for exc in errors:
+        path = exc.filename
+        yield _Failure(path, f"{path}: cannot list directory ({exc.strerror or exc})")
+    errors.clear()
 
 
 def _file_items(path, store, fetcher, fetch_links, lang) -> Iterator:
@@ -291,12 +305,11 @@ def _jsonl_lines(f, path: str, store: Store, lang: str | None) -> Iterator:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise TypeError("not a JSON object")
+            obj = _json_object(line)
             ext_id = obj.get("id")
             ext_id = None if ext_id is None else str(ext_id)
             label = f"{path}#{ext_id}" if ext_id else label
+            _check_fields(obj)
             text = obj.get("text")
             if not isinstance(text, str) or not text.strip():
                 raise ValueError('no "text"')
@@ -313,6 +326,45 @@ def _jsonl_lines(f, path: str, store: Store, lang: str | None) -> Iterator:
             yield _Failure(label, reason)
             continue
         yield _known(store, _ArticleJob(article, label, ext_id))
+
+
+# JSONL fields read as text; "id" may also be a number.
+_JSONL_TEXT_FIELDS = ("text", "title", "url", "published", "date", "lang", "source")
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "true/false", int: "a number",
+               float: "a number", str: "a string"}  # fmt: skip
+
+
+def _json_object(line: str) -> dict:
+    """One JSONL line as an object with a valid "id" if any (else a ValueError or TypeError)."""
+    try:
+        obj = json.loads(line)
+    except RecursionError:
+        raise ValueError("not a JSON object (nested too deeply)") from None
+    if not isinstance(obj, dict):
+        raise TypeError("not a JSON object")
+    ext_id = obj.get("id")
+    if ext_id is not None:
+        if isinstance(ext_id, bool) or not isinstance(ext_id, str | int | float):
+            raise TypeError(f'"id" must be a string or a number, not {_JSON_TYPES[type(ext_id)]}')
+        _check_unicode("id", str(ext_id))
+    return obj
+
+
+def _check_fields(obj: dict) -> None:
+    """Raise a TypeError or ValueError unless the fields geonews reads are strings or null."""
+    for key in _JSONL_TEXT_FIELDS:
+        value = obj.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise TypeError(f'"{key}" must be a string, not {_JSON_TYPES[type(value)]}')
+            _check_unicode(key, value)
+
+
+def _check_unicode(key: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f'"{key}" is not valid Unicode (a lone surrogate)') from None
 
 
 def _stdin_items(stdin, store: Store, lang: str | None) -> Iterator:
@@ -405,14 +457,41 @@ def _work_chunk(chunk: list[_Job], lang: str | None, join: str) -> list:
     return [_work_one(job, lang, join) for job in chunk]
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     """Load the gazetteer once per worker process, before the first article."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _die_with_parent(parent)
     from geonews.gazetteer.index import load_gazetteer
 
     load_gazetteer()
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when process ``parent`` dies, even by SIGKILL: an orphaned worker
+    would wait for tasks forever (its siblings hold the task pipe open)."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            armed = False
+        if armed:
+            if os.getppid() != parent:  # it died before we asked
+                os._exit(1)
+            return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="geonews-parent-watch", daemon=True).start()
 
 
 def _results(jobs: list[_Job], n_workers: int, lang, join) -> Iterator:
@@ -426,7 +505,9 @@ def _results(jobs: list[_Job], n_workers: int, lang, join) -> Iterator:
 
     ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
-    pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_init_worker)
+    pool = ProcessPoolExecutor(
+        n_workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    )
     pending: deque = deque()
     try:
         it = iter(chunks)

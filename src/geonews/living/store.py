@@ -526,18 +526,19 @@ class Store:
         timeout: float = _BUSY_TIMEOUT_S,
     ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
-        if not create and not self.path.exists():
-            raise StoreError(
-                f"no event store at {self.path}: add articles with 'geonews ingest' first"
-            )
-        if self.path.is_dir():
-            raise StoreError(f"cannot open event store {self.path}: it is a directory")
-        try:
+        try:  # exists() and is_dir() raise in a directory we may not search
+            if not create and not self.path.exists():
+                raise StoreError(
+                    f"no event store at {self.path}: add articles with 'geonews ingest' first"
+                )
+            if self.path.is_dir():
+                raise StoreError(f"cannot open event store {self.path}: it is a directory")
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open event store {self.path}: {exc}") from exc
+            reason = getattr(exc, "strerror", None) or exc
+            raise StoreError(f"cannot open event store {self.path}: {reason}") from exc
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._setup_when_free(timeout)

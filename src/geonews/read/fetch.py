@@ -383,9 +383,15 @@ def parse_feed(data: bytes, *, source: str) -> list[FeedEntry]:
     """
     import feedparser
 
+    if not data.strip():
+        raise ReadError(f"{source} is empty, not a feed", source)
     parsed = feedparser.parse(data, response_headers={"content-location": source})
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        reason = getattr(parsed, "bozo_exception", None) or "no RSS or Atom entries"
+    # Bytes without a content type always set bozo; that alone does not make a bad feed.
+    error = parsed.get("bozo_exception")
+    if isinstance(error, feedparser.NonXMLContentType | feedparser.CharacterEncodingOverride):
+        error = None
+    if not parsed.entries and (error or not parsed.get("version")):
+        reason = error or "no RSS or Atom entries"
         raise ReadError(f"{source}: not a readable feed ({reason})", source)
     entries = []
     for e in parsed.entries:
