@@ -148,7 +148,8 @@ def phase_fill(args) -> dict:
     Analysing 20,000 articles would measure ingest again; 400 are analysed and
     copied under new URLs and dates, so the store looks like months of news.
     """
-    from geonews.living.store import Store, prepare, text_hash
+    from geonews.living.rows import prepare, text_hash
+    from geonews.living.store import Store
     from geonews.model import Article
     from geonews.pipeline import analyse
 

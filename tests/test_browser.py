@@ -329,7 +329,8 @@ def test_offline_living_map_plays_its_timeline_without_network(driver, tmp_path)
     from test_store import make_analysis
 
     from geonews.living.render import render_store
-    from geonews.living.store import Store, prepare
+    from geonews.living.rows import prepare
+    from geonews.living.store import Store
 
     with Store(tmp_path / "events.db") as store:
         store.write(

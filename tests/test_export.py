@@ -13,7 +13,9 @@ import pytest
 from test_store import make_analysis
 
 from geonews.living.export import ACLED_COLUMNS, GEONEWS_COLUMNS, export_events, format_from_path
-from geonews.living.store import EventFilter, Store, prepare
+from geonews.living.query import EventFilter
+from geonews.living.rows import prepare
+from geonews.living.store import Store
 
 
 @pytest.fixture

@@ -13,8 +13,10 @@ from test_ingest import article_text, lock_directory, write_jsonl
 from test_store import make_analysis
 
 from geonews.cli import main
+from geonews.living.query import EventFilter
 from geonews.living.render import parse_interval, render_store, watch
-from geonews.living.store import EventFilter, Store, prepare
+from geonews.living.rows import prepare
+from geonews.living.store import Store
 from geonews.render.map import MAX_EVIDENCE, group_marks
 
 

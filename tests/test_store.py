@@ -12,14 +12,10 @@ from datetime import date
 import pytest
 
 from geonews.errors import StoreError
-from geonews.living.store import (
-    SCHEMA_VERSION,
-    EventFilter,
-    Store,
-    article_key,
-    canonical_url,
-    prepare,
-)
+from geonews.living.query import EventFilter
+from geonews.living.rows import article_key, canonical_url, prepare
+from geonews.living.schema import SCHEMA_VERSION
+from geonews.living.store import Store
 from geonews.model import Article, Event, Mention, Place, Quantity, Region
 from geonews.pipeline import Analysis
 

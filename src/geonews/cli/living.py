@@ -73,7 +73,7 @@ def watch_filter_options(func):
 
 
 def _where(since, until, types, countries, regions, source_filter, langs):
-    from geonews.living.store import EventFilter
+    from geonews.living.query import EventFilter
 
     try:
         return EventFilter(

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import IO
 
 from geonews.errors import RenderError
-from geonews.living.store import EventFilter, Store
+from geonews.living.query import EventFilter
+from geonews.living.store import Store
 from geonews.model import Event
 
 __all__ = [

@@ -9,7 +9,7 @@ stored (same size and mtime), an article whose URL or text is stored, a feed
 entry whose link is stored and not updated since.
 
 Jobs are analysed by ``jobs`` worker processes (or in this process when
-``jobs == 1``); workers return ready-made rows (:func:`geonews.living.store.prepare`)
+``jobs == 1``); workers return ready-made rows (:func:`geonews.living.rows.prepare`)
 and this process writes them in batches, one transaction each. One bad article
 is a failure in the report, never the end of the batch.
 """
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from geonews.errors import GeonewsError, ReadError
-from geonews.living.store import PreparedArticle, Store, prepare
+from geonews.living.rows import PreparedArticle, prepare
+from geonews.living.store import Store
 from geonews.model import Article
 
 __all__ = ["ARTICLE_EXTENSIONS", "FEED_EXTENSIONS", "JSONL_EXTENSIONS", "IngestReport", "ingest"]

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from geonews.errors import GeonewsError
 from geonews.living.ingest import IngestReport, ingest
-from geonews.living.store import EventFilter, Store
+from geonews.living.query import EventFilter
+from geonews.living.store import Store
 from geonews.render.html import escape_html
 
 __all__ = ["RenderResult", "WatchResult", "parse_interval", "render_store", "watch"]

@@ -1,0 +1,130 @@
+"""The event store's schema and its migrations, and where the store lives.
+
+The schema is versioned with ``PRAGMA user_version``: :data:`MIGRATIONS` holds one
+SQL script per version, applied in order by :class:`geonews.living.store.Store`
+when it opens an older file. Append a migration, never edit one: stores in the
+wild are at every version.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: File name of the store when none is given, in the working directory.
+DEFAULT_DB = "geonews.db"
+
+#: Environment variable that names the store.
+DB_ENV = "GEONEWS_DB"
+
+_BUSY_TIMEOUT_S = 60.0
+
+
+_V1 = """
+CREATE TABLE articles (
+    id           INTEGER PRIMARY KEY,
+    key          TEXT NOT NULL UNIQUE,  -- canonical URL, else 'sha256:<hash of text>'
+    article_id   TEXT NOT NULL,         -- Article.id: short content id used in maps
+    url          TEXT,
+    title        TEXT,
+    source       TEXT,
+    lang         TEXT,
+    published    TEXT,                  -- ISO date
+    fetched      TEXT NOT NULL,         -- ISO datetime (UTC) of the last write
+    content_hash TEXT NOT NULL,         -- SHA-256 of the text
+    ext_id       TEXT,                  -- id in the corpus the article came from
+    n_places     INTEGER NOT NULL,
+    n_events     INTEGER NOT NULL,      -- lets a check prove no event was half-written
+    text         TEXT NOT NULL
+);
+CREATE INDEX articles_hash ON articles(content_hash);
+
+CREATE TABLE places (
+    id          INTEGER PRIMARY KEY,
+    article     INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    lat         REAL NOT NULL,
+    lon         REAL NOT NULL,
+    country     TEXT,
+    admin1_code TEXT,
+    admin1_name TEXT,
+    geonameid   INTEGER,
+    confidence  REAL NOT NULL,
+    mention     TEXT NOT NULL           -- JSON: the whole Mention, to rebuild it
+);
+CREATE INDEX places_article ON places(article);
+
+CREATE TABLE events (
+    id                   INTEGER PRIMARY KEY,
+    article              INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq                  INTEGER NOT NULL,  -- order within the article
+    type                 TEXT NOT NULL,
+    subtype              TEXT,
+    acled_event_type     TEXT NOT NULL,
+    acled_sub_event_type TEXT NOT NULL,
+    precision            TEXT NOT NULL,
+    place                TEXT NOT NULL,
+    geonameid            INTEGER,
+    lat                  REAL NOT NULL,
+    lon                  REAL NOT NULL,
+    country              TEXT,
+    admin1_code          TEXT,           -- 'UA.08'
+    admin1               TEXT,           -- as in Event.to_dict: ISO 3166-2 else code
+    admin1_name          TEXT,
+    occupied             INTEGER NOT NULL,
+    sentence             TEXT NOT NULL,
+    start                INTEGER NOT NULL,
+    end                  INTEGER NOT NULL,
+    actors               TEXT NOT NULL,  -- JSON list
+    origin               TEXT,
+    origin_lat           REAL,
+    origin_lon           REAL,
+    quantity             INTEGER,
+    quantity_unit        TEXT,
+    casualties           TEXT,
+    date_text            TEXT,
+    date_start           TEXT,
+    date_end             TEXT,
+    t_start              TEXT,           -- event date, else publication date
+    t_end                TEXT,
+    confidence           REAL NOT NULL,
+    reasons              TEXT NOT NULL,  -- JSON list
+    triggers             TEXT NOT NULL,  -- JSON list
+    -- the Mention, to rebuild the Event: its span, the Place and Region as JSON
+    m_start              INTEGER NOT NULL,
+    m_end                INTEGER NOT NULL,
+    m_text               TEXT NOT NULL,
+    m_confidence         REAL NOT NULL,
+    m_reasons            TEXT NOT NULL,  -- JSON list
+    place_json           TEXT NOT NULL,
+    region_json          TEXT,
+    origin_json          TEXT,           -- JSON: the origin Mention, if any
+    quantities_json      TEXT            -- JSON: [[value, unit, text], ...], if any
+);
+CREATE INDEX events_article ON events(article);
+CREATE INDEX events_type ON events(type);
+CREATE INDEX events_time ON events(t_start, t_end);
+
+CREATE TABLE files (
+    path     TEXT PRIMARY KEY,  -- absolute path of an input file
+    size     INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    n_items  INTEGER NOT NULL,  -- articles it held when last read
+    seen     TEXT NOT NULL
+);
+"""
+
+#: Migrations by the version they produce: ``MIGRATIONS[n-1]`` takes a store from
+#: version n-1 to n. Append, never edit: stores in the wild are at every version.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_db_path() -> Path:
+    """The store's path: ``$GEONEWS_DB`` if set, else ``geonews.db`` in the working directory."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
