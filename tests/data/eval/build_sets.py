@@ -878,7 +878,7 @@ class Gold:
         }
         # countries and regions stand at the centroid of their main landmass (the convention
         # of references such as Wikipedia), not at Natural Earth's label points
-        from geonews.gazetteer.index import _centres
+        from geonews.gazetteer.sources import _centres
 
         self.centres = _centres()
         self.countries = {
