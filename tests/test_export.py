@@ -145,3 +145,19 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_one(store, tmp_path, 
     (tmp_path / "file").write_text("x")
     with pytest.raises(RenderError, match="cannot write"):
         export_events(store, tmp_path / "file" / "events.csv")
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path):
+    # an article's title and quoted sentence are untrusted: Excel would run "=HYPERLINK(...)"
+    formula = '=HYPERLINK("http://evil.example","click")'
+    with Store(tmp_path / "events.db") as s:
+        s.write([prepare(make_analysis(title=formula, source="@SUM(1+1)"))])
+        path = tmp_path / "events.csv"
+        export_events(s, path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert rows and all(r["article_title"] == "'" + formula for r in rows)
+    assert all(r["article_source"] == "'@SUM(1+1)" for r in rows)
+    cells = [v for r in rows for v in r.values() if v]
+    assert not [v for v in cells if v[0] in "=+@"]
+    # numbers are numbers still
+    assert all(float(r["latitude"]) and float(r["confidence"]) for r in rows)

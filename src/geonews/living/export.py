@@ -6,7 +6,9 @@ Formats:
   ``crs`` member); each event is a Point feature whose properties are
   :meth:`Event.to_dict` plus the article's metadata and a stable ``event_id``.
 * ``csv``: one row per event, ACLED's column names where the meaning matches
-  (:data:`ACLED_COLUMNS`) followed by ours (:data:`GEONEWS_COLUMNS`).
+  (:data:`ACLED_COLUMNS`) followed by ours (:data:`GEONEWS_COLUMNS`). A text cell
+  that starts like a spreadsheet formula (``=``, ``+``, ``-``, ``@``) is prefixed
+  with an apostrophe, so quoted article text never runs in Excel or LibreOffice.
 * ``gpkg``: a GeoPackage (layer ``events``, the CSV columns and a point
   geometry in EPSG:4326) written with geopandas/pyogrio; it opens in QGIS.
 * ``jsonl``: one JSON object per event, as in GeoJSON's properties plus
@@ -324,12 +326,25 @@ def _write_jsonl(events: Iterable[Event], f: IO[str]) -> int:
     return n
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula ("=HYPERLINK(…)" quoted from
+    an article) gets a leading apostrophe, which spreadsheets show as text; numbers and
+    other text are unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _write_csv(events: Iterable[Event], f: IO[str]) -> int:
     w = csv.DictWriter(f, fieldnames=ACLED_COLUMNS + GEONEWS_COLUMNS, lineterminator="\n")
     w.writeheader()
     n = 0
     for e in events:
-        w.writerow(event_record(e))
+        w.writerow({k: _inert_cell(v) for k, v in event_record(e).items()})
         n += 1
     return n
 
