@@ -23,11 +23,19 @@ def test_map_writes_the_map_and_says_what_it_found(runner, tmp_path):
     out = tmp_path / "maps" / "kursk.html"
     result = runner.invoke(main, ["map", str(EXAMPLES / "kursk-troops.en.txt"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(rf"Wrote {re.escape(str(out))}: \d+ events at 7 places from 1 article.\n",
-                        result.output)
+    assert re.fullmatch(
+        rf"Wrote {re.escape(str(out))}: \d+ events at 7 places from 1 article.\n", result.output
+    )
     html = out.read_text(encoding="utf-8")
-    for layer in ("Deployment", "Strike", "Ground fighting", "Fortification", "Reconstruction",
-                  "Demining", "Deployment flows"):
+    for layer in (
+        "Deployment",
+        "Strike",
+        "Ground fighting",
+        "Fortification",
+        "Reconstruction",
+        "Demining",
+        "Deployment flows",
+    ):
         assert layer in html
     assert "GeoNames" in html and "Natural Earth" in html
 
@@ -87,6 +95,41 @@ def test_bad_input_is_one_line_error_exit_1_and_no_map(runner, tmp_path, setup, 
     assert not out.exists()
 
 
+def test_what_the_system_refuses_is_one_line_error(runner, tmp_path, monkeypatch):
+    # root reads everything, so the refusal is made where geoparse opens its input
+    import geonews.cli.batch
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(geonews.cli.batch, "_open_input", refuse)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": 1, "text": "Strikes near Kherson."}\n')
+    result = runner.invoke(main, ["geoparse", str(corpus), "--no-progress"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: Permission denied: {corpus}\n"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    # click ends quietly when the reader goes away; the OSError line must not claim it
+    import subprocess
+    import sys
+
+    towns = ("Kherson", "Sumy", "Odesa", "Kharkiv", "Izium", "Kupiansk")
+    text = " ".join(f"Russian drones struck {towns[i % 6]} on day {i}." for i in range(3000))
+    (tmp_path / "a.txt").write_text(text)
+    reader = "import sys; sys.stdin.readline()"  # reads one line, then goes away
+    cmd = f"{sys.executable} -m geonews.cli places a.txt | {sys.executable} -c '{reader}'"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", cmd],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stderr == ""  # no "Error: Broken pipe" either
+
+
 def test_unknown_language_is_a_clear_error(runner, tmp_path):
     (tmp_path / "a.txt").write_text("Shelling near Sumy.")
     result = runner.invoke(main, ["places", "--lang", "xx", str(tmp_path / "a.txt")])
@@ -126,9 +169,14 @@ def test_article_text_title_and_url_cannot_run_script(runner, tmp_path):
     result = runner.invoke(
         main,
         [
-            "map", str(src), "-o", str(out),
-            "--title", "<script>alert('t')</script> ${t} `t`",
-            "--url", "javascript:alert(4)",
+            "map",
+            str(src),
+            "-o",
+            str(out),
+            "--title",
+            "<script>alert('t')</script> ${t} `t`",
+            "--url",
+            "javascript:alert(4)",
         ],
     )
     assert result.exit_code == 0, result.output

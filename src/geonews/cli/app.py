@@ -15,7 +15,8 @@ from geonews.errors import GeonewsError
 
 
 def friendly_errors(func):
-    """Turn a GeonewsError into ``Error: ...`` on stderr and exit code 1."""
+    """Turn a GeonewsError, or an error the system gives (``OSError``: a permission,
+    a full disk), into one ``Error: ...`` line on stderr and exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -28,6 +29,13 @@ def friendly_errors(func):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            raise  # the reader went away ("geonews places ... | head"): click ends quietly
+        except OSError as exc:
+            # what the system refused (a permission, a full disk): one line, not a traceback
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+            sys.exit(1)
 
     return wrapper
 
