@@ -112,25 +112,29 @@ class _SeenSentences:
     Up to ``_SCAN`` sentences it compares with each, as most articles need. Past that
     the sentences are indexed, so that the question costs about the sentence's length,
     not the article's: comparing with each made big articles quadratic (1 MB of
-    event-dense text spent 12 s there alone; 2 MB, 45 s). An earlier sentence ``p``
-    within ``norm`` starts with its first ``_LONG`` characters, looked up at each offset
-    of ``norm`` (those with the same start are grouped by length: a set lookup each).
-    ``norm`` within ``p`` holds the ``_GRAM`` characters of ``p`` at some multiple of
-    ``_STEP`` (when ``norm`` is long enough): those grams of ``p`` are kept by hash, and
-    the rarest of ``norm``'s grams at each of the ``_STEP`` alignments gives the
-    candidates, each checked with ``in``. Shorter sentences search all earlier ones at
-    once, joined.
+    event-dense text spent 12 s there alone; 2 MB, 45 s).
+
+    An earlier sentence ``p`` within ``norm`` starts with its first ``_LONG``
+    characters, looked up at each offset of ``norm`` (those with the same start are
+    grouped by length: a set lookup each). ``norm`` within ``p`` holds the ``_GRAM``
+    characters of ``p`` at every multiple of ``_STEP`` that it covers, at one of
+    ``_STEP`` alignments: those grams of ``p`` are kept by hash, and at each alignment
+    the sentences that hold all of ``norm``'s grams (from the rarest gram's) are
+    checked with ``in``. Sentences too short to hold a gram at every alignment (a few
+    words) search all earlier ones at once, joined.
     """
 
     _SCAN = 64
-    _GRAM = 16
-    _STEP = 16
+    _GRAM = 8
+    _STEP = 4
+    _SET = 16  # a gram's sentences are a set from this many on (a list before)
 
     def __init__(self) -> None:
         self._items: list[str] = []
         self._exact: set[str] = set()
         self._heads: dict[str, dict[int, set[str]]] = {}  # head -> length -> sentences
-        self._grams: dict[int, int | list[int]] = {}  # gram's hash -> one id, or several
+        # a gram's hash -> the ids of the sentences with that gram at a multiple of _STEP
+        self._grams: dict[int, int | list[int] | set[int]] = {}
         self._joined: list[str] = []  # "\n".join(_items): "\n" is in no normalised text
 
     def add(self, p: str) -> None:
@@ -147,15 +151,19 @@ class _SeenSentences:
 
     def _index(self, p: str, i: int) -> None:
         self._heads.setdefault(p[:_LONG], {}).setdefault(len(p), set()).add(p)
-        grams, q = self._grams, self._GRAM
+        grams, q, many = self._grams, self._GRAM, self._SET
         for h in {hash(p[k : k + q]) for k in range(0, len(p) - q + 1, self._STEP)}:
             ids = grams.get(h)
             if ids is None:
                 grams[h] = i
             elif isinstance(ids, int):
                 grams[h] = [ids, i]
-            else:
+            elif isinstance(ids, list):
                 ids.append(i)
+                if len(ids) >= many:
+                    grams[h] = set(ids)
+            else:
+                ids.add(i)
         self._joined.append(p)
 
     def overlaps(self, norm: str) -> bool:
@@ -181,19 +189,25 @@ class _SeenSentences:
             return norm in self._joined[0]
         grams = self._grams
         for o in range(step):
-            best: list[int] | None = None
+            found: list[int | list[int] | set[int]] = []
             for k in range(o, n - q + 1, step):
                 ids = grams.get(hash(norm[k : k + q]))
                 if ids is None:  # no sentence holds norm at this alignment
-                    best = None
                     break
-                if isinstance(ids, int):
-                    best = [ids]
-                    break
-                if best is None or len(ids) < len(best):
-                    best = ids
-            if best is not None and any(norm in items[i] for i in best):
-                return True
+                found.append(ids)
+            else:
+                found.sort(key=lambda ids: 1 if isinstance(ids, int) else len(ids))
+                first = found[0]
+                cand = [first] if isinstance(first, int) else list(first)
+                for ids in found[1:]:
+                    if isinstance(ids, int):
+                        cand = [i for i in cand if i == ids]
+                    else:
+                        cand = [i for i in cand if i in ids]
+                    if not cand:
+                        break
+                if any(norm in items[i] for i in cand):
+                    return True
         return False
 
 
