@@ -9,6 +9,7 @@ import time
 from geonews.events import _SeenSentences
 from geonews.model import Article
 from geonews.pipeline import analyse
+from geonews.text import MAX_SENTENCE, sentences
 
 TOWNS = ["Kherson", "Kharkiv", "Pokrovsk", "Izium", "Orikhiv", "Sumy", "Nikopol", "Lyman"]
 SENTENCES = [
@@ -65,3 +66,14 @@ def test_the_indexed_repeat_test_answers_as_comparing_with_each_sentence():
             if len(s) >= 40:
                 seen.add(s)
                 plain.append(s)
+
+
+def test_a_text_without_sentence_ends_is_read_in_pieces_of_bounded_length():
+    text = "Russian forces shelled Kherson and Izium, killing two civilians, " * 1500
+    pieces = sentences(text)
+    assert 1 < len(pieces) <= len(text) // MAX_SENTENCE + 1
+    assert all(len(s.text) <= MAX_SENTENCE and text[s.start : s.end] == s.text for s in pieces)
+    assert [s.line_start for s in pieces] == [True] + [False] * (len(pieces) - 1)
+    assert " ".join(s.text for s in pieces) == text.strip()
+    events = analyse(Article(text=text, lang="en"), join="gazetteer").events
+    assert {e.place.name for e in events} == {"Kherson", "Izyum"}

@@ -440,10 +440,18 @@ def _sentence_events(
 
     bounds = _clauses(sent.text)
     grouped: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    # ``located.index``, which compares field by field: in a sentence of hundreds of
+    # places (a list, a table) the places' first positions are looked up instead
+    first: dict[Mention, int] | None = None
+    if len(located) > 16:
+        first = {}
+        for i, m in enumerate(located):
+            first.setdefault(m, i)
     for etype, a, b, words in triggers:
         target = _target(a, b, located, bounds, sent.start)
         for m in (target, *_list_mates(target, located)):  # one event per place listed
-            grouped.setdefault((etype, located.index(m)), []).append((a, b, words))
+            i = located.index(m) if first is None else first[m]
+            grouped.setdefault((etype, i), []).append((a, b, words))
 
     sources, actors_found = _actors(s_fold, lex)
     dates = find_dates(s_fold, lex)
