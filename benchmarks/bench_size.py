@@ -7,13 +7,15 @@ after start-up (gazetteer and lexicons loaded), and prints seconds, seconds per 
 the events found per size, so that the slope shows: seconds per MB should stay flat.
 ``--map`` also builds the map of the events (:func:`geonews.offline.write_map`).
 
-Measured on the shared 2-core machine (loaded; English, 2 MB): before this benchmark's
-round ``geonews places`` took 61 s on 2 MB (quadratic: 1 MB 18 s, 500 kB 6.3 s, the
-repeated-sentence test comparing each sentence with every earlier one); after it,
-about 2.5 s per MB of analysis at every size up to 4 MB, and ``geonews places`` on
-2 MB 9.6 s including start-up and printing 88,000 lines.
+Measured on the shared 2-core machine (English; sec-linear round). Before:
+``geonews places`` on 100 kB 1.6 s, 500 kB 6.3 s, 1 MB 18 s, 2 MB 61 s: quadratic,
+the repeated-sentence test comparing each sentence with every earlier one. After:
+analysis 1.6-2.2 s per MB at 0.1, 1 and 4 MB (``--map``: the map 0.2-0.7 s whatever the
+size); ``geonews places`` 1.2 s, 2.0 s, 3.4 s, 5.2 s (start-up included). ``--no-stops``
+(no sentence ends: pieces of 20,000 characters, each read in more than linear time) runs
+at 7.5-8.5 s per MB; 200 kB of it took 45 s before.
 
-Usage: python benchmarks/bench_size.py [--quick] [--lang en] [--map] [--sizes 0.1,1,4]
+Usage: python benchmarks/bench_size.py [--quick] [--lang en] [--map] [--no-stops] [--sizes 0.1,1,4]
 """
 
 from __future__ import annotations
@@ -105,6 +107,11 @@ def main() -> None:
     ap.add_argument("--lang", default="en", choices=sorted(TEMPLATES))
     ap.add_argument("--sizes", help="sizes in MB, comma-separated (default 0.1,1,4)")
     ap.add_argument("--map", action="store_true", help="also build the map of the events")
+    ap.add_argument(
+        "--no-stops",
+        action="store_true",
+        help="commas for full stops: the whole text one sentence (a table, a stripped page)",
+    )
     args = ap.parse_args()
     sizes = [0.1, 1.0] if args.quick else [0.1, 1.0, 4.0]
     if args.sizes:
@@ -122,6 +129,8 @@ def main() -> None:
     print(f"{'size':>8} {'analyse':>9} {'s/MB':>6} {'events':>8}" + ("  map  s/MB" * args.map))
     for mb in sizes:
         text = article(int(mb * 1e6), args.lang, seed=int(mb * 10))
+        if args.no_stops:
+            text = text.replace(". ", ", ").replace(".\n\n", ", ")
         t0 = time.perf_counter()
         a = analyse(Article(text=text, lang=args.lang))
         t1 = time.perf_counter()
