@@ -13,7 +13,7 @@ the repeated-sentence test comparing each sentence with every earlier one. After
 analysis 1.6-2.2 s per MB at 0.1, 1 and 4 MB (``--map``: the map 0.2-0.7 s whatever the
 size); ``geonews places`` 1.2 s, 2.0 s, 3.4 s, 5.2 s (start-up included). ``--no-stops``
 (no sentence ends: pieces of 20,000 characters, each read in more than linear time) runs
-at 7.5-8.5 s per MB; 200 kB of it took 45 s before.
+at 5.3-5.8 s per MB at 0.1, 1 and 4 MB; 200 kB of it took 45 s before.
 
 Usage: python benchmarks/bench_size.py [--quick] [--lang en] [--map] [--no-stops] [--sizes 0.1,1,4]
 """
