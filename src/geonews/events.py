@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cache
-from itertools import pairwise
+from itertools import pairwise, repeat
+from operator import contains
 
 from .dates import find_dates
 from .gazetteer import Gazetteer
@@ -170,7 +171,8 @@ class _SeenSentences:
         """``any(p in norm or norm in p for p in the sentences added)``."""
         items = self._items
         if len(items) <= self._SCAN:
-            return any(map(norm.__contains__, items)) or any(p.__contains__(norm) for p in items)
+            # norm holds p, or p holds norm
+            return any(map(norm.__contains__, items)) or any(map(contains, items, repeat(norm)))
         if norm in self._exact:
             return True
         n = len(norm)
