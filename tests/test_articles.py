@@ -426,6 +426,13 @@ def test_size_cap(tmp_path, monkeypatch):
     assert_one_line_error(read_error("-"), "<stdin>", "is too large")
 
 
+def test_the_size_cap_is_5_mb_and_says_so_on_one_line(tmp_path):
+    # A page of 15 MB analysed for minutes before; a news article is far smaller.
+    assert articles.MAX_BYTES == 5 * 1024 * 1024
+    path = write(tmp_path, "dump.html", b"<p>Strike near Izium.</p>" * 220_000)
+    assert_one_line_error(read_error(path), path, "is too large (5.5 MB", "limit is 5.2 MB")
+
+
 def test_a_name_with_a_newline_stays_on_one_line(tmp_path):
     path = str(tmp_path / "two\nlines.txt")
     message = str(read_error(path))

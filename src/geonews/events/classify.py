@@ -51,7 +51,7 @@ def classify_events(
     events: list[Event] = []
     # earlier sentences long enough to count as repeated, normalised; those not yet
     # normalised wait, folded, for a sentence that may report something to need them
-    long_seen: list[str] = []
+    long_seen = _SeenSentences()
     long_folded: list[str] = []
     last_region: Mention | None = None
     # Most sentences report nothing: where a trigger or a casualty phrase may start is
@@ -83,13 +83,12 @@ def classify_events(
         if at is None or at:
             norm = _normalised(s_fold)
             if long_folded:
-                long_seen += [n for n in map(_normalised, long_folded) if len(n) >= 40]
+                for n in map(_normalised, long_folded):
+                    if len(n) >= 40:
+                        long_seen.add(n)
                 long_folded.clear()
             # a sentence that repeats an earlier one reports nothing new
-            if not (
-                any(map(norm.__contains__, long_seen))
-                or any(map(contains, long_seen, repeat(norm)))  # norm in p
-            ):
+            if not long_seen.overlaps(norm):
                 may_start = None if at is None else report.starts(at)
                 events.extend(
                     _sentence_events(
@@ -97,13 +96,124 @@ def classify_events(
                     )
                 )
             if len(norm) >= 40:
-                long_seen.append(norm)
+                long_seen.add(norm)
         elif len(s_fold) >= 40:  # normalising never lengthens
             long_folded.append(s_fold)
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m
     return events
+
+
+class _SeenSentences:
+    """The earlier sentences of an article long enough to count as repeated (normalised,
+    at least ``_LONG`` characters): :meth:`overlaps` says whether a sentence holds one of
+    them or is held in one.
+
+    Up to ``_SCAN`` sentences it compares with each, as most articles need. Past that
+    the sentences are indexed, so that the question costs about the sentence's length,
+    not the article's: comparing with each made big articles quadratic (1 MB of
+    event-dense text spent 12 s there alone; 2 MB, 45 s).
+
+    An earlier sentence ``p`` within ``norm`` starts with its first ``_LONG``
+    characters, looked up at each offset of ``norm`` (those with the same start are
+    grouped by length: a set lookup each). ``norm`` within ``p`` holds the ``_GRAM``
+    characters of ``p`` at every multiple of ``_STEP`` that it covers, at one of
+    ``_STEP`` alignments: those grams of ``p`` are kept by hash, and at each alignment
+    the sentences that hold all of ``norm``'s grams (from the rarest gram's) are
+    checked with ``in``. Sentences too short to hold a gram at every alignment (a few
+    words) search all earlier ones at once, joined.
+    """
+
+    _SCAN = 64
+    _GRAM = 8
+    _STEP = 4
+    _SET = 16  # a gram's sentences are a set from this many on (a list before)
+
+    def __init__(self) -> None:
+        self._items: list[str] = []
+        self._exact: set[str] = set()
+        self._heads: dict[str, dict[int, set[str]]] = {}  # head -> length -> sentences
+        # a gram's hash -> the ids of the sentences with that gram at a multiple of _STEP
+        self._grams: dict[int, int | list[int] | set[int]] = {}
+        self._joined: list[str] = []  # "\n".join(_items): "\n" is in no normalised text
+
+    def add(self, p: str) -> None:
+        if p in self._exact:  # a repeat adds nothing to overlaps' answers
+            return
+        self._items.append(p)
+        self._exact.add(p)
+        n = len(self._items)
+        if n == self._SCAN + 1:
+            for i, q in enumerate(self._items):
+                self._index(q, i)
+        elif n > self._SCAN:
+            self._index(p, n - 1)
+
+    def _index(self, p: str, i: int) -> None:
+        self._heads.setdefault(p[:_LONG], {}).setdefault(len(p), set()).add(p)
+        grams, q, many = self._grams, self._GRAM, self._SET
+        for h in {hash(p[k : k + q]) for k in range(0, len(p) - q + 1, self._STEP)}:
+            ids = grams.get(h)
+            if ids is None:
+                grams[h] = i
+            elif isinstance(ids, int):
+                grams[h] = [ids, i]
+            elif isinstance(ids, list):
+                ids.append(i)
+                if len(ids) >= many:
+                    grams[h] = set(ids)
+            else:
+                ids.add(i)
+        self._joined.append(p)
+
+    def overlaps(self, norm: str) -> bool:
+        """``any(p in norm or norm in p for p in the sentences added)``."""
+        items = self._items
+        if len(items) <= self._SCAN:
+            # norm holds p, or p holds norm
+            return any(map(norm.__contains__, items)) or any(map(contains, items, repeat(norm)))
+        if norm in self._exact:
+            return True
+        n = len(norm)
+        if n >= _LONG:
+            heads = self._heads
+            for k in range(n - _LONG + 1):
+                by_length = heads.get(norm[k : k + _LONG])
+                if by_length is not None and any(
+                    norm[k : k + length] in ps for length, ps in by_length.items()
+                ):
+                    return True
+        q, step = self._GRAM, self._STEP
+        if n < q + step - 1:  # too short to hold a gram at every alignment
+            if len(self._joined) > 1:
+                self._joined = ["\n".join(self._joined)]
+            return norm in self._joined[0]
+        grams = self._grams
+        for o in range(step):
+            found: list[int | list[int] | set[int]] = []
+            for k in range(o, n - q + 1, step):
+                ids = grams.get(hash(norm[k : k + q]))
+                if ids is None:  # no sentence holds norm at this alignment
+                    break
+                found.append(ids)
+            else:
+                found.sort(key=lambda ids: 1 if isinstance(ids, int) else len(ids))
+                first = found[0]
+                cand = [first] if isinstance(first, int) else list(first)
+                for ids in found[1:]:
+                    if isinstance(ids, int):
+                        cand = [i for i in cand if i == ids]
+                    else:
+                        cand = [i for i in cand if i in ids]
+                    if not cand:
+                        break
+                if any(norm in items[i] for i in cand):
+                    return True
+        return False
+
+
+_LONG = 40  # the length from which a sentence counts as repeated
 
 
 def prepare(lex: Lexicon) -> None:
@@ -332,10 +442,18 @@ def _sentence_events(
 
     bounds = _clauses(sent.text)
     grouped: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    # ``located.index``, which compares field by field: in a sentence of hundreds of
+    # places (a list, a table) the places' first positions are looked up instead
+    first: dict[Mention, int] | None = None
+    if len(located) > 16:
+        first = {}
+        for i, m in enumerate(located):
+            first.setdefault(m, i)
     for etype, a, b, words in triggers:
         target = _target(a, b, located, bounds, sent.start)
         for m in (target, *_list_mates(target, located)):  # one event per place listed
-            grouped.setdefault((etype, located.index(m)), []).append((a, b, words))
+            i = located.index(m) if first is None else first[m]
+            grouped.setdefault((etype, i), []).append((a, b, words))
 
     sources, actors_found = _actors(s_fold, lex)
     dates = find_dates(s_fold, lex)

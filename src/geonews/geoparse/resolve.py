@@ -132,6 +132,7 @@ def find_places(
             elsewhere_of.setdefault(only, set(all_regions)).discard(code)
     mentions = []
     focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
+    nearby_of: dict[tuple[int, str], tuple[set[str], dict[str, list[Candidate]]]] = {}
     for span in spans:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
@@ -158,7 +159,15 @@ def find_places(
             # two pseudo-counts: a short text naming one country is not "about" it for sure
             focus = focus_of[span.key] = (counts, sum(counts.values()) + 2.0)
         elsewhere = elsewhere_of.get(span.key, all_regions)
-        mention = _resolve(span, _nearby(span, regions), elsewhere, focus, text, gaz)
+        if len(regions.get(span.sentence, ())) > 16:
+            # what the other names of a long sentence (a list, a table) put near a name
+            # is the same for each of its mentions: read once, not once a mention
+            near = nearby_of.get((span.sentence, span.key))
+            if near is None:
+                near = nearby_of[span.sentence, span.key] = _nearby(span, regions)
+        else:
+            near = _nearby(span, regions)
+        mention = _resolve(span, near, elsewhere, focus, text, gaz)
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -1677,7 +1686,8 @@ def _nearby(
     span: _Span, regions: dict[int, list[_Placed]]
 ) -> tuple[set[str], dict[str, list[Candidate]]]:
     """The admin-1 regions the other places of the span's sentence may lie in, and of
-    those that only towns put there, the towns."""
+    those that only towns put there, the towns: the same for every span of the sentence
+    with the span's key (the span itself has it), which _resolve only reads."""
     out: set[str] = set()
     towns: dict[str, list[Candidate]] = {}
     regions_named: set[str] = set()

@@ -75,7 +75,6 @@ def key(name: str) -> str:
     return " ".join(folded.split())
 
 
-
 def is_capitalised(token: str) -> bool:
     """True when the token starts with an upper-case letter (or its script has no case)."""
     ch = token[:1]
@@ -160,6 +159,32 @@ def _abbreviation_test(abbreviations: tuple[str, ...]) -> Callable[[str, int, in
     return lambda line, mark, start: at_mark(line, mark) is not None
 
 
+#: The longest sentence kept whole, in characters. Reading a sentence costs more than in
+#: proportion to its length (its triggers and places are weighed against each other), so
+#: a text without sentence ends (a table, a list, a page that lost its punctuation) is cut
+#: into pieces of at most this length, at a space: 200 kB in one sentence took 45 s.
+#: The longest sentences of real text, in OCR'd newspapers, are some 15,000 characters.
+MAX_SENTENCE = 20_000
+
+
+def _append_pieces(append, start: int, text: str, line_start: bool) -> None:
+    """Append the sentence ``text`` (stripped, at ``start``), cut into pieces of at most
+    MAX_SENTENCE characters at spaces (anywhere when a piece has none)."""
+    i, n = 0, len(text)
+    while n - i > MAX_SENTENCE:
+        cut = text.rfind(" ", i + 1, i + MAX_SENTENCE + 1)
+        if cut <= i:
+            cut = i + MAX_SENTENCE
+        piece = text[i:cut].rstrip()
+        append(_sentence(start + i, start + i + len(piece), piece, line_start))
+        line_start = False
+        i = cut
+        while i < n and text[i].isspace():
+            i += 1
+    if i < n:
+        append(_sentence(start + i, start + n, text[i:], line_start))
+
+
 def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
     """Split ``text`` into sentences.
 
@@ -189,14 +214,20 @@ def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
             stripped = seg.strip()
             if stripped:
                 a = pos + start + (len(seg) - len(seg.lstrip()) if seg[0].isspace() else 0)
-                append(_sentence(a, a + len(stripped), stripped, line_start))
+                if len(stripped) > MAX_SENTENCE:
+                    _append_pieces(append, a, stripped, line_start)
+                else:
+                    append(_sentence(a, a + len(stripped), stripped, line_start))
             line_start = False
             start = m.end()
         seg = line[start:]
         stripped = seg.strip()
         if stripped:
             a = pos + start + (len(seg) - len(seg.lstrip()) if seg[0].isspace() else 0)
-            append(_sentence(a, a + len(stripped), stripped, line_start))
+            if len(stripped) > MAX_SENTENCE:
+                _append_pieces(append, a, stripped, line_start)
+            else:
+                append(_sentence(a, a + len(stripped), stripped, line_start))
         pos += len(line) + 1
     return out
 
