@@ -5,7 +5,7 @@ advance at one or two named towns, with a date and casualties, in English, Frenc
 German, Russian and Ukrainian), analyses each with :func:`geonews.pipeline.analyse`
 after start-up (gazetteer and lexicons loaded), and prints seconds, seconds per MB and
 the events found per size, so that the slope shows: seconds per MB should stay flat.
-``--map`` also builds the map of the events (:func:`geonews.offline.write_map`).
+``--map`` also builds the map of the events (:func:`geonews.render.offline.write_map`).
 
 Measured on the shared 2-core machine (English; sec-linear round). Before:
 ``geonews places`` on 100 kB 1.6 s, 500 kB 6.3 s, 1 MB 18 s, 2 MB 61 s: quadratic,
@@ -122,7 +122,7 @@ def main() -> None:
 
     warm = analyse(Article(text=article(2000, args.lang), lang=args.lang))  # start-up
     if args.map:
-        from geonews.offline import write_map
+        from geonews.render.offline import write_map
 
         with tempfile.TemporaryDirectory() as tmp:
             write_map(list(warm.events), Path(tmp) / "map.html", tiles="none", offline=True)

@@ -4,12 +4,11 @@ findings per sentence as a short one (benchmarks/bench_size.py measures the slop
 from __future__ import annotations
 
 import random
-import time
 
-from geonews.events import _SeenSentences
+from geonews.events.classify import _SeenSentences
+from geonews.language.text import MAX_SENTENCE, sentences
 from geonews.model import Article
 from geonews.pipeline import analyse
-from geonews.text import MAX_SENTENCE, sentences
 
 TOWNS = ["Kherson", "Kharkiv", "Pokrovsk", "Izium", "Orikhiv", "Sumy", "Nikopol", "Lyman"]
 SENTENCES = [
@@ -31,24 +30,15 @@ def event_dense(n_bytes: int, seed: int) -> str:
     return "".join(parts)
 
 
-def timed(text: str):
-    t0 = time.process_time()
-    a = analyse(Article(text=text, lang="en"), join="gazetteer")
-    return a, time.process_time() - t0
-
-
-def test_a_megabyte_of_event_dense_text_costs_about_ten_times_100_kb():
-    analyse(Article(text=event_dense(2000, 0), lang="en"))  # start-up
+def test_a_megabyte_of_event_dense_text_finds_what_100_kb_finds_per_sentence():
+    # how the time grows with size is for benchmarks/bench_size.py to measure, not a test
     small, big = event_dense(100_000, 1), event_dense(1_000_000, 2)
-    (a_small, t_small), (a_big, t_big) = timed(small), timed(big)
-    # the same findings per sentence at both sizes
+    a_small = analyse(Article(text=small, lang="en"), join="gazetteer")
+    a_big = analyse(Article(text=big, lang="en"), join="gazetteer")
     ratio = len(a_big.events) / len(a_small.events)
     assert 8 < ratio < 12, (len(a_small.events), len(a_big.events))
     assert {m.place.name for m in a_big.places} == {m.place.name for m in a_small.places}
     assert all(big[e.start : e.end] == e.sentence for e in a_big.events)
-    # CPU time, generous: comparing every sentence with all earlier ones took 65x
-    t_small = min(t_small, timed(small)[1])
-    assert t_big < 25 * t_small, (t_small, t_big)
 
 
 def test_the_indexed_repeat_test_answers_as_comparing_with_each_sentence():
