@@ -163,7 +163,7 @@ def test_curated_english_region_names_are_well_formed():
     ],
 )
 def test_regions_are_found_by_the_english_names_the_news_uses(name, code):
-    from geonews.geoparse.resolve import find_places
+    from geonews.geoparse import find_places
 
     (m,) = find_places(f"Drone debris fell in {name} on Monday.", "en")
     assert (m.text, m.place.kind, m.place.admin1_code) == (name, "region", code)

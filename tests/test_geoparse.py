@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geonews.geoparse.resolve import find_places
+from geonews.geoparse import find_places
 
 
 def _places(text: str, lang: str) -> list[tuple[str, str, str, str | None]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geonews.errors import LexiconError
-from geonews.geoparse.resolve import find_places
+from geonews.geoparse import find_places
 from geonews.language.lexicon import _from_data, available_languages, detect_language, load_lexicon
 from geonews.model import ACLED_SUB_EVENT_TYPES
 from geonews.pipeline import analyse

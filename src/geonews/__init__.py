@@ -34,7 +34,7 @@ _LAZY = {
     "analyse": "pipeline",
     "make_map": "pipeline",
     "Analysis": "pipeline",
-    "find_places": "geoparse.resolve",
+    "find_places": "geoparse",
     "read_article": "read.articles",
     "read_articles": "read.articles",
     "article_from_text": "read.articles",
@@ -47,7 +47,7 @@ _LAZY = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from geonews.gazetteer.index import load_gazetteer
-    from geonews.geoparse.resolve import find_places
+    from geonews.geoparse import find_places
     from geonews.pipeline import Analysis, analyse, extract, make_map
     from geonews.read.articles import (
         article_from_html,

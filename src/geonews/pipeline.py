@@ -28,7 +28,7 @@ class Analysis:
     @property
     def places(self) -> list[Mention]:
         """The first mention of each distinct place."""
-        from geonews.geoparse.resolve import unique_places
+        from geonews.geoparse import unique_places
 
         return unique_places(list(self.mentions))
 
@@ -61,7 +61,7 @@ def analyse(
     """
     from geonews.events.classify import classify_events
     from geonews.gazetteer.index import load_gazetteer
-    from geonews.geoparse.resolve import find_places
+    from geonews.geoparse import find_places
     from geonews.language.lexicon import detect_language, load_lexicon
     from geonews.language.text import fold, sentences
 

@@ -1,7 +1,15 @@
 """Stage 4, geoparse. Takes an article's text, its language and the gazetteer;
 gives :class:`geonews.model.Mention` values: each place the text names, the
-gazetteer entry it resolves to, a confidence and the evidence behind it. Candidate
-spans come from the gazetteer's names, capitalisation and inflection; evidence
-(context words, person and organisation cues, one sense per discourse) weighs
-them; resolution picks one entry per span.
+gazetteer entry it resolves to, a confidence and the reasons behind it.
+
+One step per module, in the order they run: ``candidates`` finds the spans that
+may name a place (gazetteer names, inflected forms, transliterations) and their
+priors; ``evidence`` weighs each span on its context, with ``persons`` telling a
+person's or an actor's name from a place's; ``discourse`` lets the article's
+places lend each other evidence (appositions, one sense per discourse, country
+focus, nearby towns); ``resolve`` runs them and picks one entry per span.
 """
+
+from geonews.geoparse.resolve import find_places, unique_places
+
+__all__ = ["find_places", "unique_places"]

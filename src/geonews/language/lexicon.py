@@ -4,7 +4,7 @@ A lexicon says how a language names regions ("région de X", "X Oblast"), which
 words place an event somewhere ("près de", "near"), which words announce an
 event ("frappes", "shelled"), who the actors are ("nord-coréens"), how dates and
 quantities are written, and which capitalised words are titles of people. The
-engine in :mod:`geonews.geoparse.resolve` and :mod:`geonews.events.classify` is the same for every
+engine in :mod:`geonews.geoparse` and :mod:`geonews.events.classify` is the same for every
 language: adding a language is adding a file.
 
 Word lists are matched on *folded* text (see :func:`geonews.language.text.fold`). An entry

@@ -1,0 +1,559 @@
+"""Candidate spans: the stretches of an article that may name a place.
+
+A span comes from the gazetteer (a name matched whole at a word edge, the
+longest first), from morphology (an inflected form matched through its lemmas,
+"Харкові" for Kharkiv) or from transliteration. :class:`_Span` carries what the
+later steps need: the text, its folded form, its candidates and its cues.
+
+Each candidate's prior (:func:`_prior`: prominence, population, feature class,
+curated names) is set here, where the span is made.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import replace
+
+from geonews.gazetteer.index import Candidate, Gazetteer
+from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
+from geonews.language.lexicon import (
+    Lexicon,
+)
+from geonews.language.text import Sentence, capitalised_words, fold, is_capitalised
+
+_MAX_NAME = 64
+
+
+class _Span:
+    """A candidate place name in the text, before it is accepted or resolved.
+
+    A plain class rather than a dataclass: tens are made per article, and a generated
+    ``__init__`` with keyword defaults costs a fifth more."""
+
+    __slots__ = (
+        "candidates",
+        "common",
+        "context",
+        "end",
+        "evidence",
+        "inflected",
+        "key",
+        "lexical",
+        "linked",
+        "listed",
+        "priors",
+        "reasons",
+        "region_phrase",
+        "sentence",
+        "start",
+        "top",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        key: str,
+        candidates: list[Candidate],
+        sentence: int,
+        lexical: bool,
+        inflected: bool,
+        top: Candidate | None,
+        priors: tuple[float, ...] | None,
+        region_phrase: str | None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.key = key
+        self.candidates = candidates
+        self.sentence = sentence
+        self.lexical = lexical  # named by the lexicon, not just the gazetteer
+        self.inflected = inflected
+        #: "before" / "after" when a region word frames it ("derived": it is the adjective
+        #: of a region, "apposition": it follows a place in it)
+        self.region_phrase = region_phrase
+        self.evidence = 0.0
+        self.reasons: list[str] = []
+        self.top = top  # the likeliest of the candidates for a bare name
+        self.linked = False  # resolved by the region that follows it ("Reston, Virginia")
+        #: ``_prior`` of each candidate, while ``candidates`` is the list they were computed for
+        self.priors = priors
+        self.context = 0.0  # evidence from the words before it ("near", "shelled")
+        self.listed: str | None = None  # the reason it got for following a list item, if it did
+        self.common = 0.0  # evidence lost for being a frequent word
+
+
+def _sentence_starts(sents: list[Sentence]) -> list[int]:
+    return [s.start for s in sents]
+
+
+def _candidate_spans(
+    text: str, folded: str, sents: list[Sentence], lex: Lexicon, gaz: Gazetteer
+) -> list[_Span]:
+    lookup = folded.replace("-", " ")
+    starts = _sentence_starts(sents)
+    lexical_keys = _lexical_keys(lex)
+    memo = _candidates_memo(lex, gaz)
+    by_text = _match_memo(lex, gaz)
+
+    spans: list[_Span] = []
+    covered = -1
+    sent_i = 0
+    next_sentence = starts[1] if len(starts) > 1 else math.inf
+    word_chars = _WORD_CHARS.match
+    remembered = by_text.get
+    starts_at = capitalised_words(text)
+    heads = lex.feature_heads
+    heads_at: set[int] = set()
+    if heads is not None:
+        found_heads = [(m.start(), m.end()) for m in heads.finditer(text)]
+        if found_heads:
+            starts_at = sorted(starts_at + found_heads)
+            heads_at = {a for a, _ in found_heads}
+    for a, b in starts_at:
+        if a < covered:
+            continue
+        if a >= next_sentence:
+            while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
+                sent_i += 1
+            next_sentence = starts[sent_i + 1] if sent_i + 1 < len(starts) else math.inf
+        # What starts here is mostly decided by the word and the character after it, else
+        # by two words: that answer is remembered by their text (see _match_within).
+        end = word_chars(lookup, a).end() + 1
+        raw = text[a:end]
+        found = remembered(raw, by_text)
+        if found is by_text:  # not seen yet
+            found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
+        if found is _UNDECIDED:
+            end = word_chars(lookup, end).end() + 1
+            raw = text[a:end]
+            found = remembered(raw, by_text)
+            if found is by_text:
+                found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
+        if found is None:
+            continue
+        if found is _UNDECIDED:
+            match = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
+            if match is None:
+                continue
+            found = (*match, *_memo_candidates(memo, match[1], match[2], lex, gaz))
+            found = (found[0] - a, *found[1:])
+        length, k, lexical, inflected, region_word, cands, top, priors = found
+        if not cands:
+            continue
+        if heads_at and a in heads_at and text[b : a + length].islower():
+            continue  # "mer" alone is a common noun (and a town on the Loire); "mer du Nord"
+        if region_word and all(c.kind == KIND_COUNTRY for c in cands):
+            continue  # "Израильская армия": a country's adjective names an actor, not a region
+        end = a + length
+        spans.append(
+            _Span(
+                a,
+                end,
+                k,
+                list(cands),
+                sent_i,
+                lexical,
+                inflected,
+                top,
+                priors,
+                "derived" if region_word else None,
+            )
+        )
+        covered = end
+    return spans
+
+
+#: What :func:`_match_within` returns when the text after its view may decide.
+_UNDECIDED = object()
+
+# a word as Gazetteer.prefixes reads it: word characters and apostrophes
+_WORD_CHARS = re.compile(r"[\w']*")
+
+_WORD_RUN = re.compile(r"\w*")
+
+
+def _match_at(
+    text: str,
+    lookup: str,
+    a: int,
+    b: int,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+) -> tuple[int, str, bool, bool, bool] | None:
+    """The place name that starts with the capitalised word ``text[a:b]``, if any, as
+    (end, key, lexical, inflected, names_a_region): the longest that ends on a word
+    boundary, the lexicon's names first. ``lookup`` is the folded text, hyphens as spaces."""
+    window = lookup[a : a + _MAX_NAME]
+    for k in lexical_keys.get(lookup[a:b], ()):
+        if window.startswith(k) and _boundary(lookup, a + len(k)):
+            return a + len(k), k, True, False, False
+    best = None
+    for k in gaz.prefixes(window):  # longest first
+        end = a + len(k)
+        if " " in k and _lowercase_inside(text, a, end, lex):
+            continue
+        if _boundary(lookup, end):
+            best = end, k, False, False, False
+            break
+        if lex.suffixes and len(k) >= 4:
+            word_end = _word_end(lookup, end)
+            if lookup[end:word_end] in lex.suffixes:
+                best = word_end, k, False, True, False
+                break
+    if best is not None and best[3] and lex.inflections:
+        # "Карелии" is the lexicon's Karelia ("Карелия"), not "Карели" (a town in India)
+        # with a case ending
+        for lemma, region in _lemmas(lookup[a:b], lex):
+            if lemma in lex.place_names:
+                return b, lemma, True, True, region
+    if lex.inflections and (best is None or _region_word_follows(lookup, b, lex)):
+        # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
+        # region word, the adjective of a town is tried before a namesake of its own
+        found = _lemma_match(text, lookup, a, b, lex, gaz)
+        # a region's adjective, or a lexicon name, wins over a namesake with a case ending
+        if found is not None and (best is None or found[1] or found[0][2]):
+            (end, k, lexical, inflected), region_word = found
+            return end, k, lexical, inflected, region_word
+    if best is None and lex.transliteration is not None:
+        found = _transliterated_match(text, lookup, a, b, lex, gaz)
+        if found is not None:
+            return (*found, False)
+    return best
+
+
+def _match_within(
+    raw: str, n: int, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]
+) -> tuple[int, str, bool, bool, bool] | None | object:
+    """What :func:`_match_at` finds at a capitalised word of ``n`` characters that starts
+    ``raw`` (a slice of the text), when ``raw`` decides it whatever text follows; else
+    ``_UNDECIDED``. The end offset is relative to the start of ``raw``.
+
+    ``_match_at`` is run on ``raw`` alone once these guards say that it reads nothing
+    past it: no lexicon name may run past it, the gazetteer's word-by-word search (see
+    Gazetteer.prefixes) stops inside it, no key found ends where it ends (the character
+    after a key is read), and an inflected word's next word (Russian, Ukrainian) ends
+    inside it. Folding maps each character on its own, so ``fold(raw)`` is the folded
+    text's slice.
+    """
+    size = len(raw)
+    if not n < size <= _MAX_NAME:
+        return _UNDECIDED
+    lookup = fold(raw).replace("-", " ")
+    for k in lexical_keys.get(lookup[:n], ()):
+        if len(k) >= size and k.startswith(lookup):
+            return _UNDECIDED
+    pos = 0
+    while True:
+        end = _WORD_CHARS.match(lookup, pos).end() + 1
+        if end > size:
+            return _UNDECIDED
+        within, longer = gaz.word_prefixes(lookup[:end])
+        if not longer:
+            break
+        if end >= size:
+            return _UNDECIDED
+        pos = end
+    if any(len(k) == size for k in within):
+        return _UNDECIDED
+    if (
+        (lex.inflections or lex.transliteration is not None)
+        and lookup[n : n + 1] == " "
+        and _WORD_RUN.match(lookup, n + 1).end() >= size
+    ):
+        return _UNDECIDED  # two-word inflected or transliterated names are tried first
+    return _match_at(raw, lookup, 0, n, lex, gaz, lexical_keys)
+
+
+#: The most entries a memo of the geoparser holds: it is emptied when full, since the
+#: words and names of a corpus are an open vocabulary.
+_MEMO_SIZE = 100_000
+
+
+def _make_room(memo: dict) -> None:
+    """Empty ``memo`` if it is full, before an entry is added."""
+    if len(memo) > _MEMO_SIZE:
+        memo.clear()
+
+
+def _remember(
+    by_text: dict,
+    raw: str,
+    n: int,
+    memo: dict,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+):
+    """:func:`_match_within` with the candidates it finds, remembered in ``by_text``."""
+    _make_room(by_text)
+    found = _match_within(raw, n, lex, gaz, lexical_keys)
+    if found is not None and found is not _UNDECIDED:
+        found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
+    by_text[raw] = found
+    return found
+
+
+@functools.cache
+def _match_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_match_within` and the candidates it finds, one per (lexicon,
+    gazetteer): its arguments are the key (the word's length is implied by ``raw``, which
+    goes past the word)."""
+    return {}
+
+
+def _memo_candidates(
+    memo: dict, k: str, lexical: bool, lex: Lexicon, gaz: Gazetteer
+) -> tuple[tuple[Candidate, ...], Candidate | None, tuple[float, ...]]:
+    found = memo.get((k, lexical))
+    if found is None:
+        _make_room(memo)
+        found = memo[(k, lexical)] = _candidates(k, lexical, lex, gaz)
+    return found
+
+
+@functools.cache
+def _candidates_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_candidates`, one per (lexicon, gazetteer): its arguments are the key."""
+    return {}
+
+
+def _candidates(
+    k: str, lexical: bool, lex: Lexicon, gaz: Gazetteer
+) -> tuple[tuple[Candidate, ...], Candidate | None, tuple[float, ...]]:
+    """The entries a matched key may refer to, the likeliest of them for a bare name, and
+    the prior of each."""
+    if lexical:
+        cands = [
+            gaz.candidate(i)
+            for i in (gaz.resolve_reference(r) for r in lex.place_names[k])
+            if i is not None
+        ]
+    else:
+        cands = gaz.lookup(k)
+        if not k.isascii():
+            # in Cyrillic, Greek... the local name is one of GeoNames' alternate names
+            cands = [c if c.main else replace(c, main=True) for c in cands]
+    priors = tuple(_prior(c, cands) for c in cands)
+    top = cands[priors.index(max(priors))] if cands else None  # the first likeliest
+    return tuple(cands), top, priors
+
+
+@functools.cache
+def _lexical_keys(lex: Lexicon) -> dict[str, list[str]]:
+    """The lexicon's place names by their first word, longest first."""
+    out: dict[str, list[str]] = {}
+    for k in lex.place_names:
+        # keyed as a capitalised word is read: "u.s." under "u"
+        first = _FIRST_WORD.match(k)
+        out.setdefault(first.group(0) if first else k, []).append(k)
+    for ks in out.values():
+        ks.sort(key=len, reverse=True)
+    return out
+
+
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
+    """The names an inflected ``word`` may stand for, by the lexicon's ending rules."""
+    out = []
+    for ending, replacement, region in lex.inflections:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            out.append((word[: len(word) - len(ending)] + replacement, region))
+    for suffix in lex.suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            out.append((word[: len(word) - len(suffix)], False))
+    return out
+
+
+def _lemma_match(
+    text: str, lookup: str, a: int, b: int, lex: Lexicon, gaz: Gazetteer
+) -> tuple[tuple[int, str, bool, bool], bool] | None:
+    """An inflected name at ``a``: "Часового Яру" → "часів яр", "Суджу" → "суджа".
+
+    Two-word names are tried first (each word as written or lemmatised), then one word.
+    Returns ((end, key, lexical, inflected), names_a_region).
+    """
+
+    def known(k: str) -> bool | None:
+        if k in lex.place_names:
+            return True
+        return False if k in gaz else None
+
+    w1 = lookup[a:b]
+    m = _next_capitalised_word(text, lookup, b)
+    # "Приморском крае": a region the lexicon names by an adjective and a region word
+    # ("Приморский край"), after no town; the region word is written small
+    region_word = m is None and _region_word_follows(lookup, b, lex)
+    if region_word:
+        m = _NEXT_WORD.match(lookup, b)
+    if m is not None:
+        w2 = m.group(1)
+        firsts = [(w1, False), *_lemmas(w1, lex)]
+        seconds = [(w2, False), *_lemmas(w2, lex)]
+        for l1, r1 in firsts:
+            for l2, r2 in seconds:
+                if l1 == w1 and l2 == w2:
+                    continue
+                k = f"{l1} {l2}"
+                lexical = known(k)
+                if lexical or (lexical is not None and not region_word):
+                    return (m.end(1), k, lexical, True), r1 or r2
+    first = None
+    for lemma, region in _lemmas(w1, lex):
+        lexical = known(lemma)
+        if lexical is None:
+            continue
+        found = (b, lemma, lexical, True), region
+        # a region's adjective: the lemma that names a region wins over a namesake town
+        # that names none ("Николаевской области" is Mykolaiv's, not Nikolayevsk's)
+        if not region or lexical or _names_a_region(lemma, gaz):
+            return found
+        first = first or found
+    return first
+
+
+def _names_a_region(key: str, gaz: Gazetteer) -> bool:
+    """Whether an entry named ``key`` is a region, or a town a region is named after."""
+    return any(
+        c.kind == KIND_REGION or (c.kind == KIND_CITY and gaz.regions_named_after(c.index))
+        for c in gaz.lookup(key)
+    )
+
+
+_NEXT_WORD = re.compile(r" (\w+)")
+
+
+def _next_capitalised_word(text: str, lookup: str, end: int) -> re.Match[str] | None:
+    """The word right after ``end`` (its group 1, folded) if it is written capitalised:
+    the second word of a two-word name."""
+    m = _NEXT_WORD.match(lookup, end)
+    return m if m is not None and is_capitalised(text[m.start(1) : m.end(1)]) else None
+
+
+def _transliterated_match(
+    text: str, lookup: str, a: int, b: int, lex: Lexicon, gaz: Gazetteer
+) -> tuple[int, str, bool, bool] | None:
+    """A name transliterated the language's way that GeoNames only knows the English
+    way: "Vovtchansk", "Chostka", "Tchassiv Iar" (French) are Vovchansk, Shostka,
+    Chasiv Yar. Only names of the countries whose names the rules transliterate (from
+    Cyrillic) are taken. Two-word names are tried first, then one word."""
+    tr = lex.transliteration
+    m = _next_capitalised_word(text, lookup, b)
+    ends = [m.end(1)] if m is not None else []
+    for end in [*ends, b]:
+        k = tr.apply(lookup[a:end])
+        if k == lookup[a:end] or k not in gaz:
+            continue
+        cands = gaz.lookup(k)
+        if cands and all(c.country in tr.countries for c in cands):
+            return end, k, False, True
+    return None
+
+
+def _region_word_follows(lookup: str, end: int, lex: Lexicon) -> bool:
+    """Whether the word after ``end`` is a region word: "Курская область"."""
+    m = _NEXT_WORD.match(lookup, end)
+    return m is not None and lex.region_after.fullmatch(m.group(1)) is not None
+
+
+_INNER_WORD = re.compile(r"(?<![-\w])(\w{4,})(?![-\w])")
+
+
+def _lowercase_inside(text: str, a: int, end: int, lex: Lexicon) -> bool:
+    """Whether a word of ``text[a:end]`` after the first is written small, as no word of a
+    name is ("German town"), short words and hyphen-joined ones aside ("Rio de Janeiro",
+    "Stratford-upon-Avon")."""
+    for m in _INNER_WORD.finditer(text, a + 1, end):
+        w = m.group(1)
+        if w[0].islower() and fold(w) not in lex.stopwords:
+            return True
+    return False
+
+
+def _boundary(s: str, i: int) -> bool:
+    return i >= len(s) or not (s[i].isalnum() or s[i] == "_")
+
+
+def _word_end(s: str, i: int) -> int:
+    while i < len(s) and s[i].isalnum():
+        i += 1
+    return i
+
+
+def _curated(c: Candidate) -> bool:
+    """A curated feature (sea, island, historical region): no towns of its own to count,
+    so it weighs as an admin-1 region."""
+    return c.kind == KIND_OTHER and not c.population
+
+
+def _prominence(c: Candidate) -> float:
+    if c.kind == KIND_COUNTRY:
+        return 3.0
+    if c.kind == KIND_REGION or _curated(c):
+        return 2.0
+    p = c.population
+    if p >= 1_000_000:
+        return 3.0
+    if p >= 100_000:
+        return 2.2
+    if p >= 20_000:
+        return 2.0
+    if p >= 5_000:
+        return 1.0
+    return 0.5
+
+
+#: Prior of an admin-1 region, as renowned as a city of about 100,000 known by 60 names.
+_REGION_PRIOR = 2.9
+
+
+#: Added to the prior of a national capital.
+_CAPITAL_PRIOR = 0.7
+
+#: A city at least this large, named like its region, is what the bare name means.
+_EPONYMOUS_CITY = 15_000
+
+
+def _prior(c: Candidate, cands: list[Candidate]) -> float:
+    """How likely a bare name means this entry rather than a namesake.
+
+    For a town, its population and its renown: how many names GeoNames knows it by
+    (Geneva on Lake Geneva has sixty, Geneva, Illinois eleven).
+    """
+    # Between namesakes of one kind the more populous wins ("Congo": the larger of the
+    # two; "Montana": the US state, not the Bulgarian province): a tie-break only.
+    tie = 0.01 * math.log10(c.population + 1)
+    if c.kind == KIND_COUNTRY:
+        return _REGION_PRIOR + 1.0 + tie
+    if c.kind == KIND_REGION:
+        # "Kherson" alone is the city; the oblast is named after it. A hamlet that shares
+        # the name of its state ("Minnesota", pop. 1,400) or a city known by the region's
+        # name among others ("Oklahoma" for Oklahoma City) does not make the state eponymous.
+        # Named by its town's name less its unit word ("Kiev" for Kiev Oblast, not
+        # "Oklahoma", the state's own name), a region named after that town is eponymous
+        # too, whatever the town's spelling and region ("Kyiv" lies in Kyiv City).
+        eponymous = any(
+            o.kind == KIND_CITY
+            and o.population >= _EPONYMOUS_CITY
+            and (
+                (o.main and o.admin1_code == c.admin1_code) or (not c.main and o.index == c.eponym)
+            )
+            for o in cands
+        )
+        return 0.5 if eponymous else _REGION_PRIOR + tie
+    if _curated(c):
+        return _REGION_PRIOR  # "Java" the island, not a Georgian village
+    prior = 0.4 * math.log10(c.population + 1) + 0.5 * math.log10(c.names + 1)
+    if c.capital and c.main and not any(o.kind == KIND_COUNTRY for o in cands):
+        # "Washington": the news names capitals for their governments (a city-state is
+        # named as the country: "Singapore")
+        prior += _CAPITAL_PRIOR
+    # "Sol" is one of Seoul's many foreign names, and rarely means Seoul in a text; and
+    # "White House" is Casablanca's, translated. (It costs "Mecca", Makkah's English name,
+    # which loses to the Californian village whose main name it is.)
+    return prior if c.main else prior * 0.6
