@@ -179,3 +179,19 @@ def test_a_payload_that_would_run_does_nothing(workdir, compiled):
         assert not (workdir / "pwned").exists() and "GEONEWS_PWNED" not in os.environ
         assert MARKER in html and "EVALUATED" not in html
     assert [s for s in compiled if MARKER in s] == []
+
+
+def test_snapshot_of_a_payload_map_runs_nothing(workdir, compiled):
+    from geonews.render.snapshot import BrowserNotFoundError, find_browser
+
+    try:
+        find_browser()
+    except BrowserNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the browser tests: {exc}")
+        pytest.skip(f"no headless browser: {exc}")
+    _run("map", "a.txt", "-o", "snap.html", "--offline", "--title", f"{MARKER} {EVALUATED}")
+    _run("snapshot", "snap.html", "-o", "snap.png", "--size", "400x300")
+    assert (workdir / "snap.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    html = (workdir / "snap.html").read_text(encoding="utf-8")
+    _assert_inert(workdir, compiled, [html])
