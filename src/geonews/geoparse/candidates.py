@@ -471,7 +471,9 @@ def _lowercase_inside(text: str, a: int, end: int, lex: Lexicon) -> bool:
     for m in _INNER_WORD.finditer(text, a + 1, end):
         w = m.group(1)
         if w[0].islower() and fold(w) not in lex.stopwords:
-            return True
+            # a unit word ends the name of a unit ("Pokrovsk raion", "Великоновосілківська
+            # громада"), written small
+            return m.end() != end or fold(w) not in lex.unit_words
     return False
 
 

@@ -326,6 +326,32 @@ def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[_Placed]]:
     return out
 
 
+#: Added to a small place in context ("near Robotyne") that lies in a region its own
+#: sentence names ("in Zaporizhzhia oblast"): the namesake there is what it means.
+_IN_NAMED_REGION = 1.0
+
+
+def _villages_in_named_regions(spans: list[_Span], regions: dict[int, list[_Placed]]) -> None:
+    """A place too small to count on its own name, after a locative or event word, is a
+    place when a region named in its sentence contains one of its namesakes: "attacked
+    near Robotyne in Zaporizhzhia oblast", "обстріляли Роботине на Запоріжжі". Its
+    namesakes elsewhere drop out (resolution chooses among those in the region)."""
+    for s in spans:
+        if not (ACCEPT - 1.0 <= s.evidence < ACCEPT) or not s.context or s.region_phrase:
+            continue
+        named = set()
+        for o, codes, towns in regions.get(s.sentence, ()):
+            if o is not s and o.key != s.key:
+                named |= {code for code in codes if code not in towns}
+        inside = [c for c in s.candidates if c.kind == KIND_CITY and c.admin1_code in named]
+        if inside:
+            s.candidates = inside
+            s.priors = None
+            s.top = None
+            s.evidence += _IN_NAMED_REGION
+            s.reasons.append("lies in the region its sentence names")
+
+
 def _nearby(
     span: _Span, regions: dict[int, list[_Placed]]
 ) -> tuple[set[str], dict[str, list[Candidate]]]:

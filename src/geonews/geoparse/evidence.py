@@ -150,6 +150,10 @@ def _weigh(
             ev += 3.0
             reasons.append(f"region phrase '{text[start : end + m.end()]}'")
 
+    if not single and top.kind == KIND_OTHER and key.rsplit(" ", 1)[-1] in lex.unit_words:
+        ev += 3.0  # "Pokrovsk raion", "Velykonovosilkivska hromada": a unit, named as one
+        reasons.append(f"unit phrase '{text[start:end]}'")
+
     if span.region_phrase == "derived":
         ev += 2.0
         reasons.append(f"region phrase '{text[start:end]}' (named after its capital)")

@@ -207,6 +207,15 @@ def _name_word(word: str, lex: Lexicon) -> str | bool:
     return w
 
 
+#: A town smaller than this (a hamlet GeoNames' full extract lists, "Putin", Chernivtsi
+#: Oblast) does not make the word after a first name a place: surnames are named so too.
+_TOWN_AFTER_NAME = 500
+
+
 def _starts_place(folded: str, a: int, gaz: Gazetteer) -> bool:
     window = folded[a : a + _MAX_NAME].replace("-", " ")
-    return any(_boundary(window, len(k)) for k in gaz.prefixes(window))
+    return any(
+        _boundary(window, len(k))
+        and any(c.kind != KIND_CITY or c.population >= _TOWN_AFTER_NAME for c in gaz.lookup(k))
+        for k in gaz.prefixes(window)
+    )

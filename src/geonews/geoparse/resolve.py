@@ -40,6 +40,7 @@ from geonews.geoparse.discourse import (
     _region_named_after,
     _regions_by_sentence,
     _regions_of_article,
+    _villages_in_named_regions,
 )
 from geonews.geoparse.evidence import (
     _ARTICLE_REGION_BONUS,
@@ -86,6 +87,7 @@ def find_places(
     _one_sense_per_discourse(spans)
     anchors, by_key = _country_focus(spans)
     regions = _regions_by_sentence(spans)
+    _villages_in_named_regions(spans, regions)
     article_regions = _regions_of_article(regions)
     # the regions other names put the article in: all but those only this name puts it in
     all_regions = set(article_regions)

@@ -202,6 +202,9 @@ class Lexicon:
     region_before: Phrases  # "région", "oblast" in "région de Koursk"
     region_connectors: tuple[str, ...]  # "de", "d'", "du"
     region_qualifiers: frozenset[str]  # "russe" in "région russe de Koursk"
+    #: "raion", "hromada", "район": a unit below a region, written small at the end of
+    #: its name ("Pokrovsk raion", "Velykonovosilkivska hromada")
+    unit_words: frozenset[str]
     region_after: Phrases  # "region", "oblast" in "Kursk region"
     region_anaphora: Phrases  # "cette région"
     feature_words: Phrases  # "ville de", "village of": a place follows
@@ -360,6 +363,7 @@ def _from_data(data: dict, source: str) -> Lexicon:
             region_before=_phrases(data, "region_before"),
             region_connectors=tuple(fold(c) for c in data.get("region_connectors", [])),
             region_qualifiers=frozenset(fold(w) for w in data.get("region_qualifiers", [])),
+            unit_words=frozenset(fold(w) for w in data.get("unit_words", [])),
             region_after=_phrases(data, "region_after"),
             region_anaphora=_phrases(data, "region_anaphora"),
             feature_words=_phrases(data, "feature_words"),
