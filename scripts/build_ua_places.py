@@ -71,8 +71,7 @@ def _unit_name(name: str) -> bool:
 def rows(zip_path: Path):
     with zipfile.ZipFile(zip_path) as z, z.open("UA.txt") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        for r in csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE):
-            yield r
+        yield from csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
 
 
 def build(zip_path: Path, out_dir: Path, any_digest: bool = False) -> Path:
