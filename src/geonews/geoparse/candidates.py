@@ -401,7 +401,11 @@ def _lemma_match(
                     continue
                 k = f"{l1} {l2}"
                 lexical = known(k)
-                if lexical or (lexical is not None and not region_word):
+                if lexical or (
+                    lexical is not None
+                    # "Сумської області" is "Сумська область", a region's own name
+                    and (not region_word or _names_a_region(k, gaz))
+                ):
                     return (m.end(1), k, lexical, True), r1 or r2
     first = None
     for lemma, region in _lemmas(w1, lex):
