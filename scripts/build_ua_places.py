@@ -23,7 +23,7 @@ GeoNames' export server serves the same file as ``export/dump/UA.zip``.
 
 Output: a gzip'd, tab-separated file, one place per line, sorted by geonameid:
 ``geonameid, kind (P, ADM2, ADM2H, ADM3), feature code, name, lat, lon, admin1,
-admin2, population, names ('|'-joined)``. Licence: CC BY 4.0, © GeoNames.
+admin2 (the raion's code), admin3 (the hromada's), population, names ('|'-joined)``. Licence: CC BY 4.0, © GeoNames.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def build(zip_path: Path, out_dir: Path, any_digest: bool = False) -> Path:
     for r in rows(zip_path):
         gid, name, ascii_name, alternates = r[0], r[1], r[2], r[3]
         lat, lon, fclass, fcode = r[4], r[5], r[6], r[7]
-        admin1, admin2, population = r[10], r[11], r[14]
+        admin1, admin2, admin3, population = r[10], r[11], r[12], r[14]
         if fclass == "P" and fcode not in SKIP_P:
             kind = "P"
         elif fclass == "A" and fcode in UNITS:
@@ -98,7 +98,7 @@ def build(zip_path: Path, out_dir: Path, any_digest: bool = False) -> Path:
         names = list(dict.fromkeys(n.replace("|", " ").replace("\t", " ") for n in names))
         kept.append(
             [gid, kind, fcode, name, f"{float(lat):.5f}", f"{float(lon):.5f}", admin1, admin2,
-             population or "0", "|".join(names)]
+             admin3, population or "0", "|".join(names)]
         )  # fmt: skip
         counts[kind] += 1
         counts["names"] += len(names) + 1

@@ -459,3 +459,28 @@ def test_a_list_of_cities_is_no_village_and_its_region():
     assert [(p[1], p[2]) for p in places] == [
         ("Melitopol", "city"), ("Kherson", "city"), ("Odesa", "city"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "name", "admin1"),
+    [
+        ("Artillery fire hit villages in Pokrovsk raion.", "Pokrovsk raion", "Pokrovsk raion", "UA.05"),
+        ("Fighting in Velykonovosilkivska hromada continued.", "Velykonovosilkivska hromada",
+         "Velykonovosilkivska hromada", "UA.05"),
+    ],
+)  # fmt: skip
+def test_raions_and_hromadas_are_places_of_their_oblast(text, surface, name, admin1):
+    assert (surface, name, "other", admin1) in _places(text, "en")
+
+
+def test_the_raion_named_beside_a_village_picks_its_namesake():
+    from geonews.gazetteer.index import load_gazetteer
+
+    gaz = load_gazetteer()
+    # two Pisochyns in Kharkiv Oblast: the one GeoNames puts in Bohodukhiv raion (6302)
+    ids = {int(gaz.admin2[c.index]): int(gaz.geonameid[c.index]) for c in gaz.lookup("pisochyn")}
+    assert len(ids) == 2 and 6302 in ids
+    text = "On 8 July, a Russian drone struck a house in Pisochyn, Bohodukhivskyi raion, Kharkiv."
+    (m,) = [m for m in find_places(text, "en") if m.text == "Pisochyn"]
+    assert m.place.geonameid == ids[6302]
+    assert "near the raion or hromada its sentence names" in m.reasons

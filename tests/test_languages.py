@@ -178,3 +178,18 @@ def test_sabotage_words_in_their_inflected_forms(text, lang, place, trigger):
 def test_no_sabotage_from_partisans_who_report_or_a_truck_on_a_mine(text, lang):
     events = analyse(text, lang, join="gazetteer").events
     assert "sabotage" not in [e.type for e in events]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "admin1"),
+    [
+        # the adjective's town is irregular (Суми, Запоріжжя): the region's own name matches
+        ("Обстріл Сумської області.", "uk", "UA.21"),
+        ("Вибухи у Запорізькій області.", "uk", "UA.26"),
+        ("Обстрел Запорожской области.", "ru", "UA.26"),
+    ],
+)
+def test_oblasts_named_by_an_adjective_whose_town_is_irregular(text, lang, admin1):
+    assert [(p.kind, p.admin1_code) for p in (m.place for m in find_places(text, lang))] == [
+        ("region", admin1)
+    ]

@@ -50,7 +50,7 @@ from geonews.language.text import key
 from geonews.model import Place
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 21
+INDEX_VERSION = 22
 
 
 
@@ -116,14 +116,14 @@ def compile_gazetteer(target: Path | None = None) -> Path:
             k: []
             for k in (
                 "kind", "lat", "lon", "population", "geonameid", "country", "admin1", "names",
-                "capital",
+                "capital", "admin2", "admin3",
             )
         }
         names: list[str] = []
         items: list[tuple[str, tuple[int, int]]] = []
         for idx, (entry, entry_names) in enumerate(_iter_entries()):
             for k, col in cols.items():
-                col.append(entry.get(k, False))  # "capital": towns only
+                col.append(entry.get(k, 0))  # "capital": towns only; "admin2/3": Ukraine's
             names.append(entry["name"].replace("\n", " "))
             seen = set()
             main_key = key(entry["name"])
@@ -154,6 +154,9 @@ def compile_gazetteer(target: Path | None = None) -> Path:
         np.save(tmp / "geonameid.npy", np.asarray(cols["geonameid"], dtype=np.int32))
         np.save(tmp / "country.npy", np.asarray(cols["country"], dtype="S2"))
         np.save(tmp / "admin1.npy", np.asarray(cols["admin1"], dtype="S20"))
+        # GeoNames' codes of a place's raion and hromada (of a unit: its own), 0 unknown
+        np.save(tmp / "admin2.npy", np.asarray(cols["admin2"], dtype=np.int32))
+        np.save(tmp / "admin3.npy", np.asarray(cols["admin3"], dtype=np.int32))
         np.save(tmp / "eponym.npy", np.asarray(_eponyms(items, cols), dtype=np.int32))
         (tmp / "names.txt").write_text("\n".join(names), encoding="utf-8")
         single = {k for k, _ in items if " " not in k}
@@ -238,6 +241,8 @@ class Gazetteer:
         self.geonameid = arr("geonameid")
         self.country = arr("country")
         self.admin1 = arr("admin1")
+        self.admin2 = arr("admin2")
+        self.admin3 = arr("admin3")
         self.eponym = arr("eponym")
         self._named_after: dict[int, list[int]] | None = None
         self._names: list[str] | None = None

@@ -537,6 +537,7 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
         names = [c["name"]] + [a for a in (c.get("alternatenames") or []) if _good_alternate(a)]
         if c["countrycode"] in _ARABIC_ARTICLE_COUNTRIES:
             names += _without_arabic_article(names)
+        row = None
         if c["countrycode"] == "UA":
             # the full extract may know it by more names; both spell the Cyrillic ones
             row = ua_rows.get(int(c["geonameid"]))
@@ -555,6 +556,8 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "names": len(c.get("alternatenames") or ()),
                 # a capital is named for its country's government too ("Washington said")
                 "capital": c["geonameid"] in capital_ids,
+                "admin2": row["admin2"] if row else 0,
+                "admin3": row["admin3"] if row else 0,
             },
             names,
         )
@@ -579,6 +582,8 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "geonameid": gid,
                 "country": "UA",
                 "admin1": row["admin1"],
+                "admin2": row["admin2"],
+                "admin3": row["admin3"],
                 "names": len(row["names"]),
             },
             _unit_names(names) if unit else names + _ua_names(names),
@@ -601,13 +606,16 @@ def _ua_places() -> dict[int, dict]:
     text = io.StringIO(gzip.decompress(raw).decode("utf-8"))
     rows = {}
     for r in csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"):
-        gid, kind, _code, name, lat, lon, admin1, _admin2, population, names = r
+        gid, kind, _code, name, lat, lon, admin1, admin2, admin3, population, names = r
         rows[int(gid)] = {
             "kind": kind,
             "name": name,
             "lat": float(lat),
             "lon": float(lon),
             "admin1": admin1,
+            # the raion's and the hromada's codes (GeoNames'), for a place and for a unit
+            "admin2": int(admin2) if admin2.isdigit() else 0,
+            "admin3": int(admin3) if admin3.isdigit() else 0,
             "population": int(population or 0),
             "names": [n for n in names.split("|") if n],
         }

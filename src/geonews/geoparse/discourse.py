@@ -326,6 +326,58 @@ def _regions_by_sentence(spans: list[_Span]) -> dict[int, list[_Placed]]:
     return out
 
 
+#: How far from a raion's or hromada's point a village of it may lie: the largest raions
+#: of Ukraine span about 100 km, hromadas about 30.
+_UNIT_KM = 50.0
+
+
+def _namesakes_in_named_units(spans: list[_Span], lex: Lexicon, gaz: Gazetteer) -> None:
+    """ "Ivanivka, Bakhmut raion", "Novoselivka (Velykonovosilkivska hromada)": of the
+    namesakes of a village, those near a unit its sentence names. A unit is a named area
+    that counts people (a raion, a hromada, a county), as a curated sea does not."""
+    units: dict[int, list[Candidate]] = {}
+    for o in spans:
+        if o.evidence >= ACCEPT:
+            found = [c for c in o.candidates if c.kind == KIND_OTHER and c.population > 0]
+            # all its readings are units, or it is named as one ("Bohodukhivskyi raion")
+            if found and (
+                len(found) == len(o.candidates) or o.key.rsplit(" ", 1)[-1] in lex.unit_words
+            ):
+                units.setdefault(o.sentence, []).extend(found)
+    if not units:
+        return
+    for s in spans:
+        named = units.get(s.sentence)
+        if not named or len(s.candidates) < 2 or s.evidence <= -5:
+            continue
+        towns = [c for c in s.candidates if c.kind == KIND_CITY]
+        # in the unit by GeoNames' codes (a hromada's, else a raion's); else near its point
+        # (a former raion, whose code no village carries any more)
+        near = [c for c in towns if any(_in_unit(c, u, gaz) for u in named)] or [
+            c
+            for c in towns
+            if any(
+                _km(float(gaz.lat[c.index]), float(gaz.lon[c.index]),
+                    float(gaz.lat[u.index]), float(gaz.lon[u.index])) <= _UNIT_KM
+                for u in named
+            )
+        ]  # fmt: skip
+        if near and len(near) < len(s.candidates):
+            s.candidates = near
+            s.priors = None
+            s.top = None
+            s.reasons.append("near the raion or hromada its sentence names")
+
+
+def _in_unit(c: Candidate, unit: Candidate, gaz: Gazetteer) -> bool:
+    """Whether GeoNames' codes put town ``c`` in ``unit``: its hromada (ADM3), or its raion."""
+    code3 = int(gaz.admin3[unit.index])
+    if code3:
+        return int(gaz.admin3[c.index]) == code3
+    code2 = int(gaz.admin2[unit.index])
+    return bool(code2) and int(gaz.admin2[c.index]) == code2 and c.admin1 == unit.admin1
+
+
 #: Added to a small place in context ("near Robotyne") that lies in a region its own
 #: sentence names ("in Zaporizhzhia oblast"): the namesake there is what it means.
 _IN_NAMED_REGION = 1.0

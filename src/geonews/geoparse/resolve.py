@@ -33,6 +33,7 @@ from geonews.geoparse.discourse import (
     _country_focus,
     _link_appositions,
     _link_unknown_towns,
+    _namesakes_in_named_units,
     _near_towns,
     _nearby,
     _one_sense_per_discourse,
@@ -86,6 +87,7 @@ def find_places(
     _link_unknown_towns(spans, text, lex, gaz)
     _one_sense_per_discourse(spans)
     anchors, by_key = _country_focus(spans)
+    _namesakes_in_named_units(spans, lex, gaz)
     regions = _regions_by_sentence(spans)
     _villages_in_named_regions(spans, regions)
     article_regions = _regions_of_article(regions)

@@ -86,7 +86,7 @@ def load_places() -> list[dict]:
     raw = gzip.decompress((ROOT / "geodata" / "ua_places.tsv.gz").read_bytes()).decode("utf-8")
     rows = []
     for r in csv.reader(io.StringIO(raw), delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"):
-        gid, kind, _code, name, lat, lon, admin1, admin2, pop, names = r
+        gid, kind, _code, name, lat, lon, admin1, admin2, _admin3, pop, names = r
         rows.append({"gid": int(gid), "kind": kind, "name": name, "lat": float(lat),
                      "lon": float(lon), "admin1": admin1, "admin2": admin2,
                      "population": int(pop or 0), "names": names.split("|") if names else []})  # fmt: skip
@@ -109,6 +109,22 @@ def cyrillic(row: dict, lang: str) -> str | None:
     return ru[0] if ru else None
 
 
+def _with_raion(raion: dict, en: str, uk: str, ru: str) -> tuple[str, str, str]:
+    """The oblast as a report writes it after a village's raion: "Pokrovsk raion, Donetsk",
+    "Покровського району Донецької", "Покровского района Донецкой"."""
+    name_en = raion["name"].replace(" Raion", " raion")
+    forms = [n for n in raion["names"] if _CYRILLIC.search(n) and n.lower().endswith("район")]
+    uk_form = next((n for n in forms if _UK_ONLY.search(n) or "ський" in n or "цький" in n), None)
+    ru_form = next((n for n in forms if "ский" in n or "цкий" in n), None)
+    if uk_form:
+        adj = uk_form.split()[0]
+        uk = f"{re.sub('ий$', 'ого', adj)} району {uk}"
+    if ru_form:
+        adj = ru_form.split()[0]
+        ru = f"{re.sub('ий$', 'ого', adj)} района {ru}"
+    return f"{name_en}, {en}", uk, ru
+
+
 def main() -> None:
     rng = random.Random(20261206)
     rows = load_places()
@@ -127,6 +143,13 @@ def main() -> None:
             pools["namesake"].append(r)
     units = [r for r in rows if r["kind"] in ("ADM2", "ADM3") and r["admin1"] in OBLASTS
              and re.search(r"(Raion|Hromada)$", r["name"])]  # fmt: skip
+    # raions as reports name them (not GeoNames' "Chuhuiv City Council" units)
+    raions = {
+        r["admin2"]: r
+        for r in rows
+        if r["kind"] == "ADM2" and not re.search(r"Council|Miskrada", r["name"])
+    }
+    in_oblast = Counter((r["name"], r["admin1"]) for r in places)
     plan = {"village": 110, "namesake": 90, "hyphenated": 30, "town": 40}
     notes = []
 
@@ -142,6 +165,10 @@ def main() -> None:
         for row in rng.sample(pools[case], n):
             d, mi = rng.randint(1, 28), rng.randrange(12)
             en, uk, ru = OBLASTS[row["admin1"]]
+            raion = raions.get(row["admin2"])
+            if in_oblast[row["name"], row["admin1"]] > 1 and raion is not None:
+                # namesakes in one oblast: a field report names the raion too
+                en, uk, ru = _with_raion(raion, en, uk, ru)
             choice = rng.random()
             if choice < 0.4 or case == "hyphenated":
                 tpl, etype = rng.choice(EN)
