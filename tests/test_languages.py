@@ -193,3 +193,17 @@ def test_oblasts_named_by_an_adjective_whose_town_is_irregular(text, lang, admin
     assert [(p.kind, p.admin1_code) for p in (m.place for m in find_places(text, lang))] == [
         ("region", admin1)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "village", "unit"),
+    [
+        ("Дрон атакував село Новоселівка Запорізького району Запорізької області.", "uk",
+         "Novoselivka", "Zaporizhzhya raion"),
+        ("Дрон атаковал село Мостовое Вознесенского района Николаевской области.", "ru",
+         "Mostove", "Voznesensk raion"),
+    ],
+)  # fmt: skip
+def test_a_village_and_its_raion_in_the_genitive(text, lang, village, unit):
+    found = {(m.place.name, m.place.kind) for m in find_places(text, lang)}
+    assert {(village, "city"), (unit, "other")} <= found

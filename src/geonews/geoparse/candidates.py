@@ -422,9 +422,12 @@ def _lemma_match(
 
 
 def _names_a_region(key: str, gaz: Gazetteer) -> bool:
-    """Whether an entry named ``key`` is a region, or a town a region is named after."""
+    """Whether an entry named ``key`` is a region (or a unit of one: "Покровський
+    район"), or a town a region is named after."""
     return any(
-        c.kind == KIND_REGION or (c.kind == KIND_CITY and gaz.regions_named_after(c.index))
+        c.kind == KIND_REGION
+        or (c.kind == KIND_OTHER and c.population > 0)
+        or (c.kind == KIND_CITY and gaz.regions_named_after(c.index))
         for c in gaz.lookup(key)
     )
 
@@ -460,9 +463,12 @@ def _transliterated_match(
 
 
 def _region_word_follows(lookup: str, end: int, lex: Lexicon) -> bool:
-    """Whether the word after ``end`` is a region word: "Курская область"."""
+    """Whether the word after ``end`` is a region or unit word: "Курская область",
+    "Покровського району"."""
     m = _NEXT_WORD.match(lookup, end)
-    return m is not None and lex.region_after.fullmatch(m.group(1)) is not None
+    return m is not None and (
+        lex.region_after.fullmatch(m.group(1)) is not None or m.group(1) in lex.unit_words
+    )
 
 
 _INNER_WORD = re.compile(r"(?<![-\w])(\w{4,})(?![-\w])")
