@@ -185,3 +185,15 @@ def test_article_text_title_and_url_cannot_run_script(runner, tmp_path):
         assert raw not in html, raw
     # the text is there, escaped (inside GeoJSON, as JSON-escaped entities)
     assert r"\u0026lt;script\u0026gt;alert(1)\u0026lt;/script\u0026gt;" in html
+
+
+def test_the_front_line_example_draws_its_villages_as_points(runner, tmp_path):
+    # the README's front-line map: every event at its village, none at an oblast
+    result = runner.invoke(main, ["places", "--json", str(EXAMPLES / "frontline-villages.en.txt")])
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.output)["events"]
+    assert {(e["place"], e["precision"]) for e in events} == {
+        ("Zapadne", "town"), ("Robotyne", "town"), ("Klishchiivka", "town"),
+        ("Novomykhailivka", "town"), ("Orikhovo-Vasylivka", "town"), ("Stepove", "town"),
+        ("Ivanivka", "town"),
+    }  # fmt: skip
