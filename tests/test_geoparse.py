@@ -484,3 +484,15 @@ def test_the_raion_named_beside_a_village_picks_its_namesake():
     (m,) = [m for m in find_places(text, "en") if m.text == "Pisochyn"]
     assert m.place.geonameid == ids[6302]
     assert "near the raion or hromada its sentence names" in m.reasons
+
+
+def test_namesakes_nothing_tells_apart_say_so():
+    # eleven Novoselivkas in Ukraine, several in Donetsk Oblast: the oblast is sure
+    (m,) = [
+        m
+        for m in find_places("Russian forces shelled near Novoselivka, Donetsk oblast.", "en")
+        if m.text == "Novoselivka"
+    ]
+    assert m.place.admin1_code == "UA.05"
+    assert any("the region is sure, the town is not" in r for r in m.reasons)
+    assert m.confidence < 0.6

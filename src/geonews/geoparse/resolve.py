@@ -161,6 +161,7 @@ def _resolve(
     # best on a tie): what a stable sort by score, highest first, puts first and second
     best = None
     best_score = runner_up = -math.inf
+    scores = []
     for c, s in zip(span.candidates, _priors(span)):
         s += 2.0 * focus.get(c.country, 0) / total
         code = c.admin1_code
@@ -178,6 +179,7 @@ def _resolve(
             or (eponyms and c.kind == KIND_CITY and gaz.regions_named_after(c.index))
         ):
             s += 2.0
+        scores.append(s)
         if s > best_score:
             best, best_score, runner_up = c, s, best_score
         elif s > runner_up:
@@ -212,6 +214,8 @@ def _resolve(
     else:
         margin = 1.0 - math.exp(-max(best_score - runner_up, 0.0))
         reasons.append(f"chosen among {n_scored} namesakes")
+        if best_score - runner_up < _AS_LIKELY and best.kind == KIND_CITY:
+            reasons.append(_as_likely(best, span.candidates, scores, best_score, gaz))
     confidence = (1.0 / (1.0 + math.exp(-(evidence - ACCEPT)))) * (0.5 + 0.5 * margin)
     return Mention(
         start=span.start,
@@ -222,6 +226,30 @@ def _resolve(
         reasons=tuple(reasons),
     )
 
+
+
+#: Namesakes whose scores differ by less than this are as likely as each other: nothing
+#: in the text tells them apart.
+_AS_LIKELY = 0.3
+
+
+def _as_likely(
+    best: Candidate, cands: list[Candidate], scores: list[float], top: float, gaz: Gazetteer
+) -> str:
+    """The reason a town chosen among namesakes as likely as itself gives: how many, and
+    whether they share its region (then the region is sure, the town is not)."""
+    close = [c for c, s in zip(cands, scores) if c is not best and top - s < _AS_LIKELY]
+    region = gaz.place(best.index).admin1_code or best.country
+    if all(c.admin1_code == best.admin1_code for c in close):
+        return (
+            f"as likely as {len(close)} other {_plural(len(close), 'place')} of that name "
+            f"in {region}: the region is sure, the town is not"
+        )
+    return f"as likely as {len(close)} {_plural(len(close), 'namesake')} elsewhere"
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"
 
 
 def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
