@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -462,6 +463,7 @@ def _read(lang: str) -> tuple[dict, str]:
     return data, path.name
 
 
+_CYRILLIC_LETTER = re.compile("[а-яёіїєґ]")
 _CYRILLIC_UK = set("іїєґ")
 _CYRILLIC_RU = set("ыэъё")
 
@@ -477,7 +479,7 @@ def detect_language(text: str, default: str = "en") -> str:
     if not tokens:
         return default
     langs = available_languages()
-    cyr = sum(1 for ch in sample if "а" <= ch <= "я" or ch in "ёіїєґ")
+    cyr = len(_CYRILLIC_LETTER.findall(sample))
     if cyr > len(sample) * 0.2:
         raw = text[:5000].lower()
         uk = sum(raw.count(c) for c in _CYRILLIC_UK)
@@ -486,9 +488,10 @@ def detect_language(text: str, default: str = "en") -> str:
         if guess in langs:
             return guess
     best, best_score = default, 0
+    counts = Counter(tokens)
     for lang in langs:
         words = load_lexicon(lang).detect_words
-        score = sum(1 for t in tokens if t in words)
+        score = sum(counts[w] for w in words & counts.keys())
         if score > best_score:
             best, best_score = lang, score
     return best
