@@ -496,3 +496,10 @@ def test_namesakes_nothing_tells_apart_say_so():
     assert m.place.admin1_code == "UA.05"
     assert any("the region is sure, the town is not" in r for r in m.reasons)
     assert m.confidence < 0.6
+
+
+def test_a_raion_named_beside_a_region_keeps_the_region_reading():
+    # "Donetsk" may be the city or the oblast: a raion in the sentence narrows villages only
+    places = _places("Shelling hit Bakhmut raion and Donetsk oblast.", "en")
+    assert ("Donetsk", "Donetsk Oblast", "region", "UA.05") in places
+    assert ("Bakhmut raion", "Bakhmut raion", "other", "UA.05") in places

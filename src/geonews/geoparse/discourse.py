@@ -348,9 +348,11 @@ def _namesakes_in_named_units(spans: list[_Span], lex: Lexicon, gaz: Gazetteer) 
         return
     for s in spans:
         named = units.get(s.sentence)
-        if not named or len(s.candidates) < 2 or s.evidence <= -5:
+        if not named or len(s.candidates) < 2 or s.evidence <= -5 or s.region_phrase:
             continue
         towns = [c for c in s.candidates if c.kind == KIND_CITY]
+        if len(towns) < len(s.candidates):
+            continue  # a name that may mean a region or a country keeps all its readings
         # in the unit by GeoNames' codes (a hromada's, else a raion's); else near its point
         # (a former raion, whose code no village carries any more)
         near = [c for c in towns if any(_in_unit(c, u, gaz) for u in named)] or [
