@@ -1,8 +1,7 @@
-"""Stage 4, geoparse. Takes an article's text, its language and the gazetteer;
+"""The geoparse stage. Takes an article's text, its language and the gazetteer;
 gives :class:`geonews.model.Mention` values: each place the text names, the
-gazetteer entry it resolves to, a confidence and the reasons behind it.
-
-One step per module, in the order they run: ``candidates`` finds the spans that
+gazetteer entry it resolves to, a confidence and the reasons behind it. One step per
+module, in the order they run: ``candidates`` finds the spans that
 may name a place (gazetteer names, inflected forms, transliterations) and their
 priors; ``evidence`` weighs each span on its context, with ``persons`` telling a
 person's or an actor's name from a place's; ``discourse`` lets the article's
