@@ -208,6 +208,24 @@ def test_offline_page_loads_without_errors_or_network(driver, pages):
     )
 
 
+def test_the_default_page_shows_its_map_without_a_network(driver, tmp_path):
+    # geonews map's default: scripts inlined, OpenStreetMap over the shipped basemap; here
+    # every request to the web fails, as on a machine with no network
+    page = write_map(list(analyse(OTHER).events), tmp_path / "default.html", inline=True)
+    _open(driver, page)
+    assert driver.execute_script("return typeof L === 'object' && !!L.version")
+    drawn = "return document.querySelectorAll('.leaflet-geonews-basemap-pane path').length"
+    assert driver.execute_script(drawn) > 10
+    remote = [u for u in _requests(driver) if not u.startswith(("file:", "data:", "about:"))]
+    assert remote and all("tile.openstreetmap.org" in u for u in remote)  # tiles only
+    assert [e for e in _errors(driver) if "openstreetmap" not in e] == []
+    # the basemap's labels stay, since no tile loaded
+    assert driver.execute_script(
+        "return getComputedStyle(document.querySelector('.leaflet-geonews-basemap-labels-pane')"
+        ").display"
+    ) != "none"
+
+
 def test_every_layer_is_in_the_control_and_toggles(driver, pages):
     _open(driver, pages["crafted"])
     names = driver.execute_script(OVERLAYS_JS)

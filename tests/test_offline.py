@@ -280,6 +280,21 @@ def test_cli_map_offline_fragment_iframe(article_file, tmp_path):
     assert r.exit_code == 0 and frag.read_text().startswith('<div class="geonews-map"')
 
 
+def test_cli_map_is_self_contained_by_default_and_cdn_on_request(article_file, tmp_path):
+    runner = CliRunner()
+    default, cdn = tmp_path / "default.html", tmp_path / "cdn.html"
+    assert runner.invoke(main, ["map", str(article_file), "-o", str(default)]).exit_code == 0
+    assert runner.invoke(main, ["map", str(article_file), "-o", str(cdn), "--cdn"]).exit_code == 0
+    page = default.read_text()
+    # every script inlined; web tiles over the shipped basemap, whose labels give way to theirs
+    assert not EXTERNAL_LOAD.search(page)
+    assert "tile.openstreetmap.org" in page and '"underTiles": true' in page
+    assert EXTERNAL_LOAD.search(cdn.read_text()) and "underTiles" not in cdn.read_text()
+    r = runner.invoke(main, ["map", str(article_file), "-o", str(tmp_path / "x.html"),
+                             "--offline", "--cdn"])  # fmt: skip
+    assert r.exit_code == 2 and "--offline and --cdn exclude each other" in r.output
+
+
 def test_cli_offline_with_online_tiles_is_a_one_line_error(article_file, tmp_path):
     r = CliRunner().invoke(
         main, ["map", str(article_file), "-o", str(tmp_path / "m.html"), "--offline",

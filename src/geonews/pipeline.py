@@ -167,19 +167,31 @@ def make_map(
     published: date | str | None = None,
     tiles: str | None = "auto",
     offline: bool = False,
+    cdn: bool = False,
     fragment: bool = False,
 ) -> tuple[Path, list[Analysis]]:
     """Read articles, find their events and write one map: ``geonews map``'s library call.
 
-    The HTML is deterministic; ``offline``, ``fragment`` and ``tiles`` are as for
-    :func:`geonews.render.offline.write_map`.
+    The page is self-contained: its scripts are inlined and web tiles are drawn over
+    the shipped basemap, so it shows a map without a network. ``cdn`` links the
+    scripts from their CDNs instead (a smaller page that needs a network);
+    ``offline`` leaves web tiles out. The HTML is deterministic; ``fragment`` and
+    ``tiles`` are as for :func:`geonews.render.offline.write_map`.
     """
+    if offline and cdn:
+        raise ValueError("a map is offline or links its scripts from CDNs, not both")
     from geonews.render.offline import write_map
 
     analyses = read_and_analyse(sources, lang, title=title, url=url, published=published)
     events = [e for a in analyses for e in a.events]
     map_title = title or (analyses[0].article.title if len(analyses) == 1 else None)
     path = write_map(
-        events, output, title=map_title, tiles=tiles, offline=offline, fragment=fragment
+        events,
+        output,
+        title=map_title,
+        tiles=tiles,
+        offline=offline,
+        inline=not cdn,
+        fragment=fragment,
     )
     return path, analyses

@@ -21,12 +21,21 @@ from geonews.cli.app import article_options, friendly_errors, main
     "--tiles",
     default="auto",
     show_default=True,
-    help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory; "
-    "'none' for the shipped country/region outlines. 'auto': OpenStreetMap, or the "
-    "shipped outlines with --offline.",
+    help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory, drawn "
+    "over the shipped country/region outlines; 'none' for the outlines alone. 'auto': "
+    "OpenStreetMap, or none with --offline.",
 )
 @click.option(
-    "--offline", is_flag=True, help="Self-contained HTML: inline Leaflet, no CDN or tile server."
+    "--offline",
+    is_flag=True,
+    help="No network at all: no web tiles, the shipped outlines only. (Every page is "
+    "self-contained unless --cdn.)",
+)
+@click.option(
+    "--cdn",
+    is_flag=True,
+    help="Link Leaflet from its CDNs instead of inlining it: a smaller page that needs a "
+    "network to show anything.",
 )
 @click.option(
     "--fragment", is_flag=True, help="Write an HTML fragment (a <div>) to paste into a report page."
@@ -34,10 +43,17 @@ from geonews.cli.app import article_options, friendly_errors, main
 @click.option("--iframe", is_flag=True, help="Also print an <iframe> snippet for the map file.")
 @article_options
 @friendly_errors
-def map_command(articles, output, tiles, offline, fragment, iframe, title, url, published, lang):
+def map_command(
+    articles, output, tiles, offline, cdn, fragment, iframe, title, url, published, lang
+):
     """Make an HTML map of the places and events in ARTICLE files (.txt, .md,
-    .html; '-' reads standard input). The same input gives byte-identical HTML."""
+    .html; '-' reads standard input). The page works without a network: its
+    scripts are inlined and web tiles are drawn over shipped outlines. The same
+    input gives byte-identical HTML."""
     from geonews.pipeline import make_map
+
+    if offline and cdn:
+        raise click.UsageError("--offline and --cdn exclude each other")
 
     path, analyses = make_map(
         articles,
@@ -48,6 +64,7 @@ def map_command(articles, output, tiles, offline, fragment, iframe, title, url, 
         published=published,
         tiles=tiles,
         offline=offline,
+        cdn=cdn,
         fragment=fragment,
     )
     n_events = sum(len(a.events) for a in analyses)

@@ -477,6 +477,14 @@ _BASEMAP_TEMPLATE = """
             icon: L.divIcon({className: "gn-label " + l[3], html: el, iconSize: null})
         }).addTo(map);
     });
+    if (data.underTiles) {
+        // web tiles carry their own labels: ours give way when the first one loads
+        map.on("layeradd", function (e) {
+            if (e.layer instanceof L.TileLayer) {
+                e.layer.once("tileload", function () { labels.style.display = "none"; });
+            }
+        });
+    }
     function zoomClass() {
         L.DomUtil[map.getZoom() < 6 ? "addClass" : "removeClass"](
             map.getContainer(), "geonews-zoom-low");
@@ -488,11 +496,13 @@ _BASEMAP_TEMPLATE = """
 """
 
 
-def add_basemap(m: folium.Map) -> None:
+def add_basemap(m: folium.Map, under_tiles: bool = False) -> None:
     """Draw the shipped country and admin-1 outlines under ``m``'s layers (no tiles needed).
 
     Countries are drawn for the whole world (coarse) and, with admin-1 borders
-    and labels, in detail around the area the map opens on.
+    and labels, in detail around the area the map opens on. ``under_tiles``: web
+    tiles are drawn over it when a network serves them, and its labels give way to
+    theirs once the first tile loads; without a network it is the map.
     """
     from branca.element import MacroElement
     from folium.template import Template
@@ -506,6 +516,7 @@ def add_basemap(m: folium.Map) -> None:
         detailLand={"stroke": False, "fillColor": _LAND, "fillOpacity": 1},
         borderStyle={"color": _COUNTRY_LINE, "weight": 1, "fill": False},
         admin1Style={"color": _ADMIN1_LINE, "weight": 0.6, "fill": False},
+        underTiles=under_tiles,
     )
     el = MacroElement()
     el._name = "GeonewsBasemap"
@@ -613,6 +624,7 @@ def build_html(
     *,
     tiles: str | None = AUTO_TILES,
     offline: bool = False,
+    inline: bool = False,
     fragment: bool = False,
     height: str = DEFAULT_FRAGMENT_HEIGHT,
     base_dir: str | os.PathLike[str] | None = None,
@@ -622,7 +634,9 @@ def build_html(
     ``build`` receives the folium tile provider to pass to ``folium.Map`` (None
     when there is none); the map is built inside :func:`deterministic_ids`, then
     given the tile layer or the shipped basemap ``tiles`` asks for, and rendered
-    by :func:`render_html`. ``tiles`` is as for :func:`map_html`.
+    by :func:`render_html`. ``tiles`` is as for :func:`map_html`. ``inline``
+    inlines every script and draws the shipped basemap under web tiles, so that the
+    page shows a map without a network; ``offline`` also leaves web tiles out.
     """
     source = _tiles(tiles, offline, Path(base_dir) if base_dir is not None else None)
     with deterministic_ids():
@@ -631,10 +645,12 @@ def build_html(
             import folium
 
             folium.TileLayer(source.url, attr=source.attribution, name="Tiles").add_to(m)
-        elif source.none:
+        if source.none:
             add_basemap(m)
+        elif inline and not offline:
+            add_basemap(m, under_tiles=True)
         layer_control_last(m)
-        return render_html(m, offline=offline, fragment=fragment, height=height)
+        return render_html(m, offline=offline or inline, fragment=fragment, height=height)
 
 
 def layer_control_last(m: folium.Map) -> None:
@@ -658,6 +674,7 @@ def map_html(
     title: str | None = None,
     tiles: str | None = AUTO_TILES,
     offline: bool = False,
+    inline: bool = False,
     fragment: bool = False,
     height: str = DEFAULT_FRAGMENT_HEIGHT,
     base_dir: str | os.PathLike[str] | None = None,
@@ -668,6 +685,8 @@ def map_html(
     ``offline``), a folium tile provider name, a URL template with ``{z}/{x}/{y}``,
     a local ``{z}/{x}/{y}`` tile directory (linked relative to ``base_dir``, the
     directory of the HTML file), or ``None``/``"none"`` for the shipped basemap.
+    ``inline``: scripts inlined and web tiles drawn over the shipped basemap (a page
+    that works without a network); ``offline``: that, without web tiles.
     """
     from geonews.render.map import build_map
 
@@ -675,6 +694,7 @@ def map_html(
         lambda provider: build_map(events, title=title, tiles=provider),
         tiles=tiles,
         offline=offline,
+        inline=inline,
         fragment=fragment,
         height=height,
         base_dir=base_dir,
@@ -688,6 +708,7 @@ def write_map(
     title: str | None = None,
     tiles: str | None = AUTO_TILES,
     offline: bool = False,
+    inline: bool = False,
     fragment: bool = False,
     height: str = DEFAULT_FRAGMENT_HEIGHT,
 ) -> Path:
@@ -698,6 +719,7 @@ def write_map(
         title=title,
         tiles=tiles,
         offline=offline,
+        inline=inline,
         fragment=fragment,
         height=height,
         base_dir=output.parent,

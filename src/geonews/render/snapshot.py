@@ -58,8 +58,9 @@ _READY_JS = """
   if (document.fonts && document.fonts.status !== "loaded") return false;
   if (!document.querySelector(".leaflet-container")) return "no-map";
   if (document.querySelector(".leaflet-zoom-anim")) return false;
+  // a tile is done when it loaded, or failed (no network: the basemap under it shows)
   for (const img of document.querySelectorAll("img.leaflet-tile")) {
-    if (!img.classList.contains("leaflet-tile-loaded")) return false;
+    if (!img.classList.contains("leaflet-tile-loaded") && !img.complete) return false;
   }
   return true;
 })()
