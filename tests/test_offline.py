@@ -314,3 +314,16 @@ def test_cli_iframe_command(tmp_path):
     assert r.exit_code == 2 and "CSS length" in r.output
     r = CliRunner().invoke(main, ["iframe", str(tmp_path / "none.html")])
     assert r.exit_code == 1 and r.output == f"Error: no map file at {tmp_path / 'none.html'}\n"
+
+
+def test_the_world_outlines_are_kept_between_runs(tmp_path, monkeypatch):
+    # computed once into the cache directory, and the same map from the cached copy
+    from geonews.render import offline
+
+    monkeypatch.setenv("GEONEWS_CACHE", str(tmp_path / "cache"))
+    offline._world_outlines.cache_clear()
+    first = offline._world_outlines()
+    (cached,) = (tmp_path / "cache").glob("basemap-world-*.json")
+    offline._world_outlines.cache_clear()
+    assert offline._world_outlines() == first and cached.exists()
+    offline._world_outlines.cache_clear()

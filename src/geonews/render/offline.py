@@ -29,6 +29,7 @@ import contextlib
 import functools
 import hashlib
 import itertools
+import json
 import mimetypes
 import os
 import re
@@ -575,14 +576,42 @@ def _basemap_data(box: tuple[float, float, float, float] | None) -> dict:
     return out
 
 
+#: Bump when _world_outlines draws differently: cached outlines of another version are
+#: not read.
+_WORLD_VERSION = 1
+
+
 @functools.cache
 def _world_outlines() -> dict:
+    """The world's countries, coarse: the same for every map, so computed once (a third
+    of a second) and kept in the cache directory beside the gazetteer."""
+    from geonews.gazetteer.index import cache_dir
+    from geonews.regions import DATA_PACKAGE, GPKG_FILE
+
+    ref = resources.files(DATA_PACKAGE) / GPKG_FILE
+    with resources.as_file(ref) as path:
+        st = path.stat()
+    cached = cache_dir() / f"basemap-world-{_WORLD_VERSION}-{st.st_size}-{int(st.st_mtime)}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
     import shapely
 
     countries = _read_layer("countries", None, [])
     geoms = countries.geometry.values
     geoms = geoms[shapely.area(geoms) > 0.5]
-    return _fc(_simplify(geoms, 0.3, decimals=1))
+    # through JSON, as a cached copy is read back: the same page either way
+    world = json.loads(json.dumps(_fc(_simplify(geoms, 0.3, decimals=1))))
+    try:  # a cache that cannot be written costs time, not the map
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".basemap-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(world, f)
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return world
 
 
 def _read_layer(layer: str, box: tuple | None, columns: list[str]):
