@@ -6,8 +6,9 @@ Generates a synthetic corpus from the short English and French templates below
 1. ingest of N articles (default 10,000) from a JSONL corpus with ``-j 2``
    (articles/s);
 2. render of a store holding M events (default 100,000) with
-   :func:`geonews.living.render.render_store`, as ``geonews render`` (OpenStreetMap
-   tiles) and as ``geonews render --offline`` (seconds, HTML size, peak RSS);
+   :func:`geonews.living.render.render_store`, as ``geonews render`` (self-contained:
+   scripts inlined, OpenStreetMap tiles over the shipped basemap), ``--cdn`` and
+   ``--offline`` (seconds, HTML size, peak RSS);
 3. export of those M events to GeoJSON, CSV, JSONL and GeoPackage (seconds).
 
 Each phase runs in a fresh process so that its peak RSS is its own. Targets
@@ -200,7 +201,7 @@ def phase_render(args) -> dict:
 
     with Store(args.db, create=False) as store:
         t, cpu = time.perf_counter(), time.process_time()
-        r = render_store(store, args.out, offline=args.offline)
+        r = render_store(store, args.out, offline=args.offline, cdn=args.cdn)
         seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     return {
         "events": r.events,
@@ -262,6 +263,7 @@ def main() -> None:
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--offline", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--cdn", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
         print(json.dumps(PHASES[args.phase](args)))
@@ -284,10 +286,11 @@ def main() -> None:
         print(
             f"fill    {fill['events']:,} events in {fill['articles']:,} articles: {fill['seconds']:.1f} s"
         )
-        for offline in (False, True):
-            ren = run_phase("render", db=tmp / "big.db", out=tmp / "map.html", offline=offline)
+        for mode in ("", "--cdn", "--offline"):
+            ren = run_phase("render", db=tmp / "big.db", out=tmp / "map.html",
+                            offline=mode == "--offline", cdn=mode == "--cdn")  # fmt: skip
             print(
-                f"render  {ren['events']:,} events{' --offline' if offline else ''}: "
+                f"render  {ren['events']:,} events{' ' + mode if mode else ''}: "
                 f"{ren['seconds']:.2f} s ({ren['cpu_seconds']:.2f} s CPU, imports included), "
                 f"{ren['html_mb']:.2f} MB HTML, peak RSS {ren['peak_rss_mb']:.0f} MB, "
                 f"timeline by {ren['bucket']} ({ren['timeline_marks']:,} marks)   "

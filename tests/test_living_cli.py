@@ -137,8 +137,19 @@ def test_render_store_offline_is_self_contained_and_deterministic(store, tmp_pat
     assert not re.search(r"""(?:<script[^>]+src|<link[^>]+href|url\()\s*=?\s*["']?(?:https?:)?//""", a)
     assert "if (!(window.L && L.timeline)) {" in a and "if (!window.moment) {" in a
     assert '"pane": "geonews-basemap"' in a  # no tiles offline: the shipped basemap
-    online = render_store(store, tmp_path / "c.html").path.read_text()
+    online = render_store(store, tmp_path / "c.html", cdn=True).path.read_text()
     assert "tile.openstreetmap.org" in online and "cdn.jsdelivr.net/npm/leaflet.timeline" in online
+    # the default: self-contained, web tiles over the shipped basemap
+    default = render_store(store, tmp_path / "d.html").path.read_text()
+    assert not re.search(r"""(?:<script[^>]+src|<link[^>]+href)\s*=\s*["']?(?:https?:)?//""",
+                         default)  # fmt: skip
+    assert "tile.openstreetmap.org" in default and '"underTiles": true' in default
+
+
+def test_render_command_cdn_and_offline_exclude_each_other(runner, store, tmp_path):
+    r = runner.invoke(main, ["render", "--db", str(store.path), "-o", str(tmp_path / "m.html"),
+                             "--offline", "--cdn"])  # fmt: skip
+    assert r.exit_code == 2 and "--offline and --cdn exclude each other" in r.output
 
 
 def test_render_command_offline_fragment_and_tiles(runner, store, tmp_path):

@@ -89,19 +89,29 @@ def _where(since, until, types, countries, regions, source_filter, langs):
         raise click.UsageError(str(exc)) from exc
 
 
+def _offline_or_cdn(offline: bool, cdn: bool) -> None:
+    if offline and cdn:
+        raise click.UsageError("--offline and --cdn exclude each other")
+
+
 def report_options(func):
-    """``--tiles``, ``--offline`` and ``--fragment``, as ``geonews map`` has them."""
+    """``--tiles``, ``--offline``, ``--cdn`` and ``--fragment``, as ``geonews map`` has them."""
     options = [
         click.option(
             "--tiles", default="auto", show_default=True,
-            help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory; "
-            "'none' for the shipped country/region outlines. 'auto': OpenStreetMap, or the "
-            "shipped outlines with --offline.",
+            help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory, drawn "
+            "over the shipped country/region outlines; 'none' for the outlines alone. 'auto': "
+            "OpenStreetMap, or none with --offline.",
         ),
         click.option(
             "--offline", is_flag=True,
-            help="Self-contained HTML: inline Leaflet and the timeline scripts, no CDN or tile "
-            "server.",
+            help="No network at all: no web tiles, the shipped outlines only. (Every page is "
+            "self-contained unless --cdn.)",
+        ),
+        click.option(
+            "--cdn", is_flag=True,
+            help="Link Leaflet and the timeline scripts from their CDNs instead of inlining them: "
+            "a smaller page that needs a network to show anything.",
         ),
         click.option(
             "--fragment", is_flag=True,
@@ -214,16 +224,18 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
 @db_option
 @filter_options
 @friendly_errors
-def render_command(output, title, tiles, offline, fragment, db, since, until, types, countries,
-                   regions, source_filter, langs):  # fmt: skip
+def render_command(output, title, tiles, offline, cdn, fragment, db, since, until, types,
+                   countries, regions, source_filter, langs):  # fmt: skip
     """Draw the stored events as a map with a timeline slider per event type.
-    The same store, filters and options give byte-identical HTML."""
+    The page works without a network unless --cdn. The same store, filters and
+    options give byte-identical HTML."""
     from geonews.living.render import render_store
 
+    _offline_or_cdn(offline, cdn)
     where = _where(since, until, types, countries, regions, source_filter, langs)
     with _store(db, create=False) as store:
         result = render_store(
-            store, output, where=where, title=title, tiles=tiles, offline=offline,
+            store, output, where=where, title=title, tiles=tiles, offline=offline, cdn=cdn,
             fragment=fragment,
         )  # fmt: skip
     click.echo(result.summary())
@@ -246,14 +258,15 @@ def render_command(output, title, tiles, offline, fragment, db, since, until, ty
 @ingest_options
 @watch_filter_options
 @friendly_errors
-def watch_command(sources, every, output, title, tiles, offline, fragment, max_cycles, db, jobs,
-                  lang, no_fetch, timeout, since, until, types, countries, regions,
+def watch_command(sources, every, output, title, tiles, offline, cdn, fragment, max_cycles, db,
+                  jobs, lang, no_fetch, timeout, since, until, types, countries, regions,
                   source_filter):  # fmt: skip
     """Ingest SOURCEs (directories, feeds, URLs, files) every INTERVAL and re-render
     the map when something changed; one log line per cycle; Ctrl-C stops."""
     from geonews.living.render import parse_interval, watch
     from geonews.read.fetch import Fetcher
 
+    _offline_or_cdn(offline, cdn)
     try:
         seconds = parse_interval(every)
     except ValueError as exc:
@@ -262,7 +275,7 @@ def watch_command(sources, every, output, title, tiles, offline, fragment, max_c
     with _store(db, create=True) as store:
         result = watch(
             sources, store, output, every=seconds, where=where, title=title,
-            tiles=tiles, offline=offline, fragment=fragment, max_cycles=max_cycles,
+            tiles=tiles, offline=offline, cdn=cdn, fragment=fragment, max_cycles=max_cycles,
             echo=lambda line: click.echo(line, err=False), jobs=jobs, lang=lang,
             fetch_links=not no_fetch, fetcher=Fetcher(timeout=timeout),
         )  # fmt: skip

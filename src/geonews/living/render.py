@@ -80,16 +80,19 @@ def render_store(
     title: str | None = None,
     tiles: str | None = "auto",
     offline: bool = False,
+    cdn: bool = False,
     fragment: bool = False,
     height: str = "600px",
     max_timeline: int = MAX_TIMELINE,
 ) -> RenderResult:
     """Draw the stored events matching ``where`` as a map with a timeline; write it to ``output``.
 
-    ``title`` heads the map (default: "geonews" and the filter). ``tiles``,
-    ``offline``, ``fragment`` and ``height`` are as for
-    :func:`geonews.render.offline.map_html`: ``"auto"`` is OpenStreetMap online and the
-    shipped basemap offline. The HTML is deterministic (the same store, filter
+    ``title`` heads the map (default: "geonews" and the filter). The page is
+    self-contained: its scripts are inlined and web tiles are drawn over the shipped
+    basemap; ``cdn`` links the scripts from their CDNs instead, ``offline`` leaves web
+    tiles out. ``tiles``, ``fragment`` and ``height`` are as for
+    :func:`geonews.render.offline.map_html`: ``"auto"`` is OpenStreetMap, or none
+    offline. The HTML is deterministic (the same store, filter
     and options give the same bytes) and written atomically. ``max_timeline``
     bounds the timeline's marks. The events are merged into marks and counted
     in SQL (:meth:`Store.marks`, :meth:`Store.event_days`): only the reports the
@@ -101,6 +104,8 @@ def render_store(
 
     if max_timeline < 1:
         raise ValueError(f"max_timeline must be at least 1, not {max_timeline}")
+    if offline and cdn:
+        raise ValueError("a map is offline or links its scripts from CDNs, not both")
     started = time.perf_counter()
     where = where or EventFilter()
     output = Path(output)
@@ -121,7 +126,7 @@ def render_store(
         return m
 
     html = build_html(
-        build, tiles=tiles, offline=offline, fragment=fragment, height=height,
+        build, tiles=tiles, offline=offline, inline=not cdn, fragment=fragment, height=height,
         base_dir=output.parent,
     )  # fmt: skip
     path = write_html(html, output)
@@ -373,6 +378,7 @@ def watch(
     title: str | None = None,
     tiles: str | None = "auto",
     offline: bool = False,
+    cdn: bool = False,
     fragment: bool = False,
     max_cycles: int | None = None,
     clock: Callable[[], float] = time.monotonic,
@@ -386,7 +392,7 @@ def watch(
     goes to ``echo`` (default: the ``geonews.watch`` logger). Stops after
     ``max_cycles`` cycles, or cleanly on Ctrl-C (KeyboardInterrupt) between or
     during cycles: what was committed stays, the map is never half-written.
-    ``tiles``, ``offline`` and ``fragment`` are as for :func:`render_store`;
+    ``tiles``, ``offline``, ``cdn`` and ``fragment`` are as for :func:`render_store`;
     ``ingest_options`` go to :func:`geonews.living.ingest.ingest`.
     """
     if every <= 0:
@@ -400,7 +406,7 @@ def watch(
             result.cycles += 1
             map_options = {
                 "where": where, "title": title, "tiles": tiles, "offline": offline,
-                "fragment": fragment,
+                "cdn": cdn, "fragment": fragment,
             }  # fmt: skip
             say(_cycle(sources, store, output, result, map_options, ingest_options))
             if max_cycles is not None and result.cycles >= max_cycles:
