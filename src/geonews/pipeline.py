@@ -178,9 +178,9 @@ def make_map(
     ``offline`` leaves web tiles out. The HTML is deterministic; ``fragment`` and
     ``tiles`` are as for :func:`geonews.render.offline.write_map`.
     """
-    if offline and cdn:
-        raise ValueError("a map is offline or links its scripts from CDNs, not both")
-    from geonews.render.offline import write_map
+    from geonews.render.offline import inline_scripts, write_map
+
+    inline = inline_scripts(offline, cdn)
 
     analyses = read_and_analyse(sources, lang, title=title, url=url, published=published)
     events = [e for a in analyses for e in a.events]
@@ -191,7 +191,7 @@ def make_map(
         title=map_title,
         tiles=tiles,
         offline=offline,
-        inline=not cdn,
+        inline=inline,
         fragment=fragment,
     )
     return path, analyses

@@ -53,6 +53,42 @@ def article_options(func):
     return func
 
 
+def offline_or_cdn(offline: bool, cdn: bool) -> None:
+    """The usage error of a page asked to be both."""
+    if offline and cdn:
+        raise click.UsageError("--offline and --cdn exclude each other")
+
+
+def page_options(func):
+    """``--tiles``, ``--offline``, ``--cdn`` and ``--fragment``: how a map page is made
+    (``map``, ``render``, ``watch``)."""
+    options = [
+        click.option(
+            "--tiles", default="auto", show_default=True,
+            help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory, drawn "
+            "over the shipped country/region outlines; 'none' for the outlines alone. 'auto': "
+            "OpenStreetMap, or none with --offline.",
+        ),
+        click.option(
+            "--offline", is_flag=True,
+            help="No network at all: no web tiles, the shipped outlines only. (Every page is "
+            "self-contained unless --cdn.)",
+        ),
+        click.option(
+            "--cdn", is_flag=True,
+            help="Link the page's scripts (Leaflet and its plugins) from their CDNs instead of "
+            "inlining them: a smaller page that needs a network to show anything.",
+        ),
+        click.option(
+            "--fragment", is_flag=True,
+            help="Write an HTML fragment (a <div>) to paste into a report page.",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="geonews", prog_name="geonews")  # looked up on use
 def main() -> None:

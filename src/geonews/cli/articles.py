@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geonews.cli.app import article_options, friendly_errors, main
+from geonews.cli.app import article_options, friendly_errors, main, offline_or_cdn, page_options
 
 
 @main.command("map")
@@ -17,29 +17,7 @@ from geonews.cli.app import article_options, friendly_errors, main
     type=click.Path(dir_okay=False, writable=True),
     help="HTML file to write.",
 )
-@click.option(
-    "--tiles",
-    default="auto",
-    show_default=True,
-    help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory, drawn "
-    "over the shipped country/region outlines; 'none' for the outlines alone. 'auto': "
-    "OpenStreetMap, or none with --offline.",
-)
-@click.option(
-    "--offline",
-    is_flag=True,
-    help="No network at all: no web tiles, the shipped outlines only. (Every page is "
-    "self-contained unless --cdn.)",
-)
-@click.option(
-    "--cdn",
-    is_flag=True,
-    help="Link Leaflet from its CDNs instead of inlining it: a smaller page that needs a "
-    "network to show anything.",
-)
-@click.option(
-    "--fragment", is_flag=True, help="Write an HTML fragment (a <div>) to paste into a report page."
-)
+@page_options
 @click.option("--iframe", is_flag=True, help="Also print an <iframe> snippet for the map file.")
 @article_options
 @friendly_errors
@@ -52,9 +30,7 @@ def map_command(
     input gives byte-identical HTML."""
     from geonews.pipeline import make_map
 
-    if offline and cdn:
-        raise click.UsageError("--offline and --cdn exclude each other")
-
+    offline_or_cdn(offline, cdn)
     path, analyses = make_map(
         articles,
         output,

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from geonews.cli.app import friendly_errors, main
+from geonews.cli.app import friendly_errors, main, offline_or_cdn, page_options
 from geonews.model import EVENT_TYPES  # already imported by the package: free for --help
 
 _FORMATS = ("geojson", "csv", "gpkg", "jsonl")
@@ -87,40 +87,6 @@ def _where(since, until, types, countries, regions, source_filter, langs):
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-
-
-def _offline_or_cdn(offline: bool, cdn: bool) -> None:
-    if offline and cdn:
-        raise click.UsageError("--offline and --cdn exclude each other")
-
-
-def report_options(func):
-    """``--tiles``, ``--offline``, ``--cdn`` and ``--fragment``, as ``geonews map`` has them."""
-    options = [
-        click.option(
-            "--tiles", default="auto", show_default=True,
-            help="Tile provider name, URL template ({z}/{x}/{y}) or local tile directory, drawn "
-            "over the shipped country/region outlines; 'none' for the outlines alone. 'auto': "
-            "OpenStreetMap, or none with --offline.",
-        ),
-        click.option(
-            "--offline", is_flag=True,
-            help="No network at all: no web tiles, the shipped outlines only. (Every page is "
-            "self-contained unless --cdn.)",
-        ),
-        click.option(
-            "--cdn", is_flag=True,
-            help="Link Leaflet and the timeline scripts from their CDNs instead of inlining them: "
-            "a smaller page that needs a network to show anything.",
-        ),
-        click.option(
-            "--fragment", is_flag=True,
-            help="Write an HTML fragment (a <div>) to paste into a report page.",
-        ),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def ingest_options(func):
@@ -220,7 +186,7 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     type=click.Path(dir_okay=False), help="HTML file to write (atomically).",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
-@report_options
+@page_options
 @db_option
 @filter_options
 @friendly_errors
@@ -231,7 +197,7 @@ def render_command(output, title, tiles, offline, cdn, fragment, db, since, unti
     options give byte-identical HTML."""
     from geonews.living.render import render_store
 
-    _offline_or_cdn(offline, cdn)
+    offline_or_cdn(offline, cdn)
     where = _where(since, until, types, countries, regions, source_filter, langs)
     with _store(db, create=False) as store:
         result = render_store(
@@ -252,7 +218,7 @@ def render_command(output, title, tiles, offline, cdn, fragment, db, since, unti
     type=click.Path(dir_okay=False), help="HTML file to keep up to date.",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
-@report_options
+@page_options
 @click.option("--max-cycles", type=click.IntRange(1), help="Stop after this many cycles.")
 @db_option
 @ingest_options
@@ -266,7 +232,7 @@ def watch_command(sources, every, output, title, tiles, offline, cdn, fragment, 
     from geonews.living.render import parse_interval, watch
     from geonews.read.fetch import Fetcher
 
-    _offline_or_cdn(offline, cdn)
+    offline_or_cdn(offline, cdn)
     try:
         seconds = parse_interval(every)
     except ValueError as exc:

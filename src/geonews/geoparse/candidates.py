@@ -480,10 +480,10 @@ def _lowercase_inside(text: str, a: int, end: int, lex: Lexicon) -> bool:
     "Stratford-upon-Avon")."""
     for m in _INNER_WORD.finditer(text, a + 1, end):
         w = m.group(1)
-        if w[0].islower() and fold(w) not in lex.stopwords:
+        if w[0].islower() and (f := fold(w)) not in lex.stopwords:
             # a unit word ends the name of a unit ("Pokrovsk raion", "Великоновосілківська
             # громада"), written small
-            return m.end() != end or fold(w) not in lex.unit_words
+            return m.end() != end or f not in lex.unit_words
     return False
 
 

@@ -356,14 +356,8 @@ def _namesakes_in_named_units(spans: list[_Span], lex: Lexicon, gaz: Gazetteer) 
         # in the unit by GeoNames' codes (a hromada's, else a raion's); else near its point
         # (a former raion, whose code no village carries any more)
         near = [c for c in towns if any(_in_unit(c, u, gaz) for u in named)] or [
-            c
-            for c in towns
-            if any(
-                _km(float(gaz.lat[c.index]), float(gaz.lon[c.index]),
-                    float(gaz.lat[u.index]), float(gaz.lon[u.index])) <= _UNIT_KM
-                for u in named
-            )
-        ]  # fmt: skip
+            c for c in towns if _near_towns(c, named, gaz, _UNIT_KM)
+        ]
         if near and len(near) < len(s.candidates):
             s.candidates = near
             s.priors = None
@@ -433,11 +427,13 @@ def _nearby(
 _NEAR_KM = 200.0
 
 
-def _near_towns(c: Candidate, towns: list[Candidate], gaz: Gazetteer) -> bool:
-    """Whether ``c`` lies within ``_NEAR_KM`` of one of ``towns``."""
+def _near_towns(
+    c: Candidate, towns: list[Candidate], gaz: Gazetteer, km: float = _NEAR_KM
+) -> bool:
+    """Whether ``c`` lies within ``km`` of one of ``towns`` (places of any kind)."""
     lat, lon = float(gaz.lat[c.index]), float(gaz.lon[c.index])
     for t in towns:
-        if _km(lat, lon, float(gaz.lat[t.index]), float(gaz.lon[t.index])) <= _NEAR_KM:
+        if _km(lat, lon, float(gaz.lat[t.index]), float(gaz.lon[t.index])) <= km:
             return True
     return False
 

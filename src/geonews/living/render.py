@@ -100,12 +100,11 @@ def render_store(
     :class:`~geonews.errors.RenderError` if the map cannot be made or written.
     """
     from geonews.render.map import build_map
-    from geonews.render.offline import build_html, write_html
+    from geonews.render.offline import build_html, inline_scripts, write_html
 
     if max_timeline < 1:
         raise ValueError(f"max_timeline must be at least 1, not {max_timeline}")
-    if offline and cdn:
-        raise ValueError("a map is offline or links its scripts from CDNs, not both")
+    inline = inline_scripts(offline, cdn)
     started = time.perf_counter()
     where = where or EventFilter()
     output = Path(output)
@@ -126,7 +125,7 @@ def render_store(
         return m
 
     html = build_html(
-        build, tiles=tiles, offline=offline, inline=not cdn, fragment=fragment, height=height,
+        build, tiles=tiles, offline=offline, inline=inline, fragment=fragment, height=height,
         base_dir=output.parent,
     )  # fmt: skip
     path = write_html(html, output)

@@ -648,6 +648,14 @@ def _fc(geoms: Sequence) -> dict:
 # ---------------------------------------------------------------- the library call
 
 
+def inline_scripts(offline: bool, cdn: bool) -> bool:
+    """Whether a page inlines its scripts: always, unless ``cdn`` asks for CDN links
+    (``offline`` pages inline them too, so the two exclude each other)."""
+    if offline and cdn:
+        raise ValueError("a map is offline or links its scripts from CDNs, not both")
+    return not cdn
+
+
 def build_html(
     build: Callable[[str | None], folium.Map],
     *,
