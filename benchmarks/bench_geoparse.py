@@ -1,31 +1,29 @@
-"""Throughput and memory of the batch geoparser (``geonews geoparse``).
+"""Throughput and memory of the batch geoparser (``geonews geoparse``) on new text.
 
-Builds a corpus of ~3 KB news-like articles (from GeoVirus in ../shared/eval when
-present, else from our own evaluation sets), runs ``geonews.batch.geoparse_jsonl``
-in one process after start-up (gazetteer and lexicons loaded), and prints
-articles/s on one core and the peak resident memory of the process.
+By default the corpus is made of distinct articles: every evaluation set in
+../shared/eval (English, French, German, Russian, Ukrainian) and our own news sets
+(all six languages) are cut into ~3 KB articles of consecutive sentences, no sentence
+used twice, and shuffled together (about 1,400 articles). Nothing repeats, so no memo
+keyed by an article, a paragraph or a sentence is warm, as in a real stream. It runs
+``geonews.batch.geoparse_jsonl`` in one process and prints the start-up time
+(gazetteer and lexicons), articles/s on one core after start-up, and the peak
+resident memory.
 
-Targets (issue 3): ≥ 1,000 articles of ~3 KB per second per core; < 400 MB.
-Measured on the shared 2-core machine (fifth round, three runs each): ``-n 2000``
-601–603 articles/s, ``--mix`` 580–581, ``--once`` 275–277; peak RSS 121 MB. Before the
-round's speed-ups: 433, 415–431 and 238.
+Targets (issue 20): >= 1,000 distinct articles/s on one core, peak RSS <= 400 MB,
+start-up <= 1 s.
 
-The sources fill about 90 articles of 3 KB without repeating a text, so ``-n 2000``
-parses each text some 20 times, and the memos of the geoparser (candidate matches by
-word, gazetteer lookups) are warm after the first pass. ``--once`` parses each source
-text once, as new text is (about half the default run's figure); but its 90 articles are too few for the memos of names to fill as they do over a long
-run. ``--mix`` is the closest to a real stream: every article is new text, made of
-sentences drawn at random from the sources, and the names recur as news names them.
+Secondary modes, for comparison with older figures only:
+
+* ``--repeat``: the old default, cycling ~90 English and own texts, so each is parsed
+  some 20 times and the memos are warm (not a figure for new text);
+* ``--once``: each of those texts once;
+* ``--mix``: articles of sentences drawn at random with replacement (sentences recur).
 
 mypyc, measured (perf2 round): compiling geoparse, text, events, lexicon, gazetteer,
-model and dates gives 1.25-1.3x (about 510 against 400 articles/s, same output); the
-time is in regex, str and dict calls that are C already. It needs, besides exact
-annotations: no ``functools.cached_property`` in compiled classes (mypyc compiles it
-as a plain property that recomputes on every access: 13x slower), int-valued
-``Counter`` annotations not holding floats (checked at run time), and no starred
-tuple in an ``in`` test (an internal mypyc error).
+model and dates gives 1.25-1.3x; the time is in regex, str and dict calls that are C
+already.
 
-Usage: python benchmarks/bench_geoparse.py [-n 2000] [--size 3000] [--once | --mix]
+Usage: python benchmarks/bench_geoparse.py [-n 2000] [--size 3000] [--repeat | --once | --mix]
 """
 
 from __future__ import annotations
@@ -40,8 +38,25 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "eval"
 SOURCES = [
-    ROOT.parent / "shared" / "eval" / "geovirus.jsonl",
+    SHARED / "geovirus.jsonl",
+    *sorted((ROOT / "tests" / "data" / "eval").glob("news-*.jsonl")),
+]
+#: Sources of the default, distinct corpus: every shared set (en, fr, de, ru, uk) and
+#: our own news sets (all six languages, Spanish among them).
+DISTINCT_SOURCES = [
+    *(
+        SHARED / f"{name}.jsonl"
+        for name in (
+            "geovirus",
+            "hipe2020_fr_train",
+            "letemps_fr",
+            "hipe2020_de_train",
+            "nerel_ru_train",
+            "ner_uk_train",
+        )
+    ),
     *sorted((ROOT / "tests" / "data" / "eval").glob("news-*.jsonl")),
 ]
 
@@ -102,22 +117,70 @@ def mixed_corpus(n: int, size: int, seed: int = 0) -> list[str]:
     return out
 
 
+def distinct_corpus(n: int, size: int, seed: int = 0) -> list[str]:
+    """Up to ``n`` JSONL records of about ``size`` characters in which no sentence occurs
+    twice: each source text is cut into consecutive runs of its sentences, every
+    sentence is used once, and the records of all languages are shuffled together.
+    No article, sentence or paragraph repeats, so no memo keyed by them is warm; names
+    recur across articles as news names them. With the shared sets present this fills
+    about 1,400 articles of 3 KB in en, fr, de, ru, uk and es."""
+    records: list[tuple[str, str | None]] = []
+    seen: set[str] = set()
+    for path in DISTINCT_SOURCES:
+        if not path.exists():
+            continue
+        body, lang = "", None
+        with open(path, encoding="utf-8") as fh:
+            for r in map(json.loads, fh):
+                lang = lang or r.get("lang")
+                for sent in _SENTENCE_END.split(r["text"]):
+                    if sent in seen:
+                        continue
+                    seen.add(sent)
+                    body += sent + " "
+                    if len(body) >= size:
+                        records.append((body.strip(), lang))
+                        body = ""
+                body += "\n\n"  # a short source text goes on with the next one
+        if len(body.strip()) >= 500:  # a source's remainder (Spanish has little text)
+            records.append((body.strip(), lang))
+    if not records:
+        sys.exit("no source texts found")
+    random.Random(seed).shuffle(records)
+    return [
+        json.dumps({"id": i, "text": text, "lang": lang})
+        for i, (text, lang) in enumerate(records[:n])
+    ]
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("-n", type=int, default=2000, help="articles")
+    ap.add_argument("-n", type=int, default=2000, help="articles (at most)")
     ap.add_argument("--size", type=int, default=3000, help="characters per article")
     ap.add_argument("--join", default="gazetteer", choices=["gazetteer", "spatial"])
     mode = ap.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help="parse each source text once (memos cold)")
     mode.add_argument(
-        "--mix", action="store_true", help="distinct articles of sentences drawn from the sources"
+        "--repeat",
+        action="store_true",
+        help="secondary figure: cycle through the English and own texts (memos warm)",
+    )
+    mode.add_argument(
+        "--once", action="store_true", help="parse each source text once (memos cold)"
+    )
+    mode.add_argument(
+        "--mix", action="store_true", help="articles of sentences drawn with replacement"
     )
     a = ap.parse_args()
-    lines = mixed_corpus(a.n, a.size) if a.mix else corpus(a.n, a.size, once=a.once)
+    if a.mix:
+        lines = mixed_corpus(a.n, a.size)
+    elif a.repeat or a.once:
+        lines = corpus(a.n, a.size, once=a.once)
+    else:
+        lines = distinct_corpus(a.n, a.size)
     t0 = time.perf_counter()
     import geonews.geoparse.resolve
     from geonews.batch import _warm, geoparse_jsonl
@@ -128,7 +191,7 @@ def main() -> None:
         json.dumps({"id": lang, "text": "Kyiv, Kherson.", "lang": lang})
         for lang in ("en", "fr", "de", "es", "ru", "uk")
     ]
-    list(geoparse_jsonl(warm_up if a.once or a.mix else lines[:20], join=a.join))
+    list(geoparse_jsonl(lines[:20] if a.repeat else warm_up, join=a.join))
     start_up = time.perf_counter() - t0
     t1 = time.perf_counter()
     n_err = sum(failed for _, failed in geoparse_jsonl(lines, join=a.join))
