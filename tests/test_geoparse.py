@@ -503,3 +503,24 @@ def test_a_raion_named_beside_a_region_keeps_the_region_reading():
     places = _places("Shelling hit Bakhmut raion and Donetsk oblast.", "en")
     assert ("Donetsk", "Donetsk Oblast", "region", "UA.05") in places
     assert ("Bakhmut raion", "Bakhmut raion", "other", "UA.05") in places
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u02bc"])
+def test_an_apostrophe_inside_a_ukrainian_name_is_part_of_it(apostrophe):
+    text = f"Обстріл Кам{apostrophe}янського району Дніпропетровської області."
+    assert (f"Кам{apostrophe}янського району", "Kamianskyi raion", "other", "UA.04") in _places(
+        text, "uk"
+    )
+
+
+def test_a_village_before_its_raion_is_no_persons_name():
+    # "Новомихайлівка Кальміуського району": a village and the raion it lies in, not a
+    # first name and a surname; and the raion, not Mariupol's district of the same name
+    text = (
+        "Сили оборони відбили штурм у районі населеного пункту Новомихайлівка "
+        "Кальміуського району Донецької області."
+    )
+    places = _places(text, "uk")
+    assert ("Кальміуського району", "Kalmiuskyi raion", "other", "UA.05") in places
+    (village,) = [p for p in places if p[0] == "Новомихайлівка"]
+    assert village[2:] == ("city", "UA.05")

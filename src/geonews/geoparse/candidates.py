@@ -334,6 +334,10 @@ def _candidates(
         ]
     else:
         cands = gaz.lookup(k)
+        if len(cands) > 1 and k.rsplit(" ", 1)[-1] in lex.unit_words:
+            # named as a unit ("Кальміуського району", "Pokrovsk raion"): the unit, not
+            # a town or a city district that GeoNames also calls by that name
+            cands = [c for c in cands if c.kind == KIND_OTHER] or cands
         if not k.isascii():
             # in Cyrillic, Greek... the local name is one of GeoNames' alternate names
             cands = [c if c.main else replace(c, main=True) for c in cands]

@@ -85,6 +85,7 @@ def _person_context(
             text[a].isupper()
             and gap.isspace()
             and "\n" not in gap
+            and not span.region_phrase  # "Новомихайлівка Кальміуського району": two places
             and _name_like(text[a:b], word, lex, gaz)
             and not (sent is not None and a <= sent.start and not _person_follows(folded, end, lex))
         ):
@@ -108,11 +109,22 @@ def _person_context(
         and _name_like(text[a:b], word, lex, gaz)
         and not _institution_or_day(word, lex)
         and not _starts_place(folded, a, gaz)
+        and not _unit_follows(folded, b, lex)
     ):
         return f"inside a longer name ('{text[start:end]} {text[a:b]}')"
     if " " not in span.key and _first_name(span, a, b, text, folded, lex, gaz):
         return f"a person's first name ('{text[start:b]}')"
     return None
+
+
+def _unit_follows(folded: str, end: int, lex: Lexicon) -> bool:
+    """Whether the word after ``end`` is a unit or region word: the word before it names
+    a raion or an oblast ("Вишневе Кам'янського району"), not a person's surname."""
+    m = _next_word(folded, end)
+    if m is None:
+        return False
+    word = folded[m[0] : m[1]]
+    return word in lex.unit_words or lex.region_after.starts(folded[m[0] :]) is not None
 
 
 def _governed(span: _Span) -> bool:

@@ -108,9 +108,23 @@ _SHAPE = _ShapeTable()
 _CAPITALISED_WORD = re.compile(r"C(?<![^ ]C)[^ ]*")
 
 
+# an apostrophe between two Cyrillic letters is a letter of the word: Ukrainian writes
+# "Кам'янське", "Слов'янськ", "Мар'їнка" (with ', ’ or ʼ), Belarusian "Мар'іна Горка"
+_CYRILLIC_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff])")
+
+
 def capitalised_words(text: str) -> list[tuple[int, int]]:
-    """Spans of the word tokens (as :func:`words`) that start with a capital, not a digit."""
-    return [m.span() for m in _CAPITALISED_WORD.finditer(_translate(text, _SHAPE))]
+    """Spans of the word tokens that start with a capital, not a digit: runs of word
+    characters, and of apostrophes inside a Cyrillic word."""
+    shaped = _translate(text, _SHAPE)
+    if not text.isascii():
+        inner = [m.start() for m in _CYRILLIC_APOSTROPHE.finditer(text)]
+        if inner:
+            chars = list(shaped)
+            for i in inner:
+                chars[i] = "w"
+            shaped = "".join(chars)
+    return [m.span() for m in _CAPITALISED_WORD.finditer(shaped)]
 
 
 @dataclass(frozen=True, slots=True)
