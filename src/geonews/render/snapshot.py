@@ -137,18 +137,25 @@ def snapshot(
     return out
 
 
+#: Seconds the browser may take to open its first tab, on top of the drawing's timeout.
+_START_S = 30.0
+
+
 def _capture(
     executable: str, url: str, width: int, height: int, scale: float, timeout: float
 ) -> bytes:
-    deadline = time.monotonic() + timeout
     with (
         tempfile.TemporaryDirectory(prefix="geonews-chromium-") as profile,
         _Browser(executable, profile, width, height) as cdp,
     ):
-        target = cdp.call("Target.createTarget", {"url": "about:blank"}, deadline)
+        # the browser's own start may be slow on a busy machine: it has its own time,
+        # and ``timeout`` counts from the page's opening (the drawing)
+        started = time.monotonic() + max(timeout, _START_S)
+        target = cdp.call("Target.createTarget", {"url": "about:blank"}, started)
         session = cdp.call(
-            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}, deadline
+            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}, started
         )["sessionId"]
+        deadline = time.monotonic() + timeout
 
         def call(method: str, params: dict | None = None) -> dict:
             # a command may answer late even when the drawing deadline has passed
