@@ -362,8 +362,24 @@ def _lexical_keys(lex: Lexicon) -> dict[str, list[str]]:
 _FIRST_WORD = re.compile(r"\w+")
 
 
+@functools.cache
+def _lemmas_memo(lex: Lexicon) -> dict[str, list[tuple[str, bool]]]:
+    """A memo of :func:`_lemmas`, one per lexicon: news repeats its words."""
+    return {}
+
+
 def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
-    """The names an inflected ``word`` may stand for, by the lexicon's ending rules."""
+    """The names an inflected ``word`` may stand for, by the lexicon's ending rules (the
+    list is shared: callers do not change it)."""
+    memo = _lemmas_memo(lex)
+    found = memo.get(word)
+    if found is None:
+        _make_room(memo)
+        found = memo[word] = _endings_of(word, lex)
+    return found
+
+
+def _endings_of(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
     out = []
     for ending, replacement, region in lex.inflections:
         if word.endswith(ending) and len(word) - len(ending) >= 2:
