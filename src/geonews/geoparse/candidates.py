@@ -379,15 +379,30 @@ def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
     return found
 
 
+@functools.cache
+def _ending_rules(lex: Lexicon) -> tuple[dict[str, list[tuple[int, str, str, bool]]], list[int]]:
+    """The lexicon's ending rules (inflections, then plain suffixes) by the ending they
+    match, each with its rank in that order, and the lengths of the endings."""
+    rules = [*lex.inflections, *((suffix, "", False) for suffix in lex.suffixes)]
+    by_ending: dict[str, list[tuple[int, str, str, bool]]] = {}
+    for rank, (ending, replacement, region) in enumerate(rules):
+        by_ending.setdefault(ending, []).append((rank, ending, replacement, region))
+    return by_ending, sorted({len(e) for e in by_ending})
+
+
 def _endings_of(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
-    out = []
-    for ending, replacement, region in lex.inflections:
-        if word.endswith(ending) and len(word) - len(ending) >= 2:
-            out.append((word[: len(word) - len(ending)] + replacement, region))
-    for suffix in lex.suffixes:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            out.append((word[: len(word) - len(suffix)], False))
-    return out
+    """Each rule whose ending ``word`` has (leaving a stem of two letters or more), in the
+    lexicon's order: the word's ending of each length is looked up, not every rule tried."""
+    by_ending, lengths = _ending_rules(lex)
+    found = []
+    for n in lengths:
+        if len(word) - n < 2:
+            break
+        rules = by_ending.get(word[-n:] if n else "")
+        if rules:
+            found += rules
+    found.sort()
+    return [(word[: len(word) - len(e)] + r, region) for _, e, r, region in found]
 
 
 def _lemma_match(
