@@ -109,6 +109,7 @@ def render_store(
     where = where or EventFilter()
     output = Path(output)
     marks = store.marks(where)
+    placeless = store.placeless(where)  # listed beside the map, not drawn on it
     days, undated = store.event_days(where)
     n = sum(d[7] for d in days) + undated
     n_articles = store.count_articles(where) if n else 0
@@ -118,7 +119,9 @@ def render_store(
     note = _note(n, n_articles, first, last, where, timeline)
 
     def build(provider: str | None):
-        m = build_map(marks=marks, title=title or _default_title(where), tiles=provider)
+        m = build_map(
+            marks=marks, title=title or _default_title(where), tiles=provider, placeless=placeless
+        )
         if timeline.marks:
             timeline.add_to(m)
         _add_note(m, note, bool(timeline.marks))

@@ -820,7 +820,8 @@ class EventCollection(Sequence[Event]):
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{escape_html(e.type)}</td><td>{escape_html(e.place.name)}</td>"
+            f"<tr><td>{escape_html(e.type)}</td>"
+            f"<td>{escape_html(e.place.name if e.place else '')}</td>"
             f"<td>{escape_html(e.precision)}</td><td>{escape_html(e.sentence[:160])}</td></tr>"
             for e in self._events
         )
