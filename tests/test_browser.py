@@ -259,6 +259,32 @@ def test_region_names_are_current_on_the_basemap_and_in_popups(driver, tmp_path)
     assert "Donetsk Oblast" in html and "Luhansk Oblast" in html
 
 
+def test_events_without_a_place_are_listed_beside_the_default_map(driver, tmp_path):
+    # a caption names no place: the self-contained page lists it, with the network blocked
+    captions = Article(
+        text="Shelling of residential area <img src=x onerror=window.__pwned=12>\n"
+        "Military convoy moving north",
+        title="Captions",
+        url="https://news.example/captions",
+        lang="en",
+    )
+    events = [*analyse(OTHER).events, *analyse(captions).events]
+    page = write_map(events, tmp_path / "captions.html", inline=True)
+    _open(driver, page)
+    panel = driver.find_element("css selector", "details.gn-placeless")
+    assert panel.is_displayed()
+    text = panel.text
+    assert "2 events without a place" in text
+    assert "Shelling of residential area <img src=x onerror=window.__pwned=12>" in text
+    assert "Military convoy moving north" in text
+    link = panel.find_element("css selector", "a")
+    assert link.get_attribute("href") == "https://news.example/captions"
+    assert _pwned(driver) is None
+    assert [e for e in _errors(driver) if "openstreetmap" not in e] == []
+    # the map itself shows the Odesa strike and the regions, not the captions
+    assert driver.execute_script(PATHS_JS) > 10
+
+
 def test_every_layer_is_in_the_control_and_toggles(driver, pages):
     _open(driver, pages["crafted"])
     names = driver.execute_script(OVERLAYS_JS)
