@@ -378,3 +378,23 @@ def test_the_living_map_lists_them(tmp_path):
     assert "2 events without a place" in html
     assert 'href="https://example.org/captions"' in html
     assert "Military <b>convoy</b> moving north" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Missiles struck Kharkiv on Monday. No casualties were reported.", "en"),
+        ("Missiles struck Kharkiv on Monday, and nobody was injured.", "en"),
+        ("Des missiles ont frappé Kharkiv lundi. Aucune victime n'a été signalée.", "fr"),
+        ("Raketen trafen Charkiw am Montag. Niemand wurde verletzt.", "de"),
+        ("Misiles impactaron en Járkov el lunes. No hubo heridos.", "es"),
+        ("Ракеты ударили по Харькову. Пострадавших нет.", "ru"),
+        ("Ракети вдарили по Харкову. Ніхто не постраждав.", "uk"),
+    ],
+)
+def test_a_sentence_saying_nobody_was_harmed_reports_no_casualties(text, lang):
+    """Borrowing a place must not turn "No casualties were reported." into casualties
+    at Kharkiv: the words that say nobody was harmed are in each language's file."""
+    events = _events(text, lang)
+    assert [e.type for e in events] == ["strike"]
+    assert events[0].casualties is None

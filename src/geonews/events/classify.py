@@ -746,7 +746,8 @@ def _casualties(
     for _sentence_events.
 
     Someone must be harmed (an "unspecified" word: killed, wounded, casualties): who
-    alone says nothing ("residents were evacuated", "Жители Курска эвакуированы").
+    alone says nothing ("residents were evacuated", "Жители Курска эвакуированы"), nor
+    does a sentence that says nobody was ("no casualties were reported").
     """
     found = {}
     for kind in ("civilian", "military", "unspecified"):
@@ -761,6 +762,8 @@ def _casualties(
             found[kind] = m
     if "unspecified" not in found:
         return None
+    if lex.casualty_negations and lex.casualty_negations.search(s_fold):
+        return None  # "no casualties were reported", "пострадавших нет"
     kind, m = next(iter(found.items()))
     return kind, m.start(), m.end()
 
