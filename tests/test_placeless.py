@@ -398,3 +398,20 @@ def test_a_sentence_saying_nobody_was_harmed_reports_no_casualties(text, lang):
     events = _events(text, lang)
     assert [e.type for e in events] == ["strike"]
     assert events[0].casualties is None
+
+
+def test_a_dateline_whose_country_the_article_never_names_is_not_the_scene():
+    """Only countries named, as actors, none of them the dateline's: Paris is where the
+    reporter sat. With the dateline's own country named, the dateline is the scene."""
+    events = _events(
+        "PARIS, May 3 (AFP) - Russia and Ukraine traded accusations on Sunday.\n"
+        "Drones hit an energy facility overnight."
+    )
+    (later,) = [e for e in events if "energy facility" in e.sentence]
+    assert later.mention is None
+    events = _events(
+        "KHARKIV (AP) — Ukraine said on Sunday that talks would resume.\n"
+        "Drones hit an energy facility overnight."
+    )
+    (later,) = [e for e in events if "energy facility" in e.sentence]
+    assert (later.place.name, later.place_from) == ("Kharkiv", "dateline")

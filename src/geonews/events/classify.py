@@ -59,8 +59,8 @@ def classify_events(
     """
     if folded is None:
         folded = fold(article.text)
-    at_dateline = _scene_dateline(dateline_mention(mentions, dateline), mentions)
     dateline_end = dateline.end if dateline is not None else -1
+    at_dateline = _scene_dateline(dateline_mention(mentions, dateline), mentions, dateline_end)
     # the nearest place before in the paragraph that a sentence put something at
     para_place: Mention | None = None
     events: list[Event] = []
@@ -363,14 +363,18 @@ def _actor_stems(lex: Lexicon) -> _Stems | None:
     return _Stems(lex.actor_stems, lex.actors)
 
 
-def _scene_dateline(at: Mention | None, mentions: list[Mention]) -> Mention | None:
-    """The dateline's place, if it may be where the article's events happened: not when
-    every town and region the article names lies in another country ("PARIS, May 3 —"
-    over a report of shelling in Ukrainian towns: a bureau, not the scene)."""
+def _scene_dateline(at: Mention | None, mentions: list[Mention], end: int) -> Mention | None:
+    """The dateline's place (its dateline ending at ``end``), if it may be where the
+    article's events happened: not when none of the places the article puts something
+    at lies in its country ("PARIS, May 3 —" over a report of shelling in Ukrainian
+    towns: a bureau, not the scene), nor, when it puts nothing anywhere, none of the
+    countries it names ("PARIS (AFP) — Russia launched drones...")."""
     if at is None:
         return None
-    towns = [m for m in mentions if m is not at and m.place.kind in ("city", "region")]
-    if towns and all(m.place.country != at.place.country for m in towns):
+    named = [m for m in mentions if m.start >= end]
+    scene = [m for m in named if m.place.kind != "country" or _is_located(m)]
+    others = scene or named
+    if others and all(m.place.country != at.place.country for m in others):
         return None
     return at
 
