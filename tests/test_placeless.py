@@ -415,3 +415,26 @@ def test_a_dateline_whose_country_the_article_never_names_is_not_the_scene():
     )
     (later,) = [e for e in events if "energy facility" in e.sentence]
     assert (later.place.name, later.place_from) == ("Kharkiv", "dateline")
+
+
+def test_ingest_render_and_events_commands_keep_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GEONEWS_DB", raising=False)
+    (tmp_path / "captions.txt").write_text(CAPTIONS, encoding="utf-8")
+    runner = CliRunner()
+    r = runner.invoke(main, ["ingest", "captions.txt"])
+    assert r.exit_code == 0, r.output
+    assert "2 events added" in r.output
+    r = runner.invoke(main, ["events", "-f", "geojson"])
+    assert r.exit_code == 0, r.output
+    features = json.loads(r.output)["features"]
+    assert [(f["geometry"], f["properties"]["precision"]) for f in features] == [
+        (None, "unknown"),
+        (None, "unknown"),
+    ]
+    r = runner.invoke(main, ["render", "-o", "live.html"])
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "live.html").read_text(encoding="utf-8")
+    assert "2 events without a place" in html and "No events found" not in html
+    assert "2 events without a place, listed beside the map." in html  # the note
+    assert "No stored events" not in html

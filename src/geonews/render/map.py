@@ -911,7 +911,7 @@ _CSS = """
 .gn-legend .gn-n{color:#666}
 .gn-sw{display:inline-block;width:12px;height:12px;border-radius:50%;border:1px solid #222}
 .gn-sq{display:inline-block;width:14px;height:10px;border:1px solid #7a5a2a}
-.gn-placeless{bottom:28px;right:10px;max-width:340px;max-height:40vh;overflow-y:auto}
+.gn-placeless{top:80px;left:10px;max-width:340px;max-height:40vh;overflow-y:auto}
 .gn-placeless summary{font-weight:600;cursor:pointer}
 .gn-placeless ol.gn-ev{margin:4px 0 0;padding-left:18px}
 .gn-placeless ol.gn-ev li{margin-bottom:5px}.gn-placeless .gn-src{color:#555;font-size:11px}
