@@ -438,3 +438,15 @@ def test_ingest_render_and_events_commands_keep_them(tmp_path, monkeypatch):
     assert "2 events without a place" in html and "No events found" not in html
     assert "2 events without a place, listed beside the map." in html  # the note
     assert "No stored events" not in html
+
+
+def test_a_place_is_lent_to_the_next_three_sentences_only():
+    """An article without line breaks is one paragraph: its first town is not what its
+    last sentences mean."""
+    head = "Missiles struck the city centre in Kharkiv on Monday. "
+    filler = ["The mayor spoke to reporters. ", "Schools stayed open. ", "Trains ran late. "]
+    tail = "Later that night, drones hit an energy facility."
+    near = _events(head + "".join(filler[:2]) + tail)
+    assert (near[-1].place.name, near[-1].place_from) == ("Kharkiv", "earlier_sentence")
+    far = _events(head + "".join(filler) + tail)
+    assert far[-1].sentence == tail and far[-1].mention is None

@@ -63,6 +63,7 @@ def classify_events(
     at_dateline = _scene_dateline(dateline_mention(mentions, dateline), mentions, dateline_end)
     # the nearest place before in the paragraph that a sentence put something at
     para_place: Mention | None = None
+    para_age = 0  # sentences since the one that named it
     events: list[Event] = []
     # earlier sentences long enough to count as repeated, normalised; those not yet
     # normalised wait, folded, for a sentence that may report something to need them
@@ -77,6 +78,9 @@ def classify_events(
     for sent in sents:
         a, b = sent.start, sent.end
         if sent.line_start:
+            para_place = None
+        para_age += 1
+        if para_age > _BORROW_SENTENCES:  # too far back to be what the sentence means
             para_place = None
         if in_order:
             in_sent = mentions[bisect_left(starts, a) : bisect_left(starts, b)]
@@ -117,7 +121,9 @@ def classify_events(
         elif len(s_fold) >= 40:  # normalising never lengthens
             long_folded.append(s_fold)
         if in_sent:
-            para_place = _last_placed(in_sent, placed) or para_place
+            found_place = _last_placed(in_sent, placed)
+            if found_place is not None:
+                para_place, para_age = found_place, 0
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m
@@ -361,6 +367,12 @@ def _actor_stems(lex: Lexicon) -> _Stems | None:
     if lex.actor_stems is None:
         return None
     return _Stems(lex.actor_stems, lex.actors)
+
+
+#: How many sentences on a place named in a paragraph may lend it to those that name none:
+#: a paragraph of a whole article (text without line breaks) does not lend its first town
+#: to its last sentence.
+_BORROW_SENTENCES = 3
 
 
 def _scene_dateline(at: Mention | None, mentions: list[Mention], end: int) -> Mention | None:
