@@ -133,6 +133,8 @@ def score_conflict(name: str, path: Path, scorer, jobs: int, show: bool) -> list
         ok_type = e.get("acled_event_type") == want["acled_event_type"]
         if want.get("lat") is None:  # a village no gazetteer knows: its oblast is the answer
             d, ok10 = float("nan"), True
+        elif e.get("lat") is None:  # an event without a place: as far as can be
+            d, ok10 = float("inf"), False
         else:
             d = scorer.haversine_km(want["lat"], want["lon"], e["lat"], e["lon"])
             ok10 = d <= 10

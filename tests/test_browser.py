@@ -224,6 +224,65 @@ def test_the_default_page_shows_its_map_without_a_network(driver, tmp_path):
         "return getComputedStyle(document.querySelector('.leaflet-geonews-basemap-labels-pane')"
         ").display"
     ) != "none"
+    # and they name the regions shown, by their current English names
+    regions = set(driver.execute_script(
+        "return Array.from(document.querySelectorAll('.gn-label.gn-region'))"
+        ".filter(e => e.getBoundingClientRect().width > 0).map(e => e.textContent.trim());"
+    ))  # fmt: skip
+    assert {"Odesa Oblast", "Mykolaiv Oblast", "Vinnytsia Oblast", "Kirovohrad Oblast"} <= regions
+    natural_earth = {"Odessa", "Mykolayiv", "Vinnytsya", "Kiev", "Khmel'nyts'kyy", "Kirovohrad",
+                     "Dnipropetrovs'k", "Donets'k", "Luhans'k"}  # fmt: skip
+    assert not regions & natural_earth
+
+
+def test_region_names_are_current_on_the_basemap_and_in_popups(driver, tmp_path):
+    """Kyiv, Donetsk, Luhansk, Khmelnytskyi, Dnipropetrovsk: not Natural Earth's "Kiev",
+    "Donets'k", "Luhans'k", "Khmel'nyts'kyy", "Dnipropetrovs'k"."""
+    article = Article(
+        text="Russian drones struck Kyiv overnight. Shelling hit Donetsk Oblast and the "
+        "Luhansk region on Monday.",
+        lang="en",
+    )
+    page = write_map(list(analyse(article).events), tmp_path / "names.html", inline=True)
+    _open(driver, page)
+    labels = set(driver.execute_script(
+        "return Array.from(document.querySelectorAll('.gn-label.gn-region'))"
+        ".map(e => e.textContent.trim());"
+    ))  # fmt: skip
+    wanted = {"Kyiv Oblast", "Donetsk Oblast", "Luhansk Oblast", "Khmelnytskyi Oblast",
+              "Dnipropetrovsk Oblast"}  # fmt: skip
+    assert wanted <= labels
+    assert not labels & {"Kiev", "Donets'k", "Luhans'k", "Khmel'nyts'kyy", "Dnipropetrovs'k"}
+    html = page.read_text(encoding="utf-8")
+    for old in ("Donets&#39;k", "Luhans&#39;k", "Donets'k", "Luhans'k", "Kiev"):
+        assert old not in html  # nor in a popup or tooltip
+    assert "Donetsk Oblast" in html and "Luhansk Oblast" in html
+
+
+def test_events_without_a_place_are_listed_beside_the_default_map(driver, tmp_path):
+    # a caption names no place: the self-contained page lists it, with the network blocked
+    captions = Article(
+        text="Shelling of residential area <img src=x onerror=window.__pwned=12>\n"
+        "Military convoy moving north",
+        title="Captions",
+        url="https://news.example/captions",
+        lang="en",
+    )
+    events = [*analyse(OTHER).events, *analyse(captions).events]
+    page = write_map(events, tmp_path / "captions.html", inline=True)
+    _open(driver, page)
+    panel = driver.find_element("css selector", "details.gn-placeless")
+    assert panel.is_displayed()
+    text = panel.text
+    assert "2 events without a place" in text
+    assert "Shelling of residential area <img src=x onerror=window.__pwned=12>" in text
+    assert "Military convoy moving north" in text
+    link = panel.find_element("css selector", "a")
+    assert link.get_attribute("href") == "https://news.example/captions"
+    assert _pwned(driver) is None
+    assert [e for e in _errors(driver) if "openstreetmap" not in e] == []
+    # the map itself shows the Odesa strike and the regions, not the captions
+    assert driver.execute_script(PATHS_JS) > 10
 
 
 def test_every_layer_is_in_the_control_and_toggles(driver, pages):

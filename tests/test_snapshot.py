@@ -129,8 +129,63 @@ def test_a_tile_that_fails_to_load_does_not_hold_the_snapshot(tmp_path):
     # without a network web tiles fail: the shipped basemap under them is the picture
     browser = _browser()
     page = tmp_path / "offline.html"
-    page.write_text('<div class="leaflet-container"><img class="leaflet-tile" src="data:,"></div>')
+    page.write_text(
+        '<div class="leaflet-container"><svg><path d="M0 0L50 50"/></svg>'
+        '<img class="leaflet-tile" src="data:,"></div>'
+    )
     assert snapshot(page, tmp_path / "x.png", size="200x100", timeout=5, browser=browser).is_file()
+
+
+def test_a_map_whose_scripts_did_not_load_is_an_error_not_a_blank_png(tmp_path):
+    # a --cdn page without a network: folium's container, which Leaflet never took over
+    browser = _browser()
+    page = tmp_path / "cdn.html"
+    page.write_text(
+        '<script src="http://127.0.0.1:9/leaflet.js"></script>'
+        '<div class="folium-map" id="map_1" style="width:200px;height:100px"></div>'
+        "<script>L.map('map_1')</script>"
+    )
+    with pytest.raises(RenderError, match="its scripts did not load"):
+        snapshot(page, tmp_path / "x.png", size="200x100", timeout=10, browser=browser)
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_a_real_cdn_map_without_a_network_is_an_error(tmp_path):
+    # geonews map --cdn, its CDNs out of reach (a closed local port stands for them)
+    import re
+
+    browser = _browser()
+    page = write_map(analyse(ARTICLE).events, tmp_path / "cdn.html", inline=False)
+    html = page.read_text(encoding="utf-8")
+    assert "leaflet" in html and "https://" in html
+    page.write_text(re.sub(r'(src|href)="https://[^"]+"', r'\1="http://127.0.0.1:9/x"', html))
+    with pytest.raises(RenderError, match="its scripts did not load"):
+        snapshot(page, tmp_path / "x.png", size="300x200", timeout=20, browser=browser)
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_an_empty_map_is_an_error_not_a_blank_png(tmp_path):
+    # Leaflet ran, but nothing is drawn: no basemap, no shape, every tile failed
+    browser = _browser()
+    page = tmp_path / "empty.html"
+    page.write_text(
+        '<div class="folium-map leaflet-container"><div class="leaflet-pane"></div>'
+        '<img class="leaflet-tile" src="data:,"></div>'
+    )
+    with pytest.raises(RenderError, match="the map did not render: its map is empty"):
+        snapshot(page, tmp_path / "x.png", size="200x100", timeout=10, browser=browser)
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_cli_snapshot_of_a_map_that_did_not_render_exits_1(tmp_path):
+    _browser()
+    page = tmp_path / "cdn.html"
+    page.write_text('<div class="folium-map" id="map_1"></div>')
+    out = tmp_path / "x.png"
+    r = CliRunner().invoke(main, ["snapshot", str(page), "-o", str(out), "--size", "200x100"])
+    assert r.exit_code == 1
+    assert r.output.startswith("Error: the map did not render: its scripts did not load")
+    assert r.output.count("\n") == 1 and not out.exists()
 
 
 def test_page_without_a_map_is_still_captured(tmp_path):

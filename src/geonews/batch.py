@@ -56,6 +56,7 @@ EVENT_FIELDS = (
     "lat",
     "lon",
     "precision",
+    "place_from",
     "place",
     "admin1",
     "country",
@@ -128,6 +129,7 @@ def geoparse_record(
         "lang": analysis.lang,
         "places": [place_dict(m) for m in analysis.mentions],
         "events": [event_dict(e) for e in analysis.events],
+        "dateline": place_dict(analysis.dateline) if analysis.dateline else None,
     }
 
 
@@ -157,7 +159,8 @@ def _record_json(
     places = ", ".join(map(_place_json, analysis.mentions))
     events = ", ".join([_dumps(event_dict(e)) for e in analysis.events])
     head = f'{{"id": {_dumps(rid)}, "lang": {_dumps(analysis.lang)}'
-    return f'{head}, "places": [{places}], "events": [{events}]}}', False
+    dateline = _place_json(analysis.dateline) if analysis.dateline else "null"
+    return f'{head}, "places": [{places}], "events": [{events}], "dateline": {dateline}}}', False
 
 
 def geoparse_jsonl(
@@ -287,20 +290,27 @@ def event_dict(e: Event) -> dict:
     :meth:`Event.to_dict <geonews.model.Event.to_dict>`. Built field by field rather than
     by filtering ``to_dict``: it runs for every event of every record (a test checks that
     the two agree)."""
-    p = e.mention.place
-    r = e.mention.region
+    m = e.mention
     q = e.quantities[0] if e.quantities else None
+    if m is None:  # no place: null geometry (see Event)
+        lat = lon = name = admin1 = country = None
+    else:
+        p, r = m.place, m.region
+        lat, lon, name = p.lat, p.lon, p.name
+        admin1 = (r.iso or r.code) if r else p.admin1_code
+        country = r.country if r else p.country
     return {
         "type": e.type,
         "subtype": e.subtype,
         "acled_event_type": e.acled_event_type,
         "acled_sub_event_type": e.acled_sub_event_type,
-        "lat": p.lat,
-        "lon": p.lon,
+        "lat": lat,
+        "lon": lon,
         "precision": e.precision,
-        "place": p.name,
-        "admin1": (r.iso or r.code) if r else p.admin1_code,
-        "country": r.country if r else p.country,
+        "place_from": e.place_from,
+        "place": name,
+        "admin1": admin1,
+        "country": country,
         "sentence": e.sentence,
         "start": e.start,
         "end": e.end,

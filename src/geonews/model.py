@@ -15,8 +15,13 @@ from datetime import date
 #: Kinds of place, from the most to the least specific.
 PLACE_KINDS = ("city", "region", "country", "other")
 
-#: Geographic precision of an event, from the finest to the coarsest.
-PRECISIONS = ("town", "part_of_region", "region", "country")
+#: Geographic precision of an event, from the finest to the coarsest; "unknown": the
+#: article names no place for it (a caption: "Shelling of residential area").
+PRECISIONS = ("town", "part_of_region", "region", "country", "unknown")
+
+#: Where an event's place comes from: its own sentence, the nearest place named before
+#: it in its paragraph, the article's dateline, or nowhere (no place: lat/lon null).
+PLACE_SOURCES = ("sentence", "earlier_sentence", "dateline", "none")
 
 #: Event types and their ACLED event type / default sub-event type. A language's
 #: ``<type>_subtypes`` words may give an event another sub-event type (see
@@ -181,10 +186,16 @@ class Quantity:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """Something that happened at a place, with the sentence that says so."""
+    """Something that happened at a place, with the sentence that says so.
+
+    ``mention`` is None when the article names no place for it: it is still an event,
+    with precision "unknown" and no coordinates. ``place_from`` says where its place
+    was found (one of PLACE_SOURCES): a place taken from an earlier sentence or the
+    dateline is less precise than one its own sentence names.
+    """
 
     type: str  # one of EVENT_TYPES
-    mention: Mention  # where it happened
+    mention: Mention | None  # where it happened; None: nowhere the article says
     sentence: str
     start: int  # span of the sentence in the article text
     end: int
@@ -200,21 +211,28 @@ class Event:
     date_end: date | None = None
     confidence: float = 0.5
     reasons: tuple[str, ...] = field(default=())
+    place_from: str = "sentence"  # one of PLACE_SOURCES
 
     @property
-    def place(self) -> Place:
-        return self.mention.place
+    def place(self) -> Place | None:
+        m = self.mention
+        return None if m is None else m.place
 
     @property
     def region(self) -> Region | None:
-        return self.mention.region
+        m = self.mention
+        return None if m is None else m.region
 
     @property
     def precision(self) -> str:
-        """town, part_of_region, region or country: how finely the event is placed."""
-        kind = self.place.kind
+        """town, part_of_region, region, country or unknown: how finely the event is
+        placed. A town taken from another sentence or the dateline places it in part of
+        a region: the event happened near it, not surely in it."""
+        if self.mention is None:
+            return "unknown"
+        kind = self.mention.place.kind
         if kind == "city":
-            return "town"
+            return "town" if self.place_from == "sentence" else "part_of_region"
         if kind == "region":
             return "region"
         if kind == "country":
@@ -244,15 +262,16 @@ class Event:
             "subtype": self.subtype,
             "acled_event_type": self.acled_event_type,
             "acled_sub_event_type": self.acled_sub_event_type,
-            "lat": p.lat,
-            "lon": p.lon,
+            "lat": p.lat if p else None,
+            "lon": p.lon if p else None,
             "precision": self.precision,
-            "place": p.name,
-            "geonameid": p.geonameid,
-            "admin1": (r.iso or r.code) if r else p.admin1_code,
+            "place_from": self.place_from,
+            "place": p.name if p else None,
+            "geonameid": p.geonameid if p else None,
+            "admin1": (r.iso or r.code) if r else (p.admin1_code if p else None),
             "admin1_name": r.name if r else None,
             "occupied": bool(r and r.occupied),
-            "country": (r.country if r else p.country),
+            "country": (r.country if r else (p.country if p else None)),
             "sentence": self.sentence,
             "start": self.start,
             "end": self.end,

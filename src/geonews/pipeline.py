@@ -18,12 +18,17 @@ JOIN_MODES = ("spatial", "gazetteer")
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything geonews found in one article."""
+    """Everything geonews found in one article.
+
+    ``dateline`` is the mention of the place the article's dateline names
+    ("KHARKIV, May 5 (Reuters) —"), the article's place; None without one.
+    """
 
     article: Article
     lang: str
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
+    dateline: Mention | None = None
 
     @property
     def places(self) -> list[Mention]:
@@ -44,6 +49,7 @@ class Analysis:
             "lang": self.lang,
             "places": [m.to_dict() for m in self.mentions],
             "events": [e.to_dict() for e in self.events],
+            "dateline": self.dateline.to_dict() if self.dateline else None,
         }
 
 
@@ -62,6 +68,7 @@ def analyse(
     from geonews.events.classify import classify_events
     from geonews.gazetteer.index import load_gazetteer
     from geonews.geoparse import find_places
+    from geonews.geoparse.dateline import dateline_mention, find_dateline
     from geonews.language.lexicon import detect_language, load_lexicon
     from geonews.language.text import fold, sentences
 
@@ -76,11 +83,16 @@ def analyse(
     folded = fold(article.text)
     mentions = find_places(article.text, lang, gazetteer=gaz, sentence_list=sents, folded=folded)
     mentions = assign_regions(mentions, join=join)
-    events = classify_events(article, mentions, lex, sents, gaz, folded=folded)
+    dateline = find_dateline(article.text, lex)
+    events = classify_events(
+        article, mentions, lex, sents, gaz, folded=folded, dateline=dateline
+    )
     if article.lang is None:
         article = replace(article, lang=lang)
         events = [replace(e, article=article) for e in events]
-    return Analysis(article, lang, tuple(mentions), tuple(events))
+    at = dateline_mention(mentions, dateline)
+    return Analysis(article, lang, tuple(mentions), tuple(events), at)
+
 
 
 def assign_regions(mentions: Sequence[Mention], join: str = "spatial") -> list[Mention]:

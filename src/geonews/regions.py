@@ -225,7 +225,19 @@ def _read_shapes(where: str | None = None) -> geopandas.GeoDataFrame:
     df = df[[*SHAPE_COLUMNS, "geometry"]]  # pyogrio keeps the file's column order
     df["occupied"] = df["occupied"].astype(bool)
     df["code"] = df["code"].astype(object).where(df["code"].notna(), None)
+    df["name"] = shown_names(df["code"], df["name"])
     return df
+
+
+def shown_names(codes: Iterable[str | None], names: Iterable[str | None]) -> list[str | None]:
+    """The names geonews shows for regions: :attr:`Region.name` for those with a code
+    ("Kyiv Oblast", "Donetsk Oblast"), not Natural Earth's ("Kiev", "Donets'k"), which
+    stay for the rows without one."""
+    regions = all_regions()
+    return [
+        regions[c].name if c is not None and c in regions else n
+        for c, n in zip(codes, names, strict=True)
+    ]
 
 
 # --- the join -----------------------------------------------------------------

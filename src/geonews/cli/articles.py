@@ -73,6 +73,8 @@ def places_command(articles, as_json, title, url, published, lang):
             click.echo(json.dumps(a.to_dict(), ensure_ascii=False))
             continue
         click.echo(f"# {a.article.label} [{a.lang}]")
+        if a.dateline is not None:
+            click.echo(f"  dateline {a.dateline.text!r} → {a.dateline.place.name}")
         for m in a.places:
             region = f", {m.region.name}" if m.region else ""
             click.echo(
@@ -89,5 +91,8 @@ def places_command(articles, as_json, title, url, published, lang):
                 extra.append(f"{e.casualties} casualties")
             if e.quantities:
                 extra.append(e.quantities[0].text)
+            if e.place_from in ("earlier_sentence", "dateline"):
+                extra.append(f"place from the {e.place_from.replace('_', ' ')}")
             more = f" ({'; '.join(extra)})" if extra else ""
-            click.echo(f"  event  {e.type:<15} @ {e.place.name} [{e.precision}]{more}")
+            where = e.place.name if e.place is not None else "no place"
+            click.echo(f"  event  {e.type:<15} @ {where} [{e.precision}]{more}")

@@ -9,6 +9,13 @@ it are both named; a region anaphor ("cette région", "the region") stands for t
 last region named before. Places that are merely actors ("la Corée du Nord
 enverra...") or context get no event.
 
+A sentence that names no place ("Later that night, drones hit an energy facility.")
+still reports its events: each takes the nearest place named before it in the same
+paragraph that something was put at (never one of another paragraph, nor a place
+named only as an actor), else the article's dateline, with a lower precision and a
+reason that says so. With neither ("Shelling of residential area", a caption), the
+event has no place: precision "unknown", no coordinates.
+
 Each event keeps its sentence, trigger words, actors, deployment origin,
 quantities, casualties, date and a confidence with its reasons.
 """
@@ -23,6 +30,7 @@ from operator import contains
 
 from geonews.events.dates import find_dates
 from geonews.gazetteer.index import Gazetteer
+from geonews.geoparse.dateline import Dateline, dateline_mention
 from geonews.language.lexicon import Lexicon, Phrases
 from geonews.language.text import Sentence, fold
 from geonews.model import Article, Event, Mention, Quantity
@@ -41,13 +49,21 @@ def classify_events(
     gazetteer: Gazetteer,
     *,
     folded: str | None = None,
+    dateline: Dateline | None = None,
 ) -> list[Event]:
     """The events ``article`` reports, one per (sentence, type, place).
 
-    ``folded`` is ``fold(article.text)`` when the caller has it already.
+    ``folded`` is ``fold(article.text)`` when the caller has it already. ``dateline`` is
+    the article's dateline: its place is that of the events whose paragraph names none
+    before them, and the names in it are not their sentence's.
     """
     if folded is None:
         folded = fold(article.text)
+    dateline_end = dateline.end if dateline is not None else -1
+    at_dateline = _scene_dateline(dateline_mention(mentions, dateline), mentions, dateline_end)
+    # the nearest place before in the paragraph that a sentence put something at
+    para_place: Mention | None = None
+    para_age = 0  # sentences since the one that named it
     events: list[Event] = []
     # earlier sentences long enough to count as repeated, normalised; those not yet
     # normalised wait, folded, for a sentence that may report something to need them
@@ -57,26 +73,24 @@ def classify_events(
     # Most sentences report nothing: where a trigger or a casualty phrase may start is
     # looked up, and only sentences with such a place are read closely.
     report = _report_stems(lex)
-    anaphora = lex.region_anaphora
-    anaphora_words = _anaphora_words(lex)
     starts = [m.start for m in mentions]
     in_order = all(a <= b for a, b in pairwise(starts))
     for sent in sents:
         a, b = sent.start, sent.end
+        if sent.line_start:
+            para_place = None
+        para_age += 1
+        if para_age > _BORROW_SENTENCES:  # too far back to be what the sentence means
+            para_place = None
         if in_order:
             in_sent = mentions[bisect_left(starts, a) : bisect_left(starts, b)]
         else:
             in_sent = [m for m in mentions if a <= m.start < b]
+        if a < dateline_end and in_sent:  # "KHARKIV, Ukraine (AP) —" places no event
+            in_sent = [m for m in in_sent if m.start >= dateline_end]
         s_fold = folded[a:b]
-        # A sentence that names no place reports no event, unless it refers back to the
-        # last region named ("cette région"): see _sentence_events and _anaphor.
-        if not in_sent and (
-            last_region is None
-            or not any(map(s_fold.__contains__, anaphora_words))
-            or anaphora.search(s_fold) is None
-        ):
-            at = []
-        elif report is None:
+        placed: set[int] = set()  # the ids of the places the sentence's events are at
+        if report is None:
             at = None
         else:
             at = report.words(folded, a, b)
@@ -90,15 +104,26 @@ def classify_events(
             # a sentence that repeats an earlier one reports nothing new
             if not long_seen.overlaps(norm):
                 may_start = None if at is None else report.starts(at)
-                events.extend(
-                    _sentence_events(
-                        article, sent, s_fold, in_sent, last_region, lex, gazetteer, may_start
-                    )
-                )
+                if para_place is not None:
+                    fallback = (para_place, "earlier_sentence")
+                elif at_dateline is not None:
+                    fallback = (at_dateline, "dateline")
+                else:
+                    fallback = None
+                found = _sentence_events(
+                    article, sent, s_fold, in_sent, last_region, lex, gazetteer, may_start,
+                    fallback,
+                )  # fmt: skip
+                events.extend(found)
+                placed = {id(e.mention) for e in found}
             if len(norm) >= 40:
                 long_seen.add(norm)
         elif len(s_fold) >= 40:  # normalising never lengthens
             long_folded.append(s_fold)
+        if in_sent:
+            found_place = _last_placed(in_sent, placed)
+            if found_place is not None:
+                para_place, para_age = found_place, 0
         for m in in_sent:
             if m.place.kind == "region":
                 last_region = m
@@ -344,6 +369,47 @@ def _actor_stems(lex: Lexicon) -> _Stems | None:
     return _Stems(lex.actor_stems, lex.actors)
 
 
+#: How many sentences on a place named in a paragraph may lend it to those that name none:
+#: a paragraph of a whole article (text without line breaks) does not lend its first town
+#: to its last sentence.
+_BORROW_SENTENCES = 3
+
+
+def _scene_dateline(at: Mention | None, mentions: list[Mention], end: int) -> Mention | None:
+    """The dateline's place (its dateline ending at ``end``), if it may be where the
+    article's events happened: not when none of the places the article puts something
+    at lies in its country ("PARIS, May 3 —" over a report of shelling in Ukrainian
+    towns: a bureau, not the scene), nor, when it puts nothing anywhere, none of the
+    countries it names ("PARIS (AFP) — Russia launched drones...")."""
+    if at is None:
+        return None
+    named = [m for m in mentions if m.start >= end]
+    scene = [m for m in named if m.place.kind != "country" or _is_located(m)]
+    others = scene or named
+    if others and all(m.place.country != at.place.country for m in others):
+        return None
+    return at
+
+
+def _last_placed(in_sent: list[Mention], placed: set[int]) -> Mention | None:
+    """The place of a sentence that the next sentences of its paragraph may take: the last
+    one its events are at (``placed`` holds their ids), else the last it puts something
+    at (a locative word, a region phrase) that is not the region of a town named with it
+    ("Antonivka, Kherson": Antonivka). Never a country: it is an actor as often as a
+    place ("Russia shelled...")."""
+    for m in reversed(in_sent):
+        if id(m) in placed and m.place.kind != "country":
+            return m
+    for m in reversed(in_sent):
+        if (
+            m.place.kind != "country"
+            and (_is_located(m) or _has_region_after(m))
+            and not any(r.startswith("the region of '") for r in m.reasons)
+        ):
+            return m
+    return None
+
+
 def _is_located(m: Mention) -> bool:
     """Whether the sentence places something at ``m`` (locative word or region phrase)."""
     return any(r.startswith(("after '", "region phrase", "in a list after '")) for r in m.reasons)
@@ -389,9 +455,12 @@ def _sentence_events(
     lex: Lexicon,
     gaz: Gazetteer,
     starts: dict[object, list[int]] | None = None,
+    fallback: tuple[Mention, str] | None = None,
 ) -> list[Event]:
     """The events one sentence reports; ``starts``: where in it the triggers of each type
-    and casualty phrases of each kind may start (see _report_stems; None: anywhere)."""
+    and casualty phrases of each kind may start (see _report_stems; None: anywhere).
+    ``fallback`` is the place, and where it comes from ("earlier_sentence", "dateline"),
+    of the events of a sentence that names no place; without one they have none."""
     triggers: list[tuple[str, int, int, str]] = []  # (type, start, end, words) in sentence
     for etype, phrases in lex.events.items():
         if starts is None:
@@ -434,8 +503,14 @@ def _sentence_events(
         # "Air strikes hit Kherson": no locative word, but a town or region is named.
         # Countries named this way are actors ("Russia shelled..."), not locations.
         located = [m for m in mentions if m.place.kind in ("city", "region")]
+    place_from = "sentence"
     if not located:
-        return []
+        if mentions:  # it names places, but as actors or context: not where it happened
+            return []
+        if fallback is not None:
+            located, place_from = [fallback[0]], fallback[1]
+        else:
+            place_from = "none"
     if not triggers:  # casualties reported with no other event: an event of their own
         _, a, b = casualty
         triggers.append(("casualties", a, b, sent.text[a:b]))
@@ -450,6 +525,9 @@ def _sentence_events(
         for i, m in enumerate(located):
             first.setdefault(m, i)
     for etype, a, b, words in triggers:
+        if not located:  # no place: one event per type
+            grouped.setdefault((etype, -1), []).append((a, b, words))
+            continue
         target = _target(a, b, located, bounds, sent.start)
         for m in (target, *_list_mates(target, located)):  # one event per place listed
             i = located.index(m) if first is None else first[m]
@@ -460,11 +538,11 @@ def _sentence_events(
     quantities = _quantities(sent.text, s_fold, lex)
     out = []
     for (etype, ti), trig in grouped.items():
-        target = located[ti]
+        target = located[ti] if ti >= 0 else None
         t_pos = trig[0][0]
         clauses = {_clause_of(a, bounds) for a, _, _ in trig}
         reasons = [f"trigger '{w}'" for _, _, w in trig]
-        reasons.append(_location_reason(target))
+        reasons.append(_location_reason(target, place_from))
         actors = [name for _, name in actors_found]
         origin = None
         if etype == "deployment":
@@ -482,10 +560,15 @@ def _sentence_events(
         ):
             casualties = casualty[0]
         qs = tuple(q for pos, q in quantities if _clause_of(pos, bounds) in clauses)
-        confidence = 0.45 + 0.25 * target.confidence
-        confidence += 0.1 if len(trig) > 1 else 0.0
-        confidence += 0.1 if target is not anaphor else -0.05
-        confidence -= 0.0 if _is_located(target) or target is anaphor else 0.1
+        confidence = 0.45 + 0.1 * (len(trig) > 1)
+        if place_from == "sentence":
+            confidence += 0.25 * target.confidence
+            confidence += 0.1 if target is not anaphor else -0.05
+            confidence -= 0.0 if _is_located(target) or target is anaphor else 0.1
+        elif target is not None:  # less sure than a place its own sentence names
+            confidence += 0.25 * target.confidence - _BORROWED_PENALTY[place_from]
+        else:
+            confidence -= _BORROWED_PENALTY[place_from]
         if etype == "deployment" and origin is not None:
             confidence += 0.05
         out.append(
@@ -507,6 +590,7 @@ def _sentence_events(
                 date_end=date_expr.date_end if date_expr else None,
                 confidence=round(min(confidence, 0.95), 3),
                 reasons=tuple(reasons),
+                place_from=place_from,
             )
         )
     return out
@@ -571,7 +655,21 @@ def _distance(a: int, b: int, m: Mention) -> float:
     return m.start - b if m.start >= b else (a - m.end) * 1.5
 
 
-def _location_reason(m: Mention) -> str:
+#: What an event loses in confidence when its place is not its sentence's.
+_BORROWED_PENALTY = {"earlier_sentence": 0.05, "dateline": 0.1, "none": 0.15}
+
+#: The reason an event gives for a place not its sentence's, by where it comes from.
+_BORROWED_REASON = {
+    "earlier_sentence": "place from an earlier sentence: {}",
+    "dateline": "place from the dateline: {}",
+}
+
+
+def _location_reason(m: Mention | None, place_from: str = "sentence") -> str:
+    if m is None:
+        return "no place: neither its paragraph before it nor a dateline names one"
+    if place_from != "sentence":
+        return _BORROWED_REASON[place_from].format(m.place.name)
     for r in m.reasons:
         if r.startswith(("after '", "region phrase", "'")):
             return f"location: {m.text} ({r})"
@@ -609,14 +707,14 @@ def _actors(s_fold: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, str]]
 def _origin(
     actors: list[tuple[int, str]],
     trig: list[tuple[int, int, str]],
-    target: Mention,
+    target: Mention | None,
     mentions: list[Mention],
     lex: Lexicon,
     gaz: Gazetteer,
     sent: Sentence,
 ) -> Mention | None:
     """Where deployed troops come from: the foreign actor named closest to the trigger."""
-    dest = target.place.country
+    dest = target.place.country if target is not None else None
     t = trig[0][0]
     # a country the sentence puts something *at* ("à la Russie") hosts; it does not send
     hosts = {m.place.country for m in mentions if _is_located(m)}
@@ -664,7 +762,8 @@ def _casualties(
     for _sentence_events.
 
     Someone must be harmed (an "unspecified" word: killed, wounded, casualties): who
-    alone says nothing ("residents were evacuated", "Жители Курска эвакуированы").
+    alone says nothing ("residents were evacuated", "Жители Курска эвакуированы"), nor
+    does a sentence that says nobody was ("no casualties were reported").
     """
     found = {}
     for kind in ("civilian", "military", "unspecified"):
@@ -679,6 +778,8 @@ def _casualties(
             found[kind] = m
     if "unspecified" not in found:
         return None
+    if lex.casualty_negations and lex.casualty_negations.search(s_fold):
+        return None  # "no casualties were reported", "пострадавших нет"
     kind, m = next(iter(found.items()))
     return kind, m.start(), m.end()
 

@@ -1,8 +1,8 @@
 """Evidence from the whole article: what the other places say about this one.
 
 Appositions ("Zapadne, Kharkiv"), a region named after an unknown town, one sense
-per discourse, the article's country focus and the towns near the places already
-resolved.
+per discourse, the article's country focus, the towns near the places already
+resolved and the dateline ("KHARKIV, May 5 (Reuters) —": namesakes near it first).
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import re
 from geonews.gazetteer.index import Candidate, Gazetteer
 from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
 from geonews.geoparse.candidates import _EPONYMOUS_CITY, _prior, _Span
+from geonews.geoparse.dateline import Dateline
 from geonews.geoparse.evidence import ACCEPT, _event_trigger_before
 from geonews.language.lexicon import (
     Lexicon,
 )
 from geonews.language.text import fold, is_capitalised
+from geonews.model import Place
 
 #: What may stand between a place and the region or country it lies in: "Antonivka, Kherson",
 #: "Pokrovsk (Donetsk)", "Белозерку Херсонской области".
@@ -469,3 +471,47 @@ def _region_named_after(town: Candidate, gaz: Gazetteer) -> int | None:
     return next(
         (r for r in regions if gaz.candidate(r).admin1_code != town.admin1_code), regions[0]
     )
+
+
+#: Added to the evidence of the span that names the dateline's place: a place for sure.
+_DATELINE_EVIDENCE = 1.0
+#: Added to the score of a namesake in the dateline's country, and more to one near its
+#: place (in its region or within _NEAR_KM): an article written in Kharkiv means the
+#: Kupiansk of Kharkiv Oblast.
+_DATELINE_COUNTRY = 0.75
+_DATELINE_NEAR = 1.0
+
+
+def _dateline_span(spans: list[_Span], dateline: Dateline) -> _Span | None:
+    """The span that names the dateline's place, made a place for sure: "KHARKIV" in
+    "KHARKIV, May 5 (Reuters) —". None when no span names exactly that."""
+    for s in spans:
+        if s.start > dateline.place_start:
+            break
+        if s.start == dateline.place_start and s.end == dateline.place_end and s.evidence > -5:
+            s.evidence = max(s.evidence, ACCEPT) + _DATELINE_EVIDENCE
+            s.reasons.append(f"dateline '{dateline.text}'")
+            return s
+    return None
+
+
+def _dateline_bonus(c: Candidate, place: Place, gaz: Gazetteer) -> float:
+    """What the dateline's ``place`` adds to the score of namesake ``c``."""
+    if c.kind == KIND_COUNTRY or not place.country or c.country != place.country:
+        return 0.0
+    if (c.admin1_code and c.admin1_code == place.admin1_code) or _km(
+        float(gaz.lat[c.index]), float(gaz.lon[c.index]), place.lat, place.lon
+    ) <= _NEAR_KM:
+        return _DATELINE_COUNTRY + _DATELINE_NEAR
+    return _DATELINE_COUNTRY
+
+
+def _dateline_reason(best: Candidate, cands: list[Candidate], place: Place, gaz: Gazetteer) -> str | None:
+    """Why the dateline chose ``best`` among its namesakes, if it did: it favours it over
+    some of them."""
+    bonus = _dateline_bonus(best, place, gaz)
+    if not bonus or all(_dateline_bonus(c, place, gaz) >= bonus for c in cands):
+        return None
+    if bonus > _DATELINE_COUNTRY:
+        return f"near the dateline's place, {place.name}"
+    return f"in the dateline's country, {place.country}"

@@ -29,8 +29,12 @@ import math
 from geonews.gazetteer.index import Candidate, Gazetteer, load_gazetteer
 from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_REGION
 from geonews.geoparse.candidates import _candidate_spans, _Span
+from geonews.geoparse.dateline import find_dateline
 from geonews.geoparse.discourse import (
     _country_focus,
+    _dateline_bonus,
+    _dateline_reason,
+    _dateline_span,
     _link_appositions,
     _link_unknown_towns,
     _namesakes_in_named_units,
@@ -55,7 +59,7 @@ from geonews.language.lexicon import (
     load_lexicon,
 )
 from geonews.language.text import Sentence, fold, sentences
-from geonews.model import Mention
+from geonews.model import Mention, Place
 
 
 def find_places(
@@ -83,6 +87,8 @@ def find_places(
     for span in spans:
         _weigh(span, text, folded, sents, lex, gaz, plan)
     _share_context(spans, text, lex)
+    dateline = find_dateline(text, lex)
+    anchor = _dateline_span(spans, dateline) if dateline is not None else None
     _link_appositions(spans, text)
     _link_unknown_towns(spans, text, lex, gaz)
     _one_sense_per_discourse(spans)
@@ -101,7 +107,10 @@ def find_places(
     mentions = []
     focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
     nearby_of: dict[tuple[int, str], tuple[set[str], dict[str, list[Candidate]]]] = {}
-    for span in spans:
+    # the dateline's place is resolved first: it helps resolve the others
+    dateline_place: Place | None = None
+    order = spans if anchor is None else [anchor, *(s for s in spans if s is not anchor)]
+    for span in order:
         # resolving adds at most 1.3 to the evidence: below that the span is no place
         if span.evidence < ACCEPT - 1.5:
             continue
@@ -109,6 +118,8 @@ def find_places(
             mention = _resolve_one(span, text, gaz)
             if mention is not None:
                 mentions.append(mention)
+                if span is anchor:
+                    dateline_place = mention.place
             continue
         focus = focus_of.get(span.key)
         if focus is None:
@@ -135,9 +146,15 @@ def find_places(
                 near = nearby_of[span.sentence, span.key] = _nearby(span, regions)
         else:
             near = _nearby(span, regions)
-        mention = _resolve(span, near, elsewhere, focus, text, gaz)
+        mention = _resolve(
+            span, near, elsewhere, focus, text, gaz, None if span is anchor else dateline_place
+        )
         if mention is not None:
             mentions.append(mention)
+            if span is anchor:
+                dateline_place = mention.place
+    if anchor is not None:
+        mentions.sort(key=lambda m: m.start)
     return mentions
 
 
@@ -149,7 +166,10 @@ def _resolve(
     focus_total: tuple[dict, float],
     text: str,
     gaz: Gazetteer,
+    dateline: Place | None = None,
 ) -> Mention | None:
+    """The mention ``span`` names, or None. ``dateline`` is the place of the article's
+    dateline, whose namesakes near it and in its country it favours."""
     focus, total = focus_total
     nearby, towns = nearby_towns
     near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
@@ -179,6 +199,8 @@ def _resolve(
             or (eponyms and c.kind == KIND_CITY and gaz.regions_named_after(c.index))
         ):
             s += 2.0
+        if dateline is not None:
+            s += _dateline_bonus(c, dateline, gaz)
         scores.append(s)
         if s > best_score:
             best, best_score, runner_up = c, s, best_score
@@ -200,6 +222,10 @@ def _resolve(
         reasons.append(f"its region {best.admin1_code} is named nearby")
     elif best.admin1_code in elsewhere and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
         reasons.append(f"the article places another name in {best.admin1_code}")
+    if dateline is not None:
+        why = _dateline_reason(best, span.candidates, dateline, gaz)
+        if why is not None:
+            reasons.append(why)
     if evidence < ACCEPT:
         return None
 

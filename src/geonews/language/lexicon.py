@@ -265,6 +265,12 @@ class Lexicon:
     #: Natural hazards ("earthquake", "séisme", "наводнение"): what "struck" or "hit" in
     #: a sentence naming one, and who died in it, is no strike and no war casualty.
     natural_hazards: Phrases = field(default_factory=lambda: Phrases.build(()))
+    #: News agencies named in parentheses in a dateline: "KHARKIV, May 5 (Reuters) —",
+    #: "Kyiv (AFP) -". Folded.
+    dateline_agencies: frozenset[str] = frozenset()
+    #: What says nobody was harmed ("no casualties were reported", "пострадавших нет"): a
+    #: sentence with one reports no casualties.
+    casualty_negations: Phrases = field(default_factory=lambda: Phrases.build(()))
 
     @property
     def strike_subtypes(self) -> dict[str, Phrases]:
@@ -381,6 +387,8 @@ def _from_data(data: dict, source: str) -> Lexicon:
             event_requires=_phrase_map(data, "event_requires"),
             event_excludes=_phrase_map(data, "event_excludes"),
             natural_hazards=_phrases(data, "natural_hazards"),
+            dateline_agencies=frozenset(fold(w) for w in data.get("dateline_agencies", [])),
+            casualty_negations=_phrases(data, "casualty_negations"),
             subtypes=_subtypes(data, source),
             casualties=_phrase_map(data, "casualties"),
             quantity_units=_phrase_map(data, "quantity_units"),

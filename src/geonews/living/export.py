@@ -4,13 +4,16 @@ Formats:
 
 * ``geojson``: an RFC 7946 FeatureCollection (WGS 84 longitude/latitude, no
   ``crs`` member); each event is a Point feature whose properties are
-  :meth:`Event.to_dict` plus the article's metadata and a stable ``event_id``.
+  :meth:`Event.to_dict` plus the article's metadata and a stable ``event_id``. An
+  event without a place has a null geometry (as RFC 7946 allows) and precision
+  ``unknown``.
 * ``csv``: one row per event, ACLED's column names where the meaning matches
   (:data:`ACLED_COLUMNS`) followed by ours (:data:`GEONEWS_COLUMNS`). A text cell
   that starts like a spreadsheet formula (``=``, ``+``, ``-``, ``@``) is prefixed
   with an apostrophe, so quoted article text never runs in Excel or LibreOffice.
 * ``gpkg``: a GeoPackage (layer ``events``, the CSV columns and a point
-  geometry in EPSG:4326) written with geopandas/pyogrio; it opens in QGIS.
+  geometry in EPSG:4326) written with geopandas/pyogrio; it opens in QGIS. An
+  event without a place is a row with a null geometry and empty coordinates.
 * ``jsonl``: one JSON object per event, as in GeoJSON's properties plus
   ``lat``/``lon``.
 
@@ -169,7 +172,8 @@ def export_events(
 def event_id(e: Event) -> str:
     """A stable id of an event: the same article, sentence, type and place give the same id."""
     p = e.place
-    key = f"{e.article.id}|{e.start}|{e.type}|{p.geonameid or p.name}|{p.kind}"
+    where = f"{p.geonameid or p.name}|{p.kind}" if p is not None else "|"
+    key = f"{e.article.id}|{e.start}|{e.type}|{where}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -201,8 +205,8 @@ def event_record(e: Event) -> dict:
         "country": _country_name(d["country"]),
         "admin1": d["admin1_name"],
         "location": d["place"],
-        "latitude": round(d["lat"], 6),
-        "longitude": round(d["lon"], 6),
+        "latitude": round(d["lat"], 6) if d["lat"] is not None else None,
+        "longitude": round(d["lon"], 6) if d["lon"] is not None else None,
         "geo_precision": _GEO_PRECISION.get(d["precision"], 3),
         "time_precision": _time_precision(e),
         "source": _source_name(a.url, a.source),
@@ -305,10 +309,12 @@ def _write_geojson(events: Iterable[Event], f: IO[str]) -> int:
     n = 0
     for e in events:
         props = event_properties(e)
-        geometry = {
-            "type": "Point",
-            "coordinates": [round(props.pop("lon"), 6), round(props.pop("lat"), 6)],
-        }
+        lon, lat = props.pop("lon"), props.pop("lat")
+        geometry = (
+            None  # no place: a null geometry (RFC 7946, 3.2)
+            if lon is None or lat is None
+            else {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
+        )
         if n:
             f.write(",\n")
         f.write(_dumps({"type": "Feature", "geometry": geometry, "properties": props}))
@@ -369,11 +375,11 @@ def _gpkg_frame(records: list[dict]):
     for col in _INT_COLUMNS:
         frame[col] = frame[col].astype("Int64")
     frame["occupied"] = frame["occupied"].astype(bool)
-    return gpd.GeoDataFrame(
-        frame,
-        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
-        crs="EPSG:4326",
-    )
+    points = gpd.points_from_xy(frame["longitude"], frame["latitude"])
+    placeless = frame["latitude"].isna().to_numpy()
+    if placeless.any():  # an event without a place: a null geometry, not POINT (nan nan)
+        points = gpd.GeoSeries(points).where(~placeless, None).array
+    return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
 def _write_gpkg(events: Iterable[Event], path: Path) -> int:

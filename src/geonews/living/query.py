@@ -177,7 +177,7 @@ _EVENT_FIELDS = (
     "e.article, e.type, e.subtype, e.sentence, e.start, e.end, e.actors, "
     "e.casualties, e.date_text, e.date_start, e.date_end, e.confidence, e.reasons, "
     "e.triggers, e.m_start, e.m_end, e.m_text, e.m_confidence, e.m_reasons, e.place_json, "
-    "e.region_json, e.origin_json, e.quantities_json"
+    "e.region_json, e.origin_json, e.quantities_json, e.place_from"
 )
 
 # geonews.render.map.place_key in SQL: the GeoNames id, else name, kind (as precision) and position.
@@ -276,12 +276,13 @@ class _Loader:
             article, etype, subtype, sentence, start, end, actors, casualties, date_text,
             date_start, date_end, confidence, reasons, triggers, m_start, m_end, m_text,
             m_confidence, m_reasons, place_json, region_json, origin_json, quantities_json,
+            place_from,
         ) = row  # fmt: skip
         # Local caches: this runs 100,000 times for a big map.
         strings = self.strings
         mkey = (article, m_start, m_end, place_json)
         mention = self._mentions.get(mkey)
-        if mention is None:
+        if mention is None and place_json is not None:  # None: an event without a place
             mention = self._mentions[mkey] = Mention(
                 start=m_start, end=m_end, text=m_text, place=self.place(place_json),
                 confidence=m_confidence, reasons=strings(m_reasons),
@@ -300,6 +301,7 @@ class _Loader:
             if quantities_json else (),
             casualties=casualties, date_text=date_text, date_start=self.day(date_start),
             date_end=self.day(date_end), confidence=confidence, reasons=strings(reasons),
+            place_from=place_from,
         )  # fmt: skip
 
     def day(self, s: str | None) -> date | None:

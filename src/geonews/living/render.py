@@ -109,16 +109,19 @@ def render_store(
     where = where or EventFilter()
     output = Path(output)
     marks = store.marks(where)
+    placeless = store.placeless(where)  # listed beside the map, not drawn on it
     days, undated = store.event_days(where)
     n = sum(d[7] for d in days) + undated
     n_articles = store.count_articles(where) if n else 0
     first = min((d[5] for d in days), default=None)
     last = max((d[6] for d in days), default=None)
     timeline = _Timeline.build(days, max_timeline, undated)
-    note = _note(n, n_articles, first, last, where, timeline)
+    note = _note(n, n_articles, first, last, where, timeline, len(placeless))
 
     def build(provider: str | None):
-        m = build_map(marks=marks, title=title or _default_title(where), tiles=provider)
+        m = build_map(
+            marks=marks, title=title or _default_title(where), tiles=provider, placeless=placeless
+        )
         if timeline.marks:
             timeline.add_to(m)
         _add_note(m, note, bool(timeline.marks))
@@ -296,15 +299,27 @@ class _Timeline:
         }
 
 
-def _note(n, n_articles, first, last, where: EventFilter, timeline: _Timeline) -> str:
-    """The box's text: what is drawn and how it was grouped."""
+def _note(
+    n, n_articles, first, last, where: EventFilter, timeline: _Timeline, placeless: int = 0
+) -> str:
+    """The box's text: what is drawn and how it was grouped; ``placeless`` events have no
+    place and are listed beside the map."""
+    elsewhere = (
+        f"{placeless:,} event{'s' * (placeless != 1)} without a place, listed beside the map."
+        if placeless
+        else ""
+    )
     if not n:
+        if elsewhere:
+            return elsewhere
         what = where.describe()
         return "No stored events" + (f" match {what}." if what else " yet.")
     lines = [
         f"{n:,} event{'s' * (n != 1)} from {n_articles:,} "
         f"article{'s' * (n_articles != 1)}" + (f", {first} – {last}" if first else "") + "."
     ]
+    if elsewhere:
+        lines.append(elsewhere)
     what = where.describe()
     if what:
         lines.append(f"Filter: {what}.")

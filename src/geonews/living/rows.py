@@ -95,8 +95,8 @@ def _event_row(seq: int, e: Event) -> tuple:
     q = d["quantity"] or {}
     t_start = d["date_start"] or (e.article.published.isoformat() if e.article.published else None)
     t_end = d["date_end"] or t_start
-    code = e.region.code if e.region else e.place.admin1_code
     m = e.mention
+    code = e.region.code if e.region else (m.place.admin1_code if m else None)
     return (
         seq, d["type"], d["subtype"], d["acled_event_type"], d["acled_sub_event_type"],
         d["precision"], d["place"], d["geonameid"], d["lat"], d["lon"], d["country"],
@@ -104,10 +104,22 @@ def _event_row(seq: int, e: Event) -> tuple:
         d["end"], _json(d["actors"]), d["origin"], d["origin_lat"], d["origin_lon"],
         q.get("value"), q.get("unit"), d["casualties"], d["date_text"], d["date_start"],
         d["date_end"], t_start, t_end, e.confidence, _json(d["reasons"]),
-        _json(d["triggers"]), m.start, m.end, m.text, m.confidence, _json(list(m.reasons)),
-        _json(m.place.to_dict()), _json(m.region.to_dict()) if m.region else None,
+        _json(d["triggers"]),
+        *_mention_columns(m),
         _json(_mention_dict(e.origin)) if e.origin else None,
         _json([[x.value, x.unit, x.text] for x in e.quantities]) if e.quantities else None,
+        e.place_from,
+    )  # fmt: skip
+
+
+def _mention_columns(m: Mention | None) -> tuple:
+    """m_start, m_end, m_text, m_confidence, m_reasons, place_json and region_json: all
+    NULL for an event without a place."""
+    if m is None:
+        return (None,) * 7
+    return (
+        m.start, m.end, m.text, m.confidence, _json(list(m.reasons)), _json(m.place.to_dict()),
+        _json(m.region.to_dict()) if m.region else None,
     )  # fmt: skip
 
 
@@ -116,7 +128,8 @@ _EVENT_COLUMNS = (
     "lat, lon, country, admin1_code, admin1, admin1_name, occupied, sentence, start, end, "
     "actors, origin, origin_lat, origin_lon, quantity, quantity_unit, casualties, date_text, "
     "date_start, date_end, t_start, t_end, confidence, reasons, triggers, m_start, m_end, "
-    "m_text, m_confidence, m_reasons, place_json, region_json, origin_json, quantities_json"
+    "m_text, m_confidence, m_reasons, place_json, region_json, origin_json, quantities_json, "
+    "place_from"
 )
 
 _PLACE_COLUMNS = (

@@ -118,9 +118,86 @@ CREATE TABLE files (
 );
 """
 
+
+#: Version 2: events without a place (a caption: "Shelling of residential area") are
+#: kept, with place, coordinates and mention NULL, and every event says where its place
+#: comes from (``place_from``). SQLite cannot drop a NOT NULL: the table is rebuilt.
+_V2 = """
+CREATE TABLE events_v2 (
+    id                   INTEGER PRIMARY KEY,
+    article              INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq                  INTEGER NOT NULL,  -- order within the article
+    type                 TEXT NOT NULL,
+    subtype              TEXT,
+    acled_event_type     TEXT NOT NULL,
+    acled_sub_event_type TEXT NOT NULL,
+    precision            TEXT NOT NULL,
+    place                TEXT,
+    geonameid            INTEGER,
+    lat                  REAL,
+    lon                  REAL,
+    country              TEXT,
+    admin1_code          TEXT,           -- 'UA.08'
+    admin1               TEXT,           -- as in Event.to_dict: ISO 3166-2 else code
+    admin1_name          TEXT,
+    occupied             INTEGER NOT NULL,
+    sentence             TEXT NOT NULL,
+    start                INTEGER NOT NULL,
+    end                  INTEGER NOT NULL,
+    actors               TEXT NOT NULL,  -- JSON list
+    origin               TEXT,
+    origin_lat           REAL,
+    origin_lon           REAL,
+    quantity             INTEGER,
+    quantity_unit        TEXT,
+    casualties           TEXT,
+    date_text            TEXT,
+    date_start           TEXT,
+    date_end             TEXT,
+    t_start              TEXT,           -- event date, else publication date
+    t_end                TEXT,
+    confidence           REAL NOT NULL,
+    reasons              TEXT NOT NULL,  -- JSON list
+    triggers             TEXT NOT NULL,  -- JSON list
+    -- the Mention, to rebuild the Event: its span, the Place and Region as JSON
+    m_start              INTEGER,
+    m_end                INTEGER,
+    m_text               TEXT,
+    m_confidence         REAL,
+    m_reasons            TEXT,           -- JSON list
+    place_json           TEXT,
+    region_json          TEXT,
+    origin_json          TEXT,           -- JSON: the origin Mention, if any
+    quantities_json      TEXT,           -- JSON: [[value, unit, text], ...], if any
+    -- where the place comes from: 'sentence', 'earlier_sentence', 'dateline' or 'none'
+    place_from           TEXT NOT NULL DEFAULT 'sentence'
+);
+INSERT INTO events_v2 (
+    id, article, seq, type, subtype, acled_event_type, acled_sub_event_type, precision,
+    place, geonameid, lat, lon, country, admin1_code, admin1, admin1_name, occupied,
+    sentence, start, end, actors, origin, origin_lat, origin_lon, quantity,
+    quantity_unit, casualties, date_text, date_start, date_end, t_start, t_end,
+    confidence, reasons, triggers, m_start, m_end, m_text, m_confidence, m_reasons,
+    place_json, region_json, origin_json, quantities_json
+)
+SELECT
+    id, article, seq, type, subtype, acled_event_type, acled_sub_event_type, precision,
+    place, geonameid, lat, lon, country, admin1_code, admin1, admin1_name, occupied,
+    sentence, start, end, actors, origin, origin_lat, origin_lon, quantity,
+    quantity_unit, casualties, date_text, date_start, date_end, t_start, t_end,
+    confidence, reasons, triggers, m_start, m_end, m_text, m_confidence, m_reasons,
+    place_json, region_json, origin_json, quantities_json
+FROM events;
+DROP TABLE events;
+ALTER TABLE events_v2 RENAME TO events;
+CREATE INDEX events_article ON events(article);
+CREATE INDEX events_type ON events(type);
+CREATE INDEX events_time ON events(t_start, t_end);
+"""
+
 #: Migrations by the version they produce: ``MIGRATIONS[n-1]`` takes a store from
 #: version n-1 to n. Append, never edit: stores in the wild are at every version.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -377,6 +377,21 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
 
+    def placeless(self, where: EventFilter | None = None, *, limit: int | None = None) -> list[Event]:
+        """The stored events matching ``where`` that have no place (lat/lon NULL: "Shelling
+        of residential area"), latest first: what a map lists beside its geography."""
+        clause, params = (where or EventFilter()).sql()
+        sql = (
+            f"SELECT {_EVENT_FIELDS} FROM events e JOIN articles a ON a.id = e.article "
+            f"WHERE e.lat IS NULL AND ({clause}) ORDER BY e.t_start DESC, e.id DESC"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self._read(sql, params)
+        loader = _Loader()
+        loader.load_articles(self._db, {r[0] for r in rows})
+        return [loader.event(r) for r in rows]
+
     def count_articles(self, where: EventFilter | None = None) -> int:
         """How many articles (distinct :attr:`Article.id`) the events matching ``where`` come from."""
         clause, params = (where or EventFilter()).sql()
@@ -399,7 +414,8 @@ class Store:
             "SELECT e.type, e.geonameid, e.place, e.t_start, "
             "max(CASE WHEN e.t_end > e.t_start THEN e.t_end ELSE e.t_start END), "
             "round(e.lat, 5), round(e.lon, 5), count(*) "
-            f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause} "
+            "FROM events e JOIN articles a ON a.id = e.article "
+            f"WHERE e.lat IS NOT NULL AND ({clause}) "
             "GROUP BY e.type, e.geonameid, e.place, e.t_start",
             params,
         )
@@ -433,7 +449,8 @@ class Store:
                 f"{_PLACE_KEY} AS pk, CASE WHEN e.type = 'deployment' THEN {_ORIGIN_KEY} END AS ok, "
                 "e.confidence, e.date_start AS d1, coalesce(e.date_end, e.date_start) AS d2, "
                 "e.actors, e.origin, e.quantities_json AS q, e.casualties, e.date_text "
-                f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause}",
+                "FROM events e JOIN articles a ON a.id = e.article "
+                f"WHERE e.lat IS NOT NULL AND ({clause})",
                 params,
             )
             db.execute(

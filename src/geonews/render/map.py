@@ -137,8 +137,13 @@ def build_map(
     title: str | None = None,
     regions: GeoDataFrame | None = None,
     tiles: str | None = DEFAULT_TILES,
+    placeless: Sequence[Event] = (),
 ) -> folium.Map:
     """Draw ``events`` on a layered Folium map.
+
+    Events without a place (``mention`` None: "Shelling of residential area") are left
+    off the geography and listed in a panel, with their sentence and article; with
+    ``marks``, ``placeless`` gives them.
 
     ``regions`` holds the admin-1 polygons (columns ``code``, ``geometry`` and
     optionally ``name``, ``country``, ``occupied``); when None, the regions the
@@ -155,7 +160,9 @@ def build_map(
     for unusable ``tiles``.
     """
     if marks is None:
-        marks = group_marks(events or ())
+        events = list(events or ())
+        marks = group_marks(events)
+        placeless = [*placeless, *(e for e in events if isinstance(e, Event) and e.mention is None)]
     elif events is not None:
         raise ValueError("give build_map events or marks, not both")
     places = [k for k in marks if k.origin is None]
@@ -169,7 +176,7 @@ def build_map(
     for etype in _ordered_types(by_type):
         _add_type_layer(m, etype, by_type[etype], shapes, bounds)
     _add_flows(m, [k for k in marks if k.origin is not None], bounds)
-    _add_chrome(m, places, counts, title, regions_note)
+    _add_chrome(m, places, counts, title, regions_note, placeless)
     if places and not bounds.empty:
         m.fit_bounds(bounds.corners(), padding=(20, 20), max_zoom=9)
     import folium
@@ -356,6 +363,8 @@ def group_marks(events: Iterable[Event]) -> list[Mark]:
     for e in events:
         if not isinstance(e, Event):
             raise TypeError(f"build_map expects Event objects, got {type(e).__name__}")
+        if e.mention is None:  # no place: listed beside the map (see build_map)
+            continue
         key = _event_key(e)
         if key in seen:
             continue
@@ -902,6 +911,10 @@ _CSS = """
 .gn-legend .gn-n{color:#666}
 .gn-sw{display:inline-block;width:12px;height:12px;border-radius:50%;border:1px solid #222}
 .gn-sq{display:inline-block;width:14px;height:10px;border:1px solid #7a5a2a}
+.gn-placeless{top:80px;left:10px;max-width:340px;max-height:40vh;overflow-y:auto}
+.gn-placeless summary{font-weight:600;cursor:pointer}
+.gn-placeless ol.gn-ev{margin:4px 0 0;padding-left:18px}
+.gn-placeless ol.gn-ev li{margin-bottom:5px}.gn-placeless .gn-src{color:#555;font-size:11px}
 .gn-pop{font:12px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
   max-height:320px;overflow-y:auto}
 .gn-pop .gn-h{border-left:5px solid;padding-left:6px;font-size:13px;margin-bottom:2px}
@@ -982,14 +995,47 @@ def _legend_html(marks: list[Mark], counts: Counter, regions_note: str | None) -
     return f'<div class="gn-box gn-legend">{"".join(rows)}</div>'
 
 
+#: Most events without a place listed in the panel; the others are counted.
+MAX_PLACELESS = 100
+
+
+def _placeless_html(events: Sequence[Event]) -> str:
+    """The panel of events without a place: type, sentence (escaped, its triggers in
+    bold) and article of each, latest first."""
+    ordered = sorted(events, key=_evidence_order, reverse=True)
+    items = []
+    for e in ordered[:MAX_PLACELESS]:
+        a = e.article
+        source = [link(a.url, a.label)]
+        if a.published:
+            source.append(escape_html(a.published.isoformat()))
+        if e.date_text:
+            source.append(f"“{escape_html(e.date_text)}”")
+        items.append(
+            f'<li><span class="gn-sw" style="background:{_color(e.type)}"></span> '
+            f"<b>{escape_html(_label(e.type))}</b>: <q>{_highlight(e.sentence, e.triggers)}</q>"
+            f'<div class="gn-src">— {" · ".join(source)}</div></li>'
+        )
+    more = len(ordered) - MAX_PLACELESS
+    if more > 0:
+        items.append(f"<li class='gn-more'>{_plural(more, 'more event')} not listed</li>")
+    return (
+        '<details class="gn-box gn-placeless" open><summary>'
+        f"{_plural(len(ordered), 'event')} without a place</summary>"
+        f'<ol class="gn-ev">{"".join(items)}</ol></details>'
+    )
+
+
 def _add_chrome(
     m: folium.Map,
     marks: list[Mark],
     counts: Counter,
     title: str | None,
     regions_note: str | None,
+    placeless: Sequence[Event] = (),
 ) -> None:
-    """Legend, title box, 'No events found' note and the data attributions."""
+    """Legend, title box, 'No events found' note, the panel of events without a place
+    and the data attributions."""
     from branca.element import MacroElement
     from folium.template import Template
 
@@ -998,8 +1044,10 @@ def _add_chrome(
         parts.append(f'<div class="gn-box gn-title">{escape_html(title)}</div>')
     if marks:
         parts.append(_legend_html(marks, counts, regions_note))
-    else:
+    elif not placeless:
         parts.append('<div class="gn-box gn-note">No events found</div>')
+    if placeless:
+        parts.append(_placeless_html(placeless))
 
     chrome = MacroElement()
     chrome._name = "GeonewsChrome"

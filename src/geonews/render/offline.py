@@ -543,6 +543,8 @@ def _round_box(b: tuple[float, float, float, float]) -> tuple[float, float, floa
 def _basemap_data(box: tuple[float, float, float, float] | None) -> dict:
     import shapely
 
+    from geonews.regions import shown_names
+
     world = _world_outlines()
     empty = _fc([])
     out: dict[str, Any] = {
@@ -555,7 +557,10 @@ def _basemap_data(box: tuple[float, float, float, float] | None) -> dict:
     if box is None:
         return out
     countries = _read_layer("countries", box, ["name", "label_lat", "label_lon"])
-    admin1 = _read_layer("admin1", box, ["name", "label_lat", "label_lon"])
+    admin1 = _read_layer("admin1", box, ["code", "name", "label_lat", "label_lon"])
+    admin1["name"] = shown_names(  # "Kyiv Oblast", not Natural Earth's "Kiev"
+        admin1["code"].astype(object).where(admin1["code"].notna(), None), admin1["name"]
+    )
     span = max(box[2] - box[0], box[3] - box[1])
     tol = max(round(span / 500, 3), 0.01)
     land = shapely.simplify(countries.geometry.values, tol, preserve_topology=True)
@@ -820,7 +825,8 @@ class EventCollection(Sequence[Event]):
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{escape_html(e.type)}</td><td>{escape_html(e.place.name)}</td>"
+            f"<tr><td>{escape_html(e.type)}</td>"
+            f"<td>{escape_html(e.place.name if e.place else '')}</td>"
             f"<td>{escape_html(e.precision)}</td><td>{escape_html(e.sentence[:160])}</td></tr>"
             for e in self._events
         )

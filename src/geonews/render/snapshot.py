@@ -7,6 +7,11 @@ port is opened and no extra Python package is needed. The screenshot is taken
 when the map has finished drawing: the document and its fonts are loaded, every
 Leaflet tile has loaded or failed, no zoom animation is running, and this has
 held for two polls in a row. There is no fixed sleep.
+
+A map that did not render is an error, never a blank picture: a folium map
+container that Leaflet never took over (its scripts did not load: a ``--cdn``
+page without a network), or a Leaflet map that drew nothing (no shape, marker or
+loaded tile) once everything has loaded.
 """
 
 from __future__ import annotations
@@ -56,15 +61,27 @@ _READY_JS = """
 (() => {
   if (document.readyState !== "complete") return false;
   if (document.fonts && document.fonts.status !== "loaded") return false;
-  if (!document.querySelector(".leaflet-container")) return "no-map";
+  if (!document.querySelector(".leaflet-container")) {
+    // a folium map's container that Leaflet never took over: its scripts did not run
+    return document.querySelector(".folium-map") ? "no-scripts" : "no-map";
+  }
   if (document.querySelector(".leaflet-zoom-anim")) return false;
   // a tile is done when it loaded, or failed (no network: the basemap under it shows)
   for (const img of document.querySelectorAll("img.leaflet-tile")) {
     if (!img.classList.contains("leaflet-tile-loaded") && !img.complete) return false;
   }
-  return true;
+  const drawn = ".leaflet-container path, .leaflet-container canvas, "
+    + ".leaflet-container .leaflet-marker-icon, .leaflet-container img.leaflet-tile-loaded";
+  return document.querySelector(drawn) ? true : "empty";
 })()
 """
+
+#: What _READY_JS answers for a map that did not render, and the error that says so.
+_NOT_RENDERED = {
+    "no-scripts": "the map did not render: its scripts did not load (a --cdn page needs a "
+    "network; make it without --cdn to inline them)",
+    "empty": "the map did not render: its map is empty (no basemap, shape or tile was drawn)",
+}
 
 
 class BrowserNotFoundError(RenderError, FileNotFoundError):
@@ -175,13 +192,17 @@ def _capture(
 
 
 def _wait_until_drawn(call: Callable[..., dict], deadline: float, timeout: float) -> None:
-    """Poll the page until :data:`_READY_JS` holds twice in a row, 100 ms apart."""
-    streak = 0
+    """Poll the page until :data:`_READY_JS` holds twice in a row, 100 ms apart; raise
+    :class:`RenderError` if it says twice that the map did not render."""
+    streak, last = 0, None
     while True:
         result = call("Runtime.evaluate", {"expression": _READY_JS, "returnByValue": True})
         value = result.get("result", {}).get("value")
-        streak = streak + 1 if value else 0
+        streak = streak + 1 if value and value == last else 1 if value else 0
+        last = value
         if streak >= 2:
+            if value in _NOT_RENDERED:
+                raise RenderError(_NOT_RENDERED[value])
             return
         if time.monotonic() > deadline:
             raise RenderError(f"the map did not finish drawing within {timeout:g} s")
