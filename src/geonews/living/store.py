@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from geonews.errors import StoreError
+from geonews.living import incidents as _incidents
+from geonews.living.incidents import IncidentOptions
 from geonews.living.query import _EVENT_FIELDS, _ORIGIN_KEY, _PLACE_KEY, EventFilter, _day, _Loader
 from geonews.living.rows import (
     _EVENT_COLUMNS,
@@ -158,6 +160,7 @@ class Store:
         self._db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable at checkpoints
         if version < SCHEMA_VERSION:
             self._migrate()
+        self._incident_options = _incidents.load_options(self._db)
 
     @property
     def version(self) -> int:
@@ -172,6 +175,9 @@ class Store:
                 for statement in MIGRATIONS[target - 1].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+                step = _AFTER_MIGRATION.get(target)
+                if step is not None:
+                    step(self._db)
                 self._db.execute(f"PRAGMA user_version = {target}")
 
     @contextmanager
@@ -208,16 +214,19 @@ class Store:
         outcomes: list[Outcome] = []
         events: list[tuple] = []
         places: list[tuple] = []
+        left: set[int] = set()  # incidents that lost events of updated articles
         try:
             with self._transaction() as db:
                 for p in batch:
-                    status, rowid = self._upsert_article(db, p, now)
+                    status, rowid = self._upsert_article(db, p, now, left)
                     if p.file:
                         self._record_file(db, p.file, now)
                     if status != "unchanged":
                         events.extend((rowid, *r) for r in p.event_rows)
                         places.extend((rowid, *r) for r in p.place_rows)
                     outcomes.append(Outcome(status, p.key, p.n_events, p.source))
+                # after the upserts deleted replaced events: new rows take ids from here on
+                first_new = (db.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
                 db.executemany(
                     f"INSERT INTO events (article, {_EVENT_COLUMNS}) VALUES "
                     f"({', '.join('?' * (_EVENT_COLUMNS.count(',') + 2))})",
@@ -228,11 +237,47 @@ class Store:
                     f"({', '.join('?' * (_PLACE_COLUMNS.count(',') + 2))})",
                     places,
                 )
+                if events or left:
+                    self._group(db, first_new, left)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to event store {self.path}: {exc}") from exc
         return outcomes
 
-    def _upsert_article(self, db: sqlite3.Connection, p: PreparedArticle, now: str):
+    def _group(self, db: sqlite3.Connection, first_new: int, left: set[int]) -> None:
+        """Put the events from ``first_new`` on, and those of incidents dissolved because
+        their representative left, into incidents; refresh every incident touched."""
+        again = _incidents.release(db, left)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS gn_pending (id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM temp.gn_pending")
+        db.executemany("INSERT INTO temp.gn_pending (id) VALUES (?)", ((i,) for i in again))
+        db.execute(
+            "INSERT INTO temp.gn_pending (id) SELECT id FROM events WHERE id >= ?", (first_new,)
+        )
+        touched = _incidents.group_events(
+            db, "SELECT id FROM temp.gn_pending", self._incident_options
+        )
+        _incidents.refresh(db, touched | left)
+
+    @property
+    def incident_options(self) -> IncidentOptions:
+        """The parameters incidents are grouped with (stored in the file)."""
+        return self._incident_options
+
+    def set_incident_options(self, options: IncidentOptions) -> bool:
+        """Store new grouping parameters and, if they differ from the stored ones, group
+        every event again with them. Returns True if the incidents were regrouped."""
+        if options == self._incident_options:
+            return False
+        try:
+            with self._transaction() as db:
+                _incidents.save_options(db, options)
+                _incidents.regroup(db, options)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to event store {self.path}: {exc}") from exc
+        self._incident_options = options
+        return True
+
+    def _upsert_article(self, db: sqlite3.Connection, p: PreparedArticle, now: str, left: set[int]):
         row = db.execute("SELECT id, content_hash FROM articles WHERE key = ?", (p.key,)).fetchone()
         if row is None:
             same = db.execute(
@@ -242,7 +287,10 @@ class Store:
                 return "unchanged", same[0]
         elif row[1] == p.content_hash:
             return "unchanged", row[0]
-        values = {**p.article_row, "key": p.key, "content_hash": p.content_hash, "fetched": now}
+        values = {
+            **p.article_row, "key": p.key, "content_hash": p.content_hash, "fetched": now,
+            "outlet": _incidents.outlet(p.article_row.get("url"), p.article_row.get("source"), p.key),
+        }  # fmt: skip
         cols = ", ".join(values)
         if row is None:
             cur = db.execute(
@@ -250,6 +298,13 @@ class Store:
                 tuple(values.values()),
             )
             return "new", cur.lastrowid
+        left.update(
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT incident FROM events WHERE article = ? AND incident IS NOT NULL",
+                (row[0],),
+            )
+        )
         db.execute("DELETE FROM events WHERE article = ?", (row[0],))
         db.execute("DELETE FROM places WHERE article = ?", (row[0],))
         sets = ", ".join(f"{c} = ?" for c in values)
@@ -543,6 +598,23 @@ class Store:
         cols = [c[0] for c in cur.description]
         for row in cur:
             yield dict(zip(cols, row))
+
+
+def _build_incidents(db: sqlite3.Connection) -> None:
+    """Migration 2's data step: name the outlet of every stored article, then group
+    the stored events into incidents with the default parameters."""
+    db.executemany(
+        "UPDATE articles SET outlet = ? WHERE id = ?",
+        [
+            (_incidents.outlet(url, source, key), rowid)
+            for rowid, url, source, key in db.execute("SELECT id, url, source, key FROM articles")
+        ],
+    )
+    _incidents.regroup(db, _incidents.load_options(db))
+
+
+# Python steps run right after a migration's SQL, in its transaction, by the version made.
+_AFTER_MIGRATION = {2: _build_incidents}
 
 
 __all__ = ["Outcome", "Store", "StoreStats"]
