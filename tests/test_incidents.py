@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from datetime import date
 
 import pytest
@@ -228,3 +229,20 @@ def test_an_old_store_is_upgraded_with_its_incidents(tmp_path):
         assert sorted(r["n_sources"] for r in incident_rows(store)) == [1, 2]
         store.write([art(*KHARKIV_3)])  # and it keeps grouping
         assert sorted(r["n_events"] for r in incident_rows(store)) == [1, 3]
+
+
+def test_grouping_recovers_the_incidents_of_our_stream():
+    """Quality, not timing: pair precision and recall on tests/data/incidents stay >= 0.9."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_incidents.py"
+    spec = importlib.util.spec_from_file_location("eval_incidents", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    scores = module.evaluate()
+    assert scores.precision >= 0.9, scores.wrong_pairs
+    assert scores.recall >= 0.9, scores.lost_pairs
+    # the distractors are in the stream and kept apart: a looser rule merges them
+    assert module.evaluate(days=3).precision < 0.9

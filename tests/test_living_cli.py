@@ -262,7 +262,8 @@ def test_ingest_render_events_end_to_end(runner, tmp_path):
     assert r.exit_code == 0, r.output
     assert re.fullmatch(
         r"Ingested 4 articles into geonews\.db in \d+\.\d s: 4 new, 0 updated, 0 unchanged, "
-        r"0 failed; (\d+) events added\. The store holds 4 articles and \1 events\.\n",
+        r"0 failed; (\d+) events added\. The store holds 4 articles and \1 events "
+        r"in \d+ incidents\.\n",
         r.output,
     )
     assert (tmp_path / "geonews.db").exists()
@@ -390,3 +391,18 @@ def test_every_command_has_help(runner, command):
     r = runner.invoke(main, [command, "--help"])
     assert r.exit_code == 0
     assert "--db" in r.output and len(r.output.splitlines()) > 5
+
+
+def test_ingest_sets_the_incident_rule_and_keeps_it(runner, tmp_path):
+    from geonews.living.incidents import IncidentOptions
+    from geonews.living.store import Store
+
+    write_jsonl(tmp_path / "corpus.jsonl", range(3))
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--incident-km", "5"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--incident-days", "2"])
+    assert r.exit_code == 0, r.output
+    with Store(tmp_path / "geonews.db") as store:
+        assert store.incident_options == IncidentOptions(km=5.0, days=2)
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--incident-km", "-1"])
+    assert r.exit_code == 2 and "--incident-km" in r.output

@@ -141,12 +141,44 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
+def incident_options(func):
+    """``--incident-km`` and ``--incident-days``: the incident rule's parameters."""
+    options = [
+        click.option(
+            "--incident-km", type=click.FloatRange(0, 100), metavar="KM",
+            help="Town-level reports at most this far apart are one place (stored with the "
+            "store; default 3).",
+        ),
+        click.option(
+            "--incident-days", type=click.IntRange(0, 30), metavar="DAYS",
+            help="An undated report covers its publication day plus or minus DAYS (stored "
+            "with the store; default 1). Changing either regroups the store.",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _incident_rule(store, km, days):
+    """The grouping parameters to set: the stored ones with the given options changed."""
+    if km is None and days is None:
+        return None
+    from dataclasses import replace
+
+    current = store.incident_options
+    return replace(
+        current, km=current.km if km is None else km, days=current.days if days is None else days
+    )
+
+
 @main.command("ingest")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @db_option
 @ingest_options
+@incident_options
 @friendly_errors
-def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
+def ingest_command(sources, db, jobs, lang, no_fetch, timeout, incident_km, incident_days):
     """Add articles and their events to the event store.
 
     SOURCE is an article file (.txt, .md, .html), a directory (read recursively),
@@ -155,6 +187,9 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     input. Articles already stored (same URL, else same text) are skipped; a
     changed article at a known URL replaces its events. Exits with 1 if any
     article failed, after ingesting the others.
+
+    Events of one type at one place on overlapping days are grouped into
+    incidents as they arrive (see --incident-km and --incident-days).
     """
     from geonews.living.ingest import ingest
     from geonews.read.fetch import Fetcher
@@ -165,6 +200,7 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
             report = ingest(
                 sources, store, jobs=jobs, lang=lang, fetch_links=not no_fetch,
                 fetcher=Fetcher(timeout=timeout), progress=progress,
+                incidents=_incident_rule(store, incident_km, incident_days),
             )  # fmt: skip
         finally:
             progress.close()
@@ -174,7 +210,8 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     click.echo(
         f"Ingested {report.total:,} article{'s' * (report.total != 1)} into {db} in "
         f"{report.seconds:.1f} s: {report.summary()}. "
-        f"The store holds {stats.articles:,} articles and {stats.events:,} events."
+        f"The store holds {stats.articles:,} articles and {stats.events:,} events "
+        f"in {stats.incidents:,} incidents."
     )
     if report.failed:
         sys.exit(1)

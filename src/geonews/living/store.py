@@ -73,6 +73,7 @@ class StoreStats:
     articles: int = 0
     events: int = 0
     places: int = 0
+    incidents: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     first: str | None = None
     last: str | None = None
@@ -365,12 +366,13 @@ class Store:
     # -- reading
 
     def stats(self) -> StoreStats:
-        """Counts of articles, events and places, events by type, and the time span."""
+        """Counts of articles, events, places and incidents, events by type, and the time span."""
         db = self._db
         s = StoreStats(
             articles=db.execute("SELECT count(*) FROM articles").fetchone()[0],
             events=db.execute("SELECT count(*) FROM events").fetchone()[0],
             places=db.execute("SELECT count(*) FROM places").fetchone()[0],
+            incidents=db.execute("SELECT count(*) FROM incidents").fetchone()[0],
         )
         s.by_type = dict(
             db.execute("SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC")
