@@ -246,3 +246,71 @@ def test_grouping_recovers_the_incidents_of_our_stream():
     assert scores.recall >= 0.9, scores.lost_pairs
     # the distractors are in the stream and kept apart: a looser rule merges them
     assert module.evaluate(days=3).precision < 0.9
+
+
+# ---------------------------------------------------------------- the map and exports
+
+HOSTILE = [
+    art("Missiles struck Kharkiv overnight <script>alert(1)</script>.",
+        "https://www.kyiv-post.example/a1", title="<img src=x onerror=alert(2)>"),
+    art("Ракети вдарили по Харкову вночі, пошкоджено \"енергооб'єкт\" & склад.",
+        "https://pravda.example/ua/2", lang="uk"),
+    art("Des missiles ont frappé Kharkiv dans la nuit.", "https://lemonde.example/3",
+        "2025-05-07", "fr"),
+    art("Missiles struck Odesa overnight, damaging the port.", "https://x.example/odesa"),
+    art("Missiles struck Odesa overnight, a second outlet says.", "https://y.example/odesa"),
+]  # fmt: skip
+
+
+def test_an_incident_popup_lists_its_three_sources_escaped(tmp_path):
+    from geonews.living.render import render_store
+    from geonews.render.map import _Bounds, _mark_feature
+
+    with Store(tmp_path / "s.db") as store:
+        store.write(HOSTILE)
+        marks = store.marks(incidents=True)
+        kharkiv = next(k for k in marks if k.place.name == "Kharkiv")
+        assert kharkiv.incident is not None and kharkiv.incidents == 1
+        assert kharkiv.sources == ("kyiv-post.example", "lemonde.example", "pravda.example")
+        assert kharkiv.reports == 3 and kharkiv.confidence > max(
+            e.confidence for e in kharkiv.evidence
+        )
+        _, feature = _mark_feature(kharkiv, {}, _Bounds())
+        popup = feature["properties"]["popup"]
+        assert (
+            "one incident, 3 sources: kyiv-post.example, lemonde.example, pravda.example" in popup
+        )
+        for outlet_name, url in (
+            ("kyiv-post.example", "https://www.kyiv-post.example/a1"),
+            ("pravda.example", "https://pravda.example/ua/2"),
+            ("lemonde.example", "https://lemonde.example/3"),
+        ):
+            assert f"<b>{outlet_name}</b>" in popup and f'href="{url}"' in popup
+        assert popup.count("<li>") == 3  # every source quoted
+        assert "<script>" not in popup and "&lt;script&gt;" in popup
+        assert "<img" not in popup and "&lt;img src=x onerror=alert(2)&gt;" in popup
+        assert "&amp; склад" in popup and "combined over 3 independent sources" in popup
+        html = render_store(store, tmp_path / "m.html", tiles=None).path.read_text()
+    assert "<script>alert(1)" not in html and "onerror=alert(2)>" not in html
+    assert "one incident, 3 sources" in html
+
+
+def test_the_choropleth_counts_incidents_unless_told_events(tmp_path):
+    from geonews.living.render import render_store
+
+    with Store(tmp_path / "s.db") as store:
+        store.write(HOSTILE)
+        r = render_store(store, tmp_path / "i.html", tiles=None)
+        assert (r.incidents, r.events) == (2, 5)
+        html = (tmp_path / "i.html").read_text()
+        assert "Kharkiv, Ukraine: 1 incident (Strike 1)" in html
+        assert "Incidents per region" in html and "One mark per incident" in r.note
+        r = render_store(store, tmp_path / "e.html", tiles=None, count="events")
+        html = (tmp_path / "e.html").read_text()
+        assert "Kharkiv, Ukraine: 3 events (Strike 3)" in html
+        assert "Events per region" in html
+        # past the budget, a mark holds the incidents of one place; shading still counts them
+        r = render_store(store, tmp_path / "p.html", tiles=None, max_incidents=1)
+        html = (tmp_path / "p.html").read_text()
+        assert "Kharkiv, Ukraine: 1 incident (Strike 1)" in html
+        assert "marks merge the incidents of one type at one place" in r.note

@@ -114,6 +114,16 @@ def ingest_options(func):
     return func
 
 
+def count_option(func):
+    """``--count``: what the choropleth counts."""
+    return click.option(
+        "--count", "count", type=click.Choice(("incidents", "events")), default="incidents",
+        show_default=True,
+        help="What the regions' shading counts: incidents (the reports of one thing, "
+        "grouped) or events (every report).",
+    )(func)  # fmt: skip
+
+
 def _store(db, create: bool):
     from geonews.living.store import Store
 
@@ -223,15 +233,17 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout, incident_km, inci
     type=click.Path(dir_okay=False), help="HTML file to write (atomically).",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
+@count_option
 @page_options
 @db_option
 @filter_options
 @friendly_errors
-def render_command(output, title, tiles, offline, cdn, fragment, db, since, until, types,
+def render_command(output, title, count, tiles, offline, cdn, fragment, db, since, until, types,
                    countries, regions, source_filter, langs):  # fmt: skip
-    """Draw the stored events as a map with a timeline slider per event type.
-    The page works without a network unless --cdn. The same store, filters and
-    options give byte-identical HTML."""
+    """Draw the stored incidents as a map with a timeline slider per event type.
+    One mark per incident, its popup listing every source. The page works without
+    a network unless --cdn. The same store, filters and options give
+    byte-identical HTML."""
     from geonews.living.render import render_store
 
     offline_or_cdn(offline, cdn)
@@ -239,7 +251,7 @@ def render_command(output, title, tiles, offline, cdn, fragment, db, since, unti
     with _store(db, create=False) as store:
         result = render_store(
             store, output, where=where, title=title, tiles=tiles, offline=offline, cdn=cdn,
-            fragment=fragment,
+            fragment=fragment, count=count,
         )  # fmt: skip
     click.echo(result.summary())
 
@@ -255,13 +267,14 @@ def render_command(output, title, tiles, offline, cdn, fragment, db, since, unti
     type=click.Path(dir_okay=False), help="HTML file to keep up to date.",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
+@count_option
 @page_options
 @click.option("--max-cycles", type=click.IntRange(1), help="Stop after this many cycles.")
 @db_option
 @ingest_options
 @watch_filter_options
 @friendly_errors
-def watch_command(sources, every, output, title, tiles, offline, cdn, fragment, max_cycles, db,
+def watch_command(sources, every, output, title, count, tiles, offline, cdn, fragment, max_cycles, db,
                   jobs, lang, no_fetch, timeout, since, until, types, countries, regions,
                   source_filter):  # fmt: skip
     """Ingest SOURCEs (directories, feeds, URLs, files) every INTERVAL and re-render
@@ -279,7 +292,7 @@ def watch_command(sources, every, output, title, tiles, offline, cdn, fragment, 
         result = watch(
             sources, store, output, every=seconds, where=where, title=title,
             tiles=tiles, offline=offline, cdn=cdn, fragment=fragment, max_cycles=max_cycles,
-            echo=lambda line: click.echo(line, err=False), jobs=jobs, lang=lang,
+            count=count, echo=lambda line: click.echo(line, err=False), jobs=jobs, lang=lang,
             fetch_links=not no_fetch, fetcher=Fetcher(timeout=timeout),
         )  # fmt: skip
     if result.interrupted:

@@ -434,6 +434,15 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
 
+    def count_incidents(self, where: EventFilter | None = None) -> int:
+        """How many incidents the events matching ``where`` belong to."""
+        clause, params = (where or EventFilter()).sql()
+        sql = (
+            "SELECT count(DISTINCT coalesce(e.incident, -e.id)) FROM events e "
+            f"JOIN articles a ON a.id = e.article WHERE {clause}"
+        )
+        return self._read(sql, params)[0][0]
+
     def count_articles(self, where: EventFilter | None = None) -> int:
         """How many articles (distinct :attr:`Article.id`) the events matching ``where`` come from."""
         clause, params = (where or EventFilter()).sql()
@@ -468,13 +477,18 @@ class Store:
                 days.append((etype, gid, name, lat, lon, _day(start), _day(end), n))
         return days, undated
 
-    def marks(self, where: EventFilter | None = None) -> list[Mark]:
+    def marks(self, where: EventFilter | None = None, *, incidents: bool = False) -> list[Mark]:
         """The events matching ``where`` merged into map marks, in SQL.
 
         The same as ``geonews.render.map.group_marks(self.events(where, ordered=False))``
         (marks by type and place, then deployment flows by origin and destination),
         without rebuilding every event: only the reports a popup quotes are read
-        back as :class:`~geonews.model.Event` objects.
+        back as :class:`~geonews.model.Event` objects. Each mark also counts the
+        incidents its events belong to (:attr:`Mark.incidents`).
+
+        With ``incidents``, the marks (flows aside) are one per incident instead: at
+        the incident's most precise place, with its distinct sources and its
+        combined confidence (see :mod:`geonews.living.incidents`).
         """
         clause, params = (where or EventFilter()).sql()
         db = self._db
@@ -489,7 +503,8 @@ class Store:
                 "a.published AS pub, e.start, e.end, "
                 f"{_PLACE_KEY} AS pk, CASE WHEN e.type = 'deployment' THEN {_ORIGIN_KEY} END AS ok, "
                 "e.confidence, e.date_start AS d1, coalesce(e.date_end, e.date_start) AS d2, "
-                "e.actors, e.origin, e.quantities_json AS q, e.casualties, e.date_text "
+                "e.actors, e.origin, e.quantities_json AS q, e.casualties, e.date_text, "
+                "coalesce(e.incident, -e.id) AS inc, a.outlet AS src "
                 f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause}",
                 params,
             )
@@ -497,7 +512,8 @@ class Store:
                 "DELETE FROM gn_marks WHERE id NOT IN "
                 "(SELECT min(id) FROM gn_marks GROUP BY art, start, end, type, pk)"
             )
-            marks = self._marks("m.type, m.pk", "1") + self._marks("m.pk, m.ok", "m.ok IS NOT NULL")
+            places = "m.type, m.inc" if incidents else "m.type, m.pk"
+            marks = self._marks(places, "1") + self._marks("m.pk, m.ok", "m.ok IS NOT NULL")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
         finally:
@@ -510,12 +526,19 @@ class Store:
         from geonews.render.map import MAX_EVIDENCE, Mark
 
         db = self._db
+        per_incident = group == "m.type, m.inc"
+        # an incident is drawn at its most precise place, with its combined confidence
+        shown, conf = ("i.place_event", "i.confidence") if per_incident else ("g.first", "g.c")
         totals = db.execute(
-            "SELECT g.*, e.place_json, e.region_json, e.origin_json FROM ("
-            f"  SELECT {group}, min(m.id) AS first, count(*), count(DISTINCT m.art), "
-            "   max(m.confidence), min(m.d1), max(m.d2) "
+            f"SELECT g.k1, g.k2, g.first, g.n, g.arts, {conf}, g.d1, g.d2, g.incs, g.srcs, "
+            "e.place_json, e.region_json, e.origin_json FROM ("
+            f"  SELECT {group.replace(',', ' AS k1,')} AS k2, min(m.id) AS first, count(*) AS n, "
+            "   count(DISTINCT m.art) AS arts, max(m.confidence) AS c, min(m.d1) AS d1, "
+            "   max(m.d2) AS d2, count(DISTINCT m.inc) AS incs, "
+            "   json_group_array(DISTINCT m.src) AS srcs "
             f"  FROM gn_marks m WHERE {having} GROUP BY {group}"
-            ") g JOIN events e ON e.id = g.first ORDER BY g.first"
+            f") g LEFT JOIN incidents i ON i.id = g.k2 AND {int(per_incident)} "
+            f"JOIN events e ON e.id = coalesce({shown}, g.first) ORDER BY g.first"
         ).fetchall()
         # distinct facts in order of first appearance, as group_marks lists them
         facts: dict[tuple, dict[str, dict]] = {}
@@ -541,7 +564,8 @@ class Store:
         events = self._events_by_id([i for ids in quoted.values() for i in ids])
         loader = _Loader()
         marks = []
-        for k1, k2, _, n, n_articles, conf, first, last, place, region, origin in totals:
+        for k1, k2, _, n, n_articles, conf, first, last, *shown in totals:
+            n_inc, srcs, place, region, origin = shown
             key = (k1, k2)
             f = facts[key]
             origin_place = None
@@ -564,6 +588,9 @@ class Store:
                     last=_day(last),
                     confidence=conf,
                     origin=origin_place,
+                    incident=k2 if per_incident else None,
+                    incidents=n_inc,
+                    sources=tuple(sorted(filter(None, json.loads(srcs)))) if per_incident else (),
                 )
             )
         return marks
