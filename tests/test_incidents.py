@@ -314,3 +314,52 @@ def test_the_choropleth_counts_incidents_unless_told_events(tmp_path):
         html = (tmp_path / "p.html").read_text()
         assert "Kharkiv, Ukraine: 1 incident (Strike 1)" in html
         assert "marks merge the incidents of one type at one place" in r.note
+
+
+def test_exports_hold_incidents_with_their_sources(tmp_path):
+    import csv
+    import json
+
+    import geopandas as gpd
+
+    from geonews.living.export import INCIDENT_COLUMNS, export_events, export_incidents
+    from geonews.living.query import EventFilter
+
+    with Store(tmp_path / "s.db") as store:
+        store.write([*HOSTILE, art("=HYPERLINK(\"x\") Missiles struck Kyiv overnight.",
+                                   "https://z.example/k")])  # fmt: skip
+        assert export_incidents(store, tmp_path / "i.geojson").count == 3
+        assert export_events(store, tmp_path / "e.geojson").count == 6
+        doc = json.loads((tmp_path / "i.geojson").read_text())
+        kharkiv = next(f for f in doc["features"] if f["properties"]["location"] == "Kharkiv")
+        p = kharkiv["properties"]
+        assert (p["n_events"], p["n_sources"], p["geonews_type"]) == (3, 3, "strike")
+        assert p["sources"] == ["kyiv-post.example", "pravda.example", "lemonde.example"]
+        assert p["events"][0]["article_url"] == "https://www.kyiv-post.example/a1"
+        assert "<script>" in p["events"][0]["sentence"]  # data, not HTML: kept verbatim
+        assert kharkiv["geometry"]["type"] == "Point" and len(p["incident_id"]) == 16
+        # stable: the same store exports the same ids
+        export_incidents(store, tmp_path / "again.jsonl")
+        ids = [
+            json.loads(x)["incident_id"]
+            for x in (tmp_path / "again.jsonl").read_text().splitlines()
+        ]
+        assert sorted(ids) == sorted(f["properties"]["incident_id"] for f in doc["features"])
+
+        export_incidents(store, tmp_path / "i.csv")
+        rows = list(csv.DictReader((tmp_path / "i.csv").read_text(encoding="utf-8").splitlines()))
+        assert tuple(rows[0]) == INCIDENT_COLUMNS and len(rows) == 3
+        k = next(r for r in rows if r["location"] == "Kharkiv")
+        assert k["n_sources"] == "3" and k["sources"].count("; ") == 2
+        assert k["urls"].startswith("https://www.kyiv-post.example/a1; ")
+        kyiv = next(r for r in rows if r["location"] == "Kyiv")
+        assert kyiv["sentences"].startswith("'=HYPERLINK")  # inert in a spreadsheet
+
+        # a filter picks incidents by any of their events, and keeps all their events
+        export_incidents(store, tmp_path / "fr.jsonl", where=EventFilter(langs=("fr",)))
+        (line,) = (tmp_path / "fr.jsonl").read_text().splitlines()
+        assert json.loads(line)["n_events"] == 3 and len(json.loads(line)["events"]) == 3
+
+        export_incidents(store, tmp_path / "i.gpkg")
+        frame = gpd.read_file(tmp_path / "i.gpkg", layer="incidents")
+        assert len(frame) == 3 and set(frame["n_sources"]) == {1, 2, 3}

@@ -274,22 +274,29 @@ def test_ingest_render_events_end_to_end(runner, tmp_path):
     assert r.output.startswith("Wrote maps/latest.html: ")
     assert "L.timeline(" in (tmp_path / "maps" / "latest.html").read_text()
 
+    # incidents by default (issue 19), events with --raw
     r = runner.invoke(main, ["events", "--country", "Ukraine", "--since", "2025-01-01"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
     assert doc["type"] == "FeatureCollection" and doc["features"]
+    props = [f["properties"] for f in doc["features"]]
+    assert {p["country_code"] for p in props} == {"UA"}
+    assert all(p["incident_id"] and p["n_sources"] >= 1 and p["events"] for p in props)
+    r = runner.invoke(main, ["events", "--raw", "--country", "Ukraine", "--since", "2025-01-01"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
     assert {f["properties"]["country"] for f in doc["features"]} == {"UA"}
+    assert len(doc["features"]) >= len(props)
 
     r = runner.invoke(main, ["events", "-o", "out/ev.gpkg"])
     assert r.exit_code == 0, r.output
-    assert re.fullmatch(r"Wrote \d+ events to out/ev\.gpkg\.\n", r.output)
+    assert re.fullmatch(r"Wrote \d+ incidents to out/ev\.gpkg\.\n", r.output)
+    r = runner.invoke(main, ["events", "--raw", "-o", "out/raw.gpkg"])
+    assert re.fullmatch(r"Wrote \d+ events to out/raw\.gpkg\.\n", r.output)
 
-    r = runner.invoke(main, ["events", "-f", "csv", "--lang", "fr"])
-    assert (
-        r.exit_code == 0
-        and r.output.startswith("event_date,event_type,")
-        and r.output.count("\n") == 1
-    )
+    for raw, header in (([], "incident_id,event_type,"), (["--raw"], "event_date,event_type,")):
+        r = runner.invoke(main, ["events", "-f", "csv", "--lang", "fr", *raw])
+        assert r.exit_code == 0 and r.output.startswith(header) and r.output.count("\n") == 1
 
 
 def test_ingest_reports_failures_and_exits_1(runner, tmp_path):

@@ -308,13 +308,19 @@ def watch_command(sources, every, output, title, count, tiles, offline, cdn, fra
     "-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False),
     help="File to write, or '-' for standard output (not for gpkg).",
 )  # fmt: skip
+@click.option(
+    "--raw", is_flag=True,
+    help="Export every event (one per report) instead of the incidents.",
+)  # fmt: skip
 @db_option
 @filter_options
 @friendly_errors
-def events_command(fmt, output, db, since, until, types, countries, regions, source_filter,
+def events_command(fmt, output, raw, db, since, until, types, countries, regions, source_filter,
                    langs):  # fmt: skip
-    """Export the stored events as GeoJSON, CSV (ACLED column names), GeoPackage or JSONL."""
-    from geonews.living.export import export_events, format_from_path
+    """Export the stored incidents as GeoJSON, CSV, GeoPackage or JSONL: one per incident,
+    with its incident_id, n_sources and events. With --raw, export the events
+    (CSV with ACLED column names)."""
+    from geonews.living.export import export_events, export_incidents, format_from_path
 
     where = _where(since, until, types, countries, regions, source_filter, langs)
     if fmt is None:
@@ -322,6 +328,7 @@ def events_command(fmt, output, db, since, until, types, countries, regions, sou
     if fmt == "gpkg" and output == "-":
         raise click.UsageError("a GeoPackage must be written to a file: use -o events.gpkg")
     with _store(db, create=False) as store:
-        result = export_events(store, output, fmt, where)
+        result = (export_events if raw else export_incidents)(store, output, fmt, where)
     if result.path is not None:
-        click.echo(f"Wrote {result.count:,} event{'s' * (result.count != 1)} to {result.path}.")
+        what = "event" if raw else "incident"
+        click.echo(f"Wrote {result.count:,} {what}{'s' * (result.count != 1)} to {result.path}.")

@@ -43,10 +43,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from geonews.model import Event, Place, Region
+
 __all__ = [
     "DEFAULT_DAYS",
     "DEFAULT_KM",
     "MAX_CONFIDENCE",
+    "Incident",
     "IncidentOptions",
     "combined_confidence",
     "outlet",
@@ -63,6 +66,36 @@ MAX_CONFIDENCE = 0.99
 
 _PRECISION_RANK = {"town": 0, "part_of_region": 1, "region": 2, "country": 3}
 _BUCKET_DAYS = 7  # incidents are indexed by the weeks their window covers
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One stored incident and its events (read by :meth:`Store.iter_incidents`).
+
+    ``place``/``region``/``precision`` are the most precise among its events,
+    ``date_start``/``date_end`` the narrowest dated range (None if none is dated),
+    ``first_day``/``last_day`` that range, else the span of its events' days.
+    ``outlets`` holds each event's source, in the order of ``events``.
+    """
+
+    id: int
+    type: str
+    place: Place
+    region: Region | None
+    precision: str
+    n_sources: int
+    confidence: float
+    first_seen: str | None
+    date_start: str | None
+    date_end: str | None
+    first_day: str | None
+    last_day: str | None
+    events: tuple[Event, ...]
+    outlets: tuple[str, ...]
+
+    @property
+    def n_events(self) -> int:
+        return len(self.events)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Self
 
 from geonews.errors import StoreError
 from geonews.living import incidents as _incidents
-from geonews.living.incidents import IncidentOptions
+from geonews.living.incidents import Incident, IncidentOptions
 from geonews.living.query import _EVENT_FIELDS, _ORIGIN_KEY, _PLACE_KEY, EventFilter, _day, _Loader
 from geonews.living.rows import (
     _EVENT_COLUMNS,
@@ -434,6 +434,40 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
 
+    def iter_incidents(self, where: EventFilter | None = None) -> Iterator[Incident]:
+        """The incidents with an event matching ``where``, each with all its events,
+        by first day (see :class:`~geonews.living.incidents.Incident`)."""
+        clause, params = (where or EventFilter()).sql()
+        chosen = (
+            ""
+            if clause == "1"
+            else "AND e.incident IN (SELECT e.incident FROM events e JOIN articles a "
+            f"ON a.id = e.article WHERE {clause})"
+        )
+        sql = (
+            "SELECT e.incident, a.outlet, i.type, i.n_sources, i.confidence, i.first_seen, "
+            "i.date_start, i.date_end, i.t_start, i.t_end, pe.place_json, pe.region_json, "
+            f"pe.precision, {_EVENT_FIELDS} FROM events e JOIN articles a ON a.id = e.article "
+            "JOIN incidents i ON i.id = e.incident JOIN events pe ON pe.id = i.place_event "
+            f"WHERE 1 {chosen} ORDER BY i.t_start, e.incident, e.id"
+        )
+        loader = _Loader()
+        current: list = []
+        try:
+            cur = self._db.execute(sql, params)
+            while rows := cur.fetchmany(5000):
+                loader.next_chunk()
+                loader.load_articles(self._db, {r[13] for r in rows})
+                for row in rows:
+                    if current and current[0][0] != row[0]:
+                        yield _incident(current, loader)
+                        current = []
+                    current.append((*row[:13], loader.event(row[13:])))
+            if current:
+                yield _incident(current, loader)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
+
     def count_incidents(self, where: EventFilter | None = None) -> int:
         """How many incidents the events matching ``where`` belong to."""
         clause, params = (where or EventFilter()).sql()
@@ -627,6 +661,17 @@ class Store:
         cols = [c[0] for c in cur.description]
         for row in cur:
             yield dict(zip(cols, row))
+
+
+def _incident(rows: list[tuple], loader: _Loader) -> Incident:
+    """An incident from its rows of :meth:`Store.iter_incidents` (the event last)."""
+    inc, _, etype, n_sources, conf, seen, d1, d2, t1, t2, place, region, precision, _ = rows[0]
+    return Incident(
+        id=inc, type=etype, place=loader.place(place), region=loader.region(region),
+        precision=precision, n_sources=n_sources, confidence=conf, first_seen=seen,
+        date_start=d1, date_end=d2, first_day=t1 and t1[:10], last_day=t2 and t2[:10],
+        events=tuple(r[-1] for r in rows), outlets=tuple(r[1] for r in rows),
+    )  # fmt: skip
 
 
 def _build_incidents(db: sqlite3.Connection) -> None:
