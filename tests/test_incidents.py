@@ -114,6 +114,9 @@ def test_ingesting_again_changes_nothing(tmp_path):
         store.write(batch)
         store.write(batch[:1])
         assert incident_rows(store) == first
+        assert store.check() == []
+        store._db.execute("UPDATE incidents SET n_events = 7 WHERE id = 1")
+        assert store.check() == ["incident 1: 2 events stored, 7 counted"]
 
 
 def test_batching_does_not_change_the_grouping(tmp_path):
@@ -122,7 +125,19 @@ def test_batching_does_not_change_the_grouping(tmp_path):
         a.write(batch)
         for p in batch:
             b.write([p])
+        b.write([art("Russian forces shelled Kharkiv on 6 May 2025 overnight.",
+                     "https://d.example/k", "2025-05-07")])  # fmt: skip
+        a.write([art("Russian forces shelled Kharkiv on 6 May 2025 overnight.",
+                     "https://d.example/k", "2025-05-07")])  # fmt: skip
         assert groups(a) == groups(b)
+        # the sums kept up batch by batch are the sums of the incidents' events
+        from geonews.living.incidents import refresh
+
+        for store in (a, b):
+            kept = incident_rows(store)
+            refresh(store._db, None)
+            assert incident_rows(store) == kept
+        assert incident_rows(a) == incident_rows(b)
 
 
 def test_an_updated_article_moves_its_event(tmp_path):
@@ -363,3 +378,17 @@ def test_exports_hold_incidents_with_their_sources(tmp_path):
         export_incidents(store, tmp_path / "i.gpkg")
         frame = gpd.read_file(tmp_path / "i.gpkg", layer="incidents")
         assert len(frame) == 3 and set(frame["n_sources"]) == {1, 2, 3}
+
+
+def test_an_incident_takes_the_narrowest_date_of_its_events(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        store.write([
+            art("Russian forces shelled Kherson, hitting a market.", "https://a.example/1",
+                "2025-05-26"),
+            art("Russian forces shelled Kherson on 25 May 2025, hitting a market.",
+                "https://b.example/2", "2025-05-26"),
+        ])  # fmt: skip
+        (inc,) = incident_rows(store)
+        assert (inc["date_start"], inc["date_end"]) == ("2025-05-25", "2025-05-25")
+        assert (inc["t_start"], inc["t_end"]) == ("2025-05-25", "2025-05-25")
+        assert inc["first_seen"] == "2025-05-26" and inc["n_sources"] == 2

@@ -35,12 +35,14 @@ Independent outlets corroborate; ten articles of one outlet count once.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from geonews.model import Event, Place, Region
@@ -140,9 +142,24 @@ def window(date_start: str | None, date_end: str | None, published: str | None, 
     if date_start:
         return date_start[:10], (date_end or date_start)[:10]
     if published:
-        d = date.fromisoformat(published[:10])
-        return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
+        return _around(published[:10], days)
     return None
+
+
+@lru_cache(maxsize=8192)
+def _around(day: str, days: int) -> tuple[str, str]:
+    d = date.fromisoformat(day)
+    return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
+
+
+@lru_cache(maxsize=8192)
+def _week(day: str) -> int:
+    return date.fromisoformat(day).toordinal() // _BUCKET_DAYS
+
+
+@lru_cache(maxsize=8192)
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
 
 
 @dataclass
@@ -186,6 +203,8 @@ def same_place(a: _Key, b: _Key, km: float) -> int | None:
         return 0
     ra, rb = _PRECISION_RANK[a.precision], _PRECISION_RANK[b.precision]
     if ra <= 1 and rb <= 1:  # towns and parts of regions
+        if abs(a.lat - b.lat) * 111.19 > km:  # a degree of latitude is 111 km: far apart
+            return None
         return 1 if _km(a, b) <= km else None
     if ra == rb == 2:
         return 2 if a.admin1_code and a.admin1_code == b.admin1_code else None
@@ -201,8 +220,7 @@ class _Index:
 
     @staticmethod
     def _weeks(k: _Key) -> range:
-        lo = date.fromisoformat(k.lo).toordinal() // _BUCKET_DAYS
-        hi = date.fromisoformat(k.hi).toordinal() // _BUCKET_DAYS
+        lo, hi = _week(k.lo), _week(k.hi)
         return range(lo, max(lo, hi) + 1)
 
     def add(self, incident: int, k: _Key) -> None:
@@ -246,17 +264,16 @@ def _key(row: Sequence, days: int) -> _Key:
     return _Key(etype, prec, gid, lat, lon, a1, country, *w)
 
 
-def group_events(db: sqlite3.Connection, event_ids: str, options: IncidentOptions) -> set[int]:
-    """Give an incident to the events ``event_ids`` selects (a SQL query of event ids),
-    in id order: each joins the best matching incident or starts one. Returns the
-    incidents touched; their sums still need :func:`refresh`. Runs inside the caller's
-    transaction."""
-    rows = db.execute(
-        f"SELECT {_KEY_SQL} FROM events e JOIN articles a ON a.id = e.article "
-        f"WHERE e.id IN ({event_ids}) ORDER BY e.id"
-    ).fetchall()
+def group(
+    db: sqlite3.Connection, rows: Sequence[tuple], options: IncidentOptions
+) -> tuple[dict[int, int], set[int]]:
+    """Find an incident for each event of ``rows``, in order: the best matching incident
+    stored or made for an earlier row, else a new one (inserted). ``rows`` are ``(event
+    id, type, precision, geonameid, lat, lon, admin1_code, country, date_start, date_end,
+    published)``. Returns each event's incident and the incidents touched, whose sums
+    still need :func:`refresh`. Runs inside the caller's transaction."""
     if not rows:
-        return set()
+        return {}, set()
     keys = [(r[0], _key(r, options.days)) for r in rows]
     dated = [k for _, k in keys if k.groupable]
     index = _Index()
@@ -271,9 +288,10 @@ def group_events(db: sqlite3.Connection, event_ids: str, options: IncidentOption
             if k.groupable:
                 index.add(inc, k)
     next_id = (db.execute("SELECT max(id) FROM incidents").fetchone()[0] or 0) + 1
-    new_incidents, assign, touched = [], [], set()
+    new_incidents, assign, touched = [], {}, set()
+    km = options.km
     for event_id, k in keys:
-        inc = index.find(k, options.km) if k.groupable else None
+        inc = index.find(k, km) if k.groupable else None
         if inc is None:
             inc, next_id = next_id, next_id + 1
             new_incidents.append(
@@ -282,7 +300,7 @@ def group_events(db: sqlite3.Connection, event_ids: str, options: IncidentOption
             )  # fmt: skip
             if k.groupable:
                 index.add(inc, k)
-        assign.append((inc, event_id))
+        assign[event_id] = inc
         touched.add(inc)
     db.executemany(
         "INSERT INTO incidents (id, rep, type, precision, geonameid, lat, lon, admin1_code, "
@@ -290,7 +308,20 @@ def group_events(db: sqlite3.Connection, event_ids: str, options: IncidentOption
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
         new_incidents,
     )
-    db.executemany("UPDATE events SET incident = ? WHERE id = ?", assign)
+    return assign, touched
+
+
+def group_stored(db: sqlite3.Connection, event_ids: str, options: IncidentOptions) -> set[int]:
+    """:func:`group` for stored events (``event_ids``: a SQL query of their ids), in id
+    order, writing each one's incident. Returns the incidents touched."""
+    rows = db.execute(
+        f"SELECT {_KEY_SQL} FROM events e JOIN articles a ON a.id = e.article "
+        f"WHERE e.id IN ({event_ids}) ORDER BY e.id"
+    ).fetchall()
+    assign, touched = group(db, rows, options)
+    db.executemany(
+        "UPDATE events SET incident = ? WHERE id = ?", ((i, e) for e, i in assign.items())
+    )
     return touched
 
 
@@ -334,7 +365,7 @@ def _touched_table(db: sqlite3.Connection, ids: Iterable[int]) -> None:
 
 
 def refresh(db: sqlite3.Connection, incidents: set[int] | None) -> None:
-    """Recompute the sums of ``incidents`` (all when None) from their events."""
+    """Recompute the sums of ``incidents`` (all when None) from their events, in SQL."""
     if incidents is not None:
         if not incidents:
             return
@@ -342,60 +373,122 @@ def refresh(db: sqlite3.Connection, incidents: set[int] | None) -> None:
         where = "WHERE e.incident IN (SELECT id FROM temp.gn_touched)"
     else:
         where = "WHERE e.incident IS NOT NULL"
-    acc: dict[int, list] = {}
-    for (
-        inc, eid, prec, m_conf, d1, d2, t1, t2, conf, src, seen
-    ) in db.execute(
-        "SELECT e.incident, e.id, e.precision, e.m_confidence, e.date_start, e.date_end, "
-        "e.t_start, e.t_end, e.confidence, a.outlet, coalesce(a.published, a.fetched) "
-        f"FROM events e JOIN articles a ON a.id = e.article {where}"
-    ):  # fmt: skip
-        s = acc.get(inc)
-        if s is None:
-            # n, sources, best place, narrowest date, t_start, t_end, first seen
-            s = acc[inc] = [0, {}, None, None, t1, t2, seen]
-        s[0] += 1
-        s[1][src] = max(s[1].get(src, 0.0), conf)
-        place = (_PRECISION_RANK.get(prec, 9), -(m_conf or 0.0), eid)
-        if s[2] is None or place < s[2]:
-            s[2] = place
-        if d1:
-            span = (
-                date.fromisoformat((d2 or d1)[:10]).toordinal()
-                - date.fromisoformat(d1[:10]).toordinal(),
-                d1,
-                eid,
-            )
-            if s[3] is None or span < s[3]:
-                s[3] = (*span, d2 or d1)
-        if t1 and (s[4] is None or t1 < s[4]):
-            s[4] = t1
-        if t2 and (s[5] is None or t2 > s[5]):
-            s[5] = t2
-        if seen and (s[6] is None or seen < s[6]):
-            s[6] = seen
+    base = f"FROM events e JOIN articles a ON a.id = e.article {where}"
+    sums = {
+        inc: rest
+        for inc, *rest in db.execute(
+            "SELECT e.incident, count(*), min(e.t_start), max(e.t_end), "
+            f"min(coalesce(a.published, a.fetched)) {base} GROUP BY e.incident"
+        )
+    }
+    by_source: dict[int, dict[str, float]] = defaultdict(dict)
+    for inc, src, conf in db.execute(
+        f"SELECT e.incident, a.outlet, max(e.confidence) {base} GROUP BY e.incident, a.outlet"
+    ):
+        by_source[inc][src] = conf
+    rank = " ".join(f"WHEN '{p}' THEN {r}" for p, r in _PRECISION_RANK.items())
+    best = {
+        inc: rest
+        for inc, *rest in db.execute(
+            "SELECT incident, id, k, c FROM (SELECT e.incident, e.id, "
+            f"CASE e.precision {rank} ELSE 9 END AS k, e.m_confidence AS c, row_number() OVER "
+            f"(PARTITION BY e.incident ORDER BY CASE e.precision {rank} ELSE 9 END, "
+            f"e.m_confidence DESC, e.id) AS r {base}) WHERE r = 1"
+        )
+    }
+    narrowest = {
+        inc: (d1, d2)
+        for inc, d1, d2 in db.execute(
+            "SELECT incident, d1, d2 FROM (SELECT e.incident, e.date_start AS d1, "
+            "coalesce(e.date_end, e.date_start) AS d2, row_number() OVER (PARTITION BY "
+            "e.incident ORDER BY julianday(substr(coalesce(e.date_end, e.date_start), 1, 10)) "
+            "- julianday(substr(e.date_start, 1, 10)), e.date_start, e.id) AS r "
+            f"{base} AND e.date_start IS NOT NULL) WHERE r = 1"
+        )
+    }
     rows = []
-    for inc, (n, sources, place, narrow, t1, t2, seen) in acc.items():
-        d1 = d2 = None
-        if narrow is not None:
-            _, d1, _, d2 = narrow
+    for inc, (n, t1, t2, seen) in sums.items():
+        d1, d2 = narrowest.get(inc, (None, None))
+        if d1 is not None:
             t1, t2 = d1, d2
+        sources = by_source[inc]
         rows.append(
-            (n, len(sources), combined_confidence(sources.values()), place[2], d1, d2, t1, t2,
-             seen, inc)
+            (n, len(sources), _json(sources), combined_confidence(sources.values()), *best[inc],
+             d1, d2, t1, t2, seen, inc)
         )  # fmt: skip
+    _write_sums(db, rows)
+
+
+def _json(sources: dict[str, float]) -> str:
+    return json.dumps(sources, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _write_sums(db: sqlite3.Connection, rows: list[tuple]) -> None:
     db.executemany(
-        "UPDATE incidents SET n_events = ?, n_sources = ?, confidence = ?, place_event = ?, "
-        "date_start = ?, date_end = ?, t_start = ?, t_end = ?, first_seen = ? WHERE id = ?",
+        "UPDATE incidents SET n_events = ?, n_sources = ?, sources = ?, confidence = ?, "
+        "place_event = ?, place_rank = ?, place_conf = ?, date_start = ?, date_end = ?, "
+        "t_start = ?, t_end = ?, first_seen = ? WHERE id = ?",
         rows,
     )
+
+
+def add_to_sums(db: sqlite3.Connection, added: Sequence[tuple]) -> None:
+    """Update the sums of incidents that only gained events, from those events alone:
+    ``(incident, event id, precision, place confidence, date_start, date_end, t_start,
+    t_end, confidence, outlet, first seen)``, in id order. The same result as
+    :func:`refresh`, without reading the incidents' other events."""
+    by_incident: dict[int, list[tuple]] = defaultdict(list)
+    for a in added:
+        by_incident[a[0]].append(a)
+    state: dict[int, list] = {}
+    ids = list(by_incident)
+    for k in range(0, len(ids), 500):
+        chunk = ids[k : k + 500]
+        for inc, *rest in db.execute(
+            "SELECT id, n_events, sources, place_event, place_rank, place_conf, date_start, "
+            "date_end, t_start, t_end, first_seen FROM incidents "
+            f"WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            state[inc] = rest
+    rows = []
+    for inc, events in by_incident.items():
+        n, sources, place, rank, place_conf, d1, d2, t1, t2, seen = state[inc]
+        sources = json.loads(sources) if sources else {}
+        dated = d1 is not None
+        for _, eid, prec, m_conf, e1, e2, u1, u2, conf, src, e_seen in events:
+            n += 1
+            sources[src] = max(sources.get(src, 0.0), conf)
+            k = _PRECISION_RANK.get(prec, 9)
+            if place is None or (k, -(m_conf or 0.0)) < (rank, -(place_conf or 0.0)):
+                place, rank, place_conf = eid, k, m_conf
+            if e1:
+                e2 = e2 or e1
+                if d1 is None or (_span(e1, e2), e1) < (_span(d1, d2), d1):
+                    d1, d2 = e1, e2
+            if not dated:
+                t1 = u1 if t1 is None or (u1 and u1 < t1) else t1
+                t2 = u2 if t2 is None or (u2 and u2 > t2) else t2
+            if e_seen and (seen is None or e_seen < seen):
+                seen = e_seen
+        if d1 is not None:
+            t1, t2 = d1, d2
+        rows.append(
+            (n, len(sources), _json(sources), combined_confidence(sources.values()), place, rank,
+             place_conf, d1, d2, t1, t2, seen, inc)
+        )  # fmt: skip
+    _write_sums(db, rows)
+
+
+def _span(d1: str, d2: str) -> int:
+    return _ordinal(d2[:10]) - _ordinal(d1[:10])
 
 
 def regroup(db: sqlite3.Connection, options: IncidentOptions) -> None:
     """Group every stored event again from scratch, in stored order."""
     db.execute("UPDATE events SET incident = NULL WHERE incident IS NOT NULL")
     db.execute("DELETE FROM incidents")
-    group_events(db, "SELECT id FROM events", options)
+    group_stored(db, "SELECT id FROM events", options)
     refresh(db, None)
 
 

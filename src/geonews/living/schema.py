@@ -137,8 +137,11 @@ CREATE TABLE incidents (
     hi          TEXT,
     n_events    INTEGER NOT NULL,
     n_sources   INTEGER NOT NULL,      -- distinct outlets
+    sources     TEXT,                  -- JSON: {outlet: its best event confidence}
     confidence  REAL NOT NULL,         -- combined over sources
     place_event INTEGER,               -- events.id with the most precise place
+    place_rank  INTEGER,               -- its precision (0 town ... 3 country) and
+    place_conf  REAL,                  -- place confidence, to compare new events with
     date_start  TEXT,                  -- the narrowest dated range of its events
     date_end    TEXT,
     t_start     TEXT,                  -- that range, else the span of its events' days

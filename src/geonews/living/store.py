@@ -223,15 +223,25 @@ class Store:
                     if p.file:
                         self._record_file(db, p.file, now)
                     if status != "unchanged":
-                        events.extend((rowid, *r) for r in p.event_rows)
+                        published = p.article_row.get("published")
+                        src = _incidents.outlet(
+                            p.article_row.get("url"), p.article_row.get("source"), p.key
+                        )
+                        events.extend(
+                            (rowid, published, src, published or now, r) for r in p.event_rows
+                        )
                         places.extend((rowid, *r) for r in p.place_rows)
                     outcomes.append(Outcome(status, p.key, p.n_events, p.source))
                 # after the upserts deleted replaced events: new rows take ids from here on
                 first_new = (db.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+                incident = self._group(db, first_new, events, left) if events or left else {}
                 db.executemany(
-                    f"INSERT INTO events (article, {_EVENT_COLUMNS}) VALUES "
-                    f"({', '.join('?' * (_EVENT_COLUMNS.count(',') + 2))})",
-                    events,
+                    f"INSERT INTO events (id, incident, article, {_EVENT_COLUMNS}) VALUES "
+                    f"({', '.join('?' * (_EVENT_COLUMNS.count(',') + 4))})",
+                    (
+                        (first_new + i, incident.get(first_new + i), rowid, *r)
+                        for i, (rowid, *_, r) in enumerate(events)
+                    ),
                 )
                 db.executemany(
                     f"INSERT INTO places (article, {_PLACE_COLUMNS}) VALUES "
@@ -239,25 +249,47 @@ class Store:
                     places,
                 )
                 if events or left:
-                    self._group(db, first_new, left)
+                    self._sum_up(db, first_new, events, incident, left)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to event store {self.path}: {exc}") from exc
         return outcomes
 
-    def _group(self, db: sqlite3.Connection, first_new: int, left: set[int]) -> None:
-        """Put the events from ``first_new`` on, and those of incidents dissolved because
-        their representative left, into incidents; refresh every incident touched."""
+    def _group(
+        self, db: sqlite3.Connection, first_new: int, events: list[tuple], left: set[int]
+    ) -> dict[int, int]:
+        """Group the events of incidents dissolved because their representative left (see
+        :func:`~geonews.living.incidents.release`), then the new ``events`` (``(article
+        rowid, published, row)``, to be stored from id ``first_new`` on): returns the new
+        events' incidents, and keeps the incidents touched in ``self._touched``."""
+        options = self._incident_options
         again = _incidents.release(db, left)
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS gn_pending (id INTEGER PRIMARY KEY)")
-        db.execute("DELETE FROM temp.gn_pending")
-        db.executemany("INSERT INTO temp.gn_pending (id) VALUES (?)", ((i,) for i in again))
-        db.execute(
-            "INSERT INTO temp.gn_pending (id) SELECT id FROM events WHERE id >= ?", (first_new,)
+        touched: set[int] = set()
+        if again:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS gn_pending (id INTEGER PRIMARY KEY)")
+            db.execute("DELETE FROM temp.gn_pending")
+            db.executemany("INSERT INTO temp.gn_pending (id) VALUES (?)", ((i,) for i in again))
+            touched = _incidents.group_stored(db, "SELECT id FROM temp.gn_pending", options)
+        rows = [
+            (first_new + i, r[1], r[5], r[7], r[8], r[9], r[11], r[10], r[26], r[27], published)
+            for i, (_, published, *_, r) in enumerate(events)
+        ]
+        assign, _ = _incidents.group(db, rows, options)
+        self._regrouped = touched
+        return assign
+
+    def _sum_up(self, db, first_new: int, events: list[tuple], incident: dict, left: set[int]):
+        """Refresh the sums of incidents that lost events (or were grouped again) from
+        all their events, and add the new events to the sums of the others."""
+        full = left | self._regrouped
+        _incidents.refresh(db, full)
+        _incidents.add_to_sums(
+            db,
+            [
+                (inc, eid, r[5], r[_M_CONFIDENCE], r[26], r[27], r[28], r[29], r[30], src, seen)
+                for eid, (_, _, src, seen, r) in enumerate(events, first_new)
+                if (inc := incident[eid]) not in full
+            ],
         )
-        touched = _incidents.group_events(
-            db, "SELECT id FROM temp.gn_pending", self._incident_options
-        )
-        _incidents.refresh(db, touched | left)
 
     @property
     def incident_options(self) -> IncidentOptions:
@@ -387,8 +419,9 @@ class Store:
         return self._db.execute(sql, params).fetchone()[0]
 
     def check(self) -> list[str]:
-        """Problems found in the file: SQLite's integrity check, and articles whose
-        stored events or places do not add up. Empty when all is well."""
+        """Problems found in the file: SQLite's integrity check, articles whose stored
+        events or places do not add up, and events or incidents that do not match.
+        Empty when all is well."""
         problems = [r[0] for r in self._db.execute("PRAGMA integrity_check") if r[0] != "ok"]
         for table in ("events", "places"):  # constants, not input: safe in the SQL text
             problems += [
@@ -399,6 +432,18 @@ class Store:
                 )
                 if n != expected
             ]
+        db = self._db
+        ungrouped = db.execute("SELECT count(*) FROM events WHERE incident IS NULL").fetchone()[0]
+        if ungrouped:
+            problems.append(f"{ungrouped} events belong to no incident")
+        problems += [
+            f"incident {inc}: {n} events stored, {expected} counted"
+            for inc, n, expected in db.execute(
+                "SELECT i.id, (SELECT count(*) FROM events e WHERE e.incident = i.id), i.n_events "
+                "FROM incidents i"
+            )
+            if n != expected
+        ]
         return problems
 
     def events(
@@ -661,6 +706,10 @@ class Store:
         cols = [c[0] for c in cur.description]
         for row in cur:
             yield dict(zip(cols, row))
+
+
+# where an event row (rows._event_row) holds its place's confidence
+_M_CONFIDENCE = [c.strip() for c in _EVENT_COLUMNS.split(",")].index("m_confidence")
 
 
 def _incident(rows: list[tuple], loader: _Loader) -> Incident:
