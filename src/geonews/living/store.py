@@ -516,6 +516,8 @@ class Store:
     def count_incidents(self, where: EventFilter | None = None) -> int:
         """How many incidents the events matching ``where`` belong to."""
         clause, params = (where or EventFilter()).sql()
+        if clause == "1":  # every event has its incident
+            return self._read("SELECT count(*) FROM incidents")[0][0]
         sql = (
             "SELECT count(DISTINCT coalesce(e.incident, -e.id)) FROM events e "
             f"JOIN articles a ON a.id = e.article WHERE {clause}"
@@ -608,13 +610,14 @@ class Store:
         per_incident = group == "m.type, m.inc"
         # an incident is drawn at its most precise place, with its combined confidence
         shown, conf = ("i.place_event", "i.confidence") if per_incident else ("g.first", "g.c")
+        sources = "json_group_array(DISTINCT m.src)" if per_incident else "NULL"
         totals = db.execute(
             f"SELECT g.k1, g.k2, g.first, g.n, g.arts, {conf}, g.d1, g.d2, g.incs, g.srcs, "
             "e.place_json, e.region_json, e.origin_json FROM ("
             f"  SELECT {group.replace(',', ' AS k1,')} AS k2, min(m.id) AS first, count(*) AS n, "
             "   count(DISTINCT m.art) AS arts, max(m.confidence) AS c, min(m.d1) AS d1, "
             "   max(m.d2) AS d2, count(DISTINCT m.inc) AS incs, "
-            "   json_group_array(DISTINCT m.src) AS srcs "
+            f"   {sources} AS srcs "
             f"  FROM gn_marks m WHERE {having} GROUP BY {group}"
             f") g LEFT JOIN incidents i ON i.id = g.k2 AND {int(per_incident)} "
             f"JOIN events e ON e.id = coalesce({shown}, g.first) ORDER BY g.first"
