@@ -585,7 +585,8 @@ class Store:
                 f"{_PLACE_KEY} AS pk, CASE WHEN e.type = 'deployment' THEN {_ORIGIN_KEY} END AS ok, "
                 "e.confidence, e.date_start AS d1, coalesce(e.date_end, e.date_start) AS d2, "
                 "e.actors, e.origin, e.quantities_json AS q, e.casualties, e.date_text, "
-                "coalesce(e.incident, -e.id) AS inc, a.outlet AS src "
+                "coalesce(e.incident, -e.id) AS inc, "
+                f"{'a.outlet' if incidents else 'NULL'} AS src "
                 f"FROM events e JOIN articles a ON a.id = e.article WHERE {clause}",
                 params,
             )
