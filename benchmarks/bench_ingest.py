@@ -8,8 +8,10 @@ Generates a synthetic corpus from the short English and French templates below
 2. render of a store holding M events (default 100,000) with
    :func:`geonews.living.render.render_store`, as ``geonews render`` (self-contained:
    scripts inlined, OpenStreetMap tiles over the shipped basemap), ``--cdn`` and
-   ``--offline`` (seconds, HTML size, peak RSS);
-3. export of those M events to GeoJSON, CSV, JSONL and GeoPackage (seconds).
+   ``--offline`` (seconds, HTML size, peak RSS); the store is filled in batches of
+   2,000 articles, and the fill rate (events/s) includes grouping them into incidents;
+3. export of those M events, and of their incidents, to GeoJSON, CSV, JSONL and
+   GeoPackage (seconds).
 
 Each phase runs in a fresh process so that its peak RSS is its own. Targets
 (issue 4): ingest >= 300 articles/s with 2 workers; render <= 5 s and <= 10 MB of
@@ -191,8 +193,13 @@ def phase_fill(args) -> dict:
                 store.write(batch)
                 batch.clear()
         store.write(batch)
-        n = store.stats().events
-    return {"events": n, "articles": i, "seconds": time.perf_counter() - t}
+        stats = store.stats()
+    return {
+        "events": stats.events,
+        "incidents": getattr(stats, "incidents", None),  # None before incidents existed
+        "articles": i,
+        "seconds": time.perf_counter() - t,
+    }
 
 
 def phase_render(args) -> dict:
@@ -205,6 +212,7 @@ def phase_render(args) -> dict:
         seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     return {
         "events": r.events,
+        "incidents": getattr(r, "incidents", None),
         "seconds": seconds,
         "cpu_seconds": cpu,
         "html_mb": os.path.getsize(args.out) / 1e6,
@@ -215,20 +223,25 @@ def phase_render(args) -> dict:
 
 
 def phase_export(args) -> dict:
-    from geonews.living.export import export_events
+    from geonews.living import export
     from geonews.living.store import Store
 
     out = {}
+    exports = [("events", export.export_events)]
+    if hasattr(export, "export_incidents"):
+        exports.append(("incidents", export.export_incidents))
     with Store(args.db, create=False) as store:
-        for fmt in ("geojson", "csv", "jsonl", "gpkg"):
-            path = Path(args.out).with_suffix(f".{fmt}")
-            t = time.perf_counter()
-            r = export_events(store, path, fmt)
-            out[fmt] = {
-                "events": r.count,
-                "seconds": time.perf_counter() - t,
-                "mb": path.stat().st_size / 1e6,
-            }
+        for what, function in exports:
+            for fmt in ("geojson", "csv", "jsonl", "gpkg"):
+                path = Path(args.out).with_suffix(f".{what}.{fmt}")
+                t = time.perf_counter()
+                r = function(store, path, fmt)
+                out[f"{what} {fmt}"] = {
+                    "what": what,
+                    "count": r.count,
+                    "seconds": time.perf_counter() - t,
+                    "mb": path.stat().st_size / 1e6,
+                }
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -283,24 +296,31 @@ def main() -> None:
             f"{ing['worker_peak_rss_mb']:.0f} MB (largest worker)   [target >= 300 articles/s]"
         )
         fill = run_phase("fill", db=tmp / "big.db", events=args.events)
+        grouped = f" in {fill['incidents']:,} incidents" if fill.get("incidents") else ""
         print(
-            f"fill    {fill['events']:,} events in {fill['articles']:,} articles: {fill['seconds']:.1f} s"
+            f"fill    {fill['events']:,} events{grouped} in {fill['articles']:,} articles: "
+            f"{fill['seconds']:.1f} s ({fill['events'] / fill['seconds']:,.0f} events/s written"
+            f"{', grouped' if grouped else ''})"
         )
         for mode in ("", "--cdn", "--offline"):
             ren = run_phase("render", db=tmp / "big.db", out=tmp / "map.html",
                             offline=mode == "--offline", cdn=mode == "--cdn")  # fmt: skip
+            incidents = f" in {ren['incidents']:,} incidents" if ren.get("incidents") else ""
             print(
-                f"render  {ren['events']:,} events{' ' + mode if mode else ''}: "
+                f"render  {ren['events']:,} events{incidents}{' ' + mode if mode else ''}: "
                 f"{ren['seconds']:.2f} s ({ren['cpu_seconds']:.2f} s CPU, imports included), "
                 f"{ren['html_mb']:.2f} MB HTML, peak RSS {ren['peak_rss_mb']:.0f} MB, "
                 f"timeline by {ren['bucket']} ({ren['timeline_marks']:,} marks)   "
                 "[targets <= 5 s, <= 10 MB, <= 400 MB]"
             )
         exp = run_phase("export", db=tmp / "big.db", out=tmp / "events")
-        for fmt in ("geojson", "csv", "jsonl", "gpkg"):
-            e = exp[fmt]
+        for key, e in exp.items():
+            if key == "peak_rss_mb":
+                continue
+            fmt = key.split()[1]
             print(
-                f"export  {e['events']:,} events as {fmt:<7}: {e['seconds']:.2f} s, {e['mb']:.1f} MB"
+                f"export  {e['count']:,} {e['what']} as {fmt:<7}: {e['seconds']:.2f} s, "
+                f"{e['mb']:.1f} MB"
             )
         print(f"export  peak RSS {exp['peak_rss_mb']:.0f} MB")
 

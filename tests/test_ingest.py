@@ -407,12 +407,12 @@ KILLED = textwrap.dedent(
     calls = [0]
     real = Store._upsert_article
 
-    def upsert(self, db, p, now):
+    def upsert(self, db, p, now, *rest):
         calls[0] += 1
         if calls[0] == 8:  # the third article of the second batch: a transaction is open
             print("inside", flush=True)
             time.sleep(120)
-        return real(self, db, p, now)
+        return real(self, db, p, now, *rest)
 
     Store._upsert_article = upsert
     with Store(sys.argv[1]) as store:

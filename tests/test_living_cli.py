@@ -55,7 +55,7 @@ def test_render_store_adds_a_timeline_per_type(store, tmp_path):
     assert "1 undated events are not on the timeline." in r.note
     assert 'class="gn-box gn-living"' in html and "5 events from 3 articles" in html
     assert r.summary() == (
-        f"Wrote {out}: 5 events from 3 articles (2025-03-01 – 2025-08-31); "
+        f"Wrote {out}: 4 incidents (5 events from 3 articles, 2025-03-01 – 2025-08-31); "
         "timeline by day (4 marks)."
     )
 
@@ -122,7 +122,8 @@ def test_popups_quote_the_latest_reports(tmp_path):
             ]
         )  # fmt: skip
         (mark,) = s.marks()
-        render_store(s, tmp_path / "m.html")
+        # the 25 days make several incidents: draw them merged by place, as a big store does
+        render_store(s, tmp_path / "m.html", max_incidents=1)
     assert (mark.reports, len(mark.evidence)) == (25, MAX_EVIDENCE)
     days = [e.article.published for e in mark.evidence]
     assert days == sorted(days) and days[0] == date(2025, 1, 6) and days[-1] == date(2025, 1, 25)
@@ -221,7 +222,7 @@ def test_watch_renders_only_when_something_changed(tmp_path):
     assert t.sleeps == [600, 600, 600]
     assert len(lines) == 4
     assert re.fullmatch(r"\S+ \S+ cycle 1: 1 new, 0 updated, 0 unchanged, 0 failed; \d+ events "
-                        r"added; map re-rendered: \d+ events in \d+\.\d s", lines[0])  # fmt: skip
+                        r"added; map re-rendered: \d+ incidents \(\d+ events\) in \d+\.\d s", lines[0])  # fmt: skip
     assert lines[1].endswith("cycle 2: 0 new, 0 updated, 1 unchanged, 0 failed; 0 events added; "
                              "map unchanged")  # fmt: skip
     assert "cycle 3: 1 new" in lines[2] and "map re-rendered" in lines[2]
@@ -262,7 +263,8 @@ def test_ingest_render_events_end_to_end(runner, tmp_path):
     assert r.exit_code == 0, r.output
     assert re.fullmatch(
         r"Ingested 4 articles into geonews\.db in \d+\.\d s: 4 new, 0 updated, 0 unchanged, "
-        r"0 failed; (\d+) events added\. The store holds 4 articles and \1 events\.\n",
+        r"0 failed; (\d+) events added\. The store holds 4 articles and \1 events "
+        r"in \d+ incidents\.\n",
         r.output,
     )
     assert (tmp_path / "geonews.db").exists()
@@ -272,22 +274,29 @@ def test_ingest_render_events_end_to_end(runner, tmp_path):
     assert r.output.startswith("Wrote maps/latest.html: ")
     assert "L.timeline(" in (tmp_path / "maps" / "latest.html").read_text()
 
+    # incidents by default (issue 19), events with --raw
     r = runner.invoke(main, ["events", "--country", "Ukraine", "--since", "2025-01-01"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
     assert doc["type"] == "FeatureCollection" and doc["features"]
+    props = [f["properties"] for f in doc["features"]]
+    assert {p["country_code"] for p in props} == {"UA"}
+    assert all(p["incident_id"] and p["n_sources"] >= 1 and p["events"] for p in props)
+    r = runner.invoke(main, ["events", "--raw", "--country", "Ukraine", "--since", "2025-01-01"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
     assert {f["properties"]["country"] for f in doc["features"]} == {"UA"}
+    assert len(doc["features"]) >= len(props)
 
     r = runner.invoke(main, ["events", "-o", "out/ev.gpkg"])
     assert r.exit_code == 0, r.output
-    assert re.fullmatch(r"Wrote \d+ events to out/ev\.gpkg\.\n", r.output)
+    assert re.fullmatch(r"Wrote \d+ incidents to out/ev\.gpkg\.\n", r.output)
+    r = runner.invoke(main, ["events", "--raw", "-o", "out/raw.gpkg"])
+    assert re.fullmatch(r"Wrote \d+ events to out/raw\.gpkg\.\n", r.output)
 
-    r = runner.invoke(main, ["events", "-f", "csv", "--lang", "fr"])
-    assert (
-        r.exit_code == 0
-        and r.output.startswith("event_date,event_type,")
-        and r.output.count("\n") == 1
-    )
+    for raw, header in (([], "incident_id,event_type,"), (["--raw"], "event_date,event_type,")):
+        r = runner.invoke(main, ["events", "-f", "csv", "--lang", "fr", *raw])
+        assert r.exit_code == 0 and r.output.startswith(header) and r.output.count("\n") == 1
 
 
 def test_ingest_reports_failures_and_exits_1(runner, tmp_path):
@@ -390,3 +399,18 @@ def test_every_command_has_help(runner, command):
     r = runner.invoke(main, [command, "--help"])
     assert r.exit_code == 0
     assert "--db" in r.output and len(r.output.splitlines()) > 5
+
+
+def test_ingest_sets_the_incident_rule_and_keeps_it(runner, tmp_path):
+    from geonews.living.incidents import IncidentOptions
+    from geonews.living.store import Store
+
+    write_jsonl(tmp_path / "corpus.jsonl", range(3))
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--incident-km", "5"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--incident-days", "2"])
+    assert r.exit_code == 0, r.output
+    with Store(tmp_path / "geonews.db") as store:
+        assert store.incident_options == IncidentOptions(km=5.0, days=2)
+    r = runner.invoke(main, ["ingest", "corpus.jsonl", "--incident-km", "-1"])
+    assert r.exit_code == 2 and "--incident-km" in r.output

@@ -295,7 +295,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_events(tmp_path):
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.version == SCHEMA_VERSION == 2
+        assert store.version == SCHEMA_VERSION >= 2
         (e,) = store.events()
         assert e.place.name == "Kharkiv" and e.place_from == "sentence" and e.precision == "town"
         store.write([prepare(analyse(Article(text=CAPTIONS, lang="en")))])

@@ -114,6 +114,16 @@ def ingest_options(func):
     return func
 
 
+def count_option(func):
+    """``--count``: what the choropleth counts."""
+    return click.option(
+        "--count", "count", type=click.Choice(("incidents", "events")), default="incidents",
+        show_default=True,
+        help="What the regions' shading counts: incidents (the reports of one thing, "
+        "grouped) or events (every report).",
+    )(func)  # fmt: skip
+
+
 def _store(db, create: bool):
     from geonews.living.store import Store
 
@@ -141,12 +151,44 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
+def incident_options(func):
+    """``--incident-km`` and ``--incident-days``: the incident rule's parameters."""
+    options = [
+        click.option(
+            "--incident-km", type=click.FloatRange(0, 100), metavar="KM",
+            help="Town-level reports at most this far apart are one place (stored with the "
+            "store; default 3).",
+        ),
+        click.option(
+            "--incident-days", type=click.IntRange(0, 30), metavar="DAYS",
+            help="An undated report covers its publication day plus or minus DAYS (stored "
+            "with the store; default 1). Changing either regroups the store.",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _incident_rule(store, km, days):
+    """The grouping parameters to set: the stored ones with the given options changed."""
+    if km is None and days is None:
+        return None
+    from dataclasses import replace
+
+    current = store.incident_options
+    return replace(
+        current, km=current.km if km is None else km, days=current.days if days is None else days
+    )
+
+
 @main.command("ingest")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @db_option
 @ingest_options
+@incident_options
 @friendly_errors
-def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
+def ingest_command(sources, db, jobs, lang, no_fetch, timeout, incident_km, incident_days):
     """Add articles and their events to the event store.
 
     SOURCE is an article file (.txt, .md, .html), a directory (read recursively),
@@ -155,6 +197,9 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     input. Articles already stored (same URL, else same text) are skipped; a
     changed article at a known URL replaces its events. Exits with 1 if any
     article failed, after ingesting the others.
+
+    Events of one type at one place on overlapping days are grouped into
+    incidents as they arrive (see --incident-km and --incident-days).
     """
     from geonews.living.ingest import ingest
     from geonews.read.fetch import Fetcher
@@ -165,6 +210,7 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
             report = ingest(
                 sources, store, jobs=jobs, lang=lang, fetch_links=not no_fetch,
                 fetcher=Fetcher(timeout=timeout), progress=progress,
+                incidents=_incident_rule(store, incident_km, incident_days),
             )  # fmt: skip
         finally:
             progress.close()
@@ -174,7 +220,8 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     click.echo(
         f"Ingested {report.total:,} article{'s' * (report.total != 1)} into {db} in "
         f"{report.seconds:.1f} s: {report.summary()}. "
-        f"The store holds {stats.articles:,} articles and {stats.events:,} events."
+        f"The store holds {stats.articles:,} articles and {stats.events:,} events "
+        f"in {stats.incidents:,} incidents."
     )
     if report.failed:
         sys.exit(1)
@@ -186,15 +233,17 @@ def ingest_command(sources, db, jobs, lang, no_fetch, timeout):
     type=click.Path(dir_okay=False), help="HTML file to write (atomically).",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
+@count_option
 @page_options
 @db_option
 @filter_options
 @friendly_errors
-def render_command(output, title, tiles, offline, cdn, fragment, db, since, until, types,
+def render_command(output, title, count, tiles, offline, cdn, fragment, db, since, until, types,
                    countries, regions, source_filter, langs):  # fmt: skip
-    """Draw the stored events as a map with a timeline slider per event type.
-    The page works without a network unless --cdn. The same store, filters and
-    options give byte-identical HTML."""
+    """Draw the stored incidents as a map with a timeline slider per event type.
+    One mark per incident, its popup listing every source. The page works without
+    a network unless --cdn. The same store, filters and options give
+    byte-identical HTML."""
     from geonews.living.render import render_store
 
     offline_or_cdn(offline, cdn)
@@ -202,7 +251,7 @@ def render_command(output, title, tiles, offline, cdn, fragment, db, since, unti
     with _store(db, create=False) as store:
         result = render_store(
             store, output, where=where, title=title, tiles=tiles, offline=offline, cdn=cdn,
-            fragment=fragment,
+            fragment=fragment, count=count,
         )  # fmt: skip
     click.echo(result.summary())
 
@@ -218,13 +267,14 @@ def render_command(output, title, tiles, offline, cdn, fragment, db, since, unti
     type=click.Path(dir_okay=False), help="HTML file to keep up to date.",
 )  # fmt: skip
 @click.option("--title", help="Title of the map.")
+@count_option
 @page_options
 @click.option("--max-cycles", type=click.IntRange(1), help="Stop after this many cycles.")
 @db_option
 @ingest_options
 @watch_filter_options
 @friendly_errors
-def watch_command(sources, every, output, title, tiles, offline, cdn, fragment, max_cycles, db,
+def watch_command(sources, every, output, title, count, tiles, offline, cdn, fragment, max_cycles, db,
                   jobs, lang, no_fetch, timeout, since, until, types, countries, regions,
                   source_filter):  # fmt: skip
     """Ingest SOURCEs (directories, feeds, URLs, files) every INTERVAL and re-render
@@ -242,7 +292,7 @@ def watch_command(sources, every, output, title, tiles, offline, cdn, fragment, 
         result = watch(
             sources, store, output, every=seconds, where=where, title=title,
             tiles=tiles, offline=offline, cdn=cdn, fragment=fragment, max_cycles=max_cycles,
-            echo=lambda line: click.echo(line, err=False), jobs=jobs, lang=lang,
+            count=count, echo=lambda line: click.echo(line, err=False), jobs=jobs, lang=lang,
             fetch_links=not no_fetch, fetcher=Fetcher(timeout=timeout),
         )  # fmt: skip
     if result.interrupted:
@@ -258,13 +308,19 @@ def watch_command(sources, every, output, title, tiles, offline, cdn, fragment, 
     "-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False),
     help="File to write, or '-' for standard output (not for gpkg).",
 )  # fmt: skip
+@click.option(
+    "--raw", is_flag=True,
+    help="Export every event (one per report) instead of the incidents.",
+)  # fmt: skip
 @db_option
 @filter_options
 @friendly_errors
-def events_command(fmt, output, db, since, until, types, countries, regions, source_filter,
+def events_command(fmt, output, raw, db, since, until, types, countries, regions, source_filter,
                    langs):  # fmt: skip
-    """Export the stored events as GeoJSON, CSV (ACLED column names), GeoPackage or JSONL."""
-    from geonews.living.export import export_events, format_from_path
+    """Export the stored incidents as GeoJSON, CSV, GeoPackage or JSONL: one per incident,
+    with its incident_id, n_sources and events. With --raw, export the events
+    (CSV with ACLED column names)."""
+    from geonews.living.export import export_events, export_incidents, format_from_path
 
     where = _where(since, until, types, countries, regions, source_filter, langs)
     if fmt is None:
@@ -272,6 +328,7 @@ def events_command(fmt, output, db, since, until, types, countries, regions, sou
     if fmt == "gpkg" and output == "-":
         raise click.UsageError("a GeoPackage must be written to a file: use -o events.gpkg")
     with _store(db, create=False) as store:
-        result = export_events(store, output, fmt, where)
+        result = (export_events if raw else export_incidents)(store, output, fmt, where)
     if result.path is not None:
-        click.echo(f"Wrote {result.count:,} event{'s' * (result.count != 1)} to {result.path}.")
+        what = "event" if raw else "incident"
+        click.echo(f"Wrote {result.count:,} {what}{'s' * (result.count != 1)} to {result.path}.")

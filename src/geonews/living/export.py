@@ -1,4 +1,15 @@
-"""Export stored events for other tools: ``geonews events``' library call.
+"""Export stored incidents or events for other tools: ``geonews events``' library call.
+
+:func:`export_incidents` (``geonews events``' default) writes *incidents*
+(:mod:`geonews.living.incidents`): one
+feature or row per incident with an ``incident_id``, its ``n_events`` and
+``n_sources``, its most precise place and narrowest date, its combined
+confidence, and its events: in GeoJSON and JSONL an ``events`` list (each with its
+``event_id``, source, article link and quoted sentence); in CSV and GeoPackage
+(layer ``incidents``) the columns ``sources``, ``event_ids``, ``urls`` and
+``sentences``, '; '-joined (sentences ' | '-joined). An incident is exported when
+any of its events matches the filter, with all its events.
+:func:`export_events` (``geonews events --raw``) writes the events, as below.
 
 Formats:
 
@@ -37,6 +48,7 @@ from pathlib import Path
 from typing import IO
 
 from geonews.errors import RenderError
+from geonews.living.incidents import Incident
 from geonews.living.query import EventFilter
 from geonews.living.store import Store
 from geonews.model import Event
@@ -45,11 +57,15 @@ __all__ = [
     "ACLED_COLUMNS",
     "FORMATS",
     "GEONEWS_COLUMNS",
+    "INCIDENT_COLUMNS",
     "ExportResult",
     "event_properties",
     "event_record",
     "export_events",
+    "export_incidents",
     "format_from_path",
+    "incident_properties",
+    "incident_record",
 ]
 
 FORMATS = ("geojson", "csv", "gpkg", "jsonl")
@@ -112,6 +128,32 @@ GEONEWS_COLUMNS = (
     "article_lang",
     "article_source",
 )
+#: The columns of an incident in CSV and GeoPackage.
+INCIDENT_COLUMNS = (
+    "incident_id",
+    "event_type",  # ACLED's
+    "geonews_type",
+    "location",
+    "precision",
+    "latitude",
+    "longitude",
+    "geonameid",
+    "country_code",
+    "admin1_code",
+    "admin1",
+    "date_start",  # the narrowest dated range of its events, if any is dated
+    "date_end",
+    "first_day",  # that range, else the span of its events' days
+    "last_day",
+    "first_seen",  # earliest publication date of its articles, else ingest time
+    "n_events",
+    "n_sources",
+    "confidence",  # combined over its sources
+    "sources",
+    "event_ids",
+    "urls",
+    "sentences",
+)
 _DEATH_UNITS = frozenset({"killed", "dead", "deaths", "fatalities", "morts", "tués"})
 _GEO_PRECISION = {"town": 1, "part_of_region": 2, "region": 3, "country": 3}
 
@@ -146,6 +188,22 @@ def export_events(
     ``ValueError`` for an unknown format or a GeoPackage without a path, and
     :class:`~geonews.errors.RenderError` if the file cannot be written.
     """
+    return _export(store, output, format, where, raw=True)
+
+
+def export_incidents(
+    store: Store,
+    output: str | os.PathLike[str] | IO[str],
+    format: str | None = None,
+    where: EventFilter | None = None,
+) -> ExportResult:
+    """Write the stored incidents that have an event matching ``where`` to ``output`` as
+    ``format`` (see the module docstring); the result counts incidents. Arguments and
+    errors are as for :func:`export_events`."""
+    return _export(store, output, format, where, raw=False)
+
+
+def _export(store, output, format, where, raw: bool) -> ExportResult:
     is_stream = not isinstance(output, str | os.PathLike) or os.fspath(output) == "-"
     if format is None:
         format = None if is_stream else format_from_path(output)
@@ -155,17 +213,22 @@ def export_events(
         raise ValueError(f"unknown export format {format!r}: use one of {', '.join(FORMATS)}")
     if format == "gpkg" and is_stream:
         raise ValueError("a GeoPackage must be written to a file: give an output path")
-    events = store.iter_events(where)
+    if raw:
+        items, writers = store.iter_events(where), _WRITERS
+    else:
+        items, writers = store.iter_incidents(where), _INCIDENT_WRITERS
     if format == "gpkg":
         path = Path(output)
-        return ExportResult(path, format, _write_gpkg(events, path))
-    writer = _WRITERS[format]
+        if raw:
+            return ExportResult(path, format, _write_gpkg(items, path))
+        return ExportResult(path, format, _write_gpkg(items, path, incidents=True))
+    writer = writers[format]
     if is_stream:
         stream = sys.stdout if not hasattr(output, "write") else output
-        return ExportResult(None, format, writer(events, stream))
+        return ExportResult(None, format, writer(items, stream))
     path = Path(output)
     with _atomic(path, text=True) as f:
-        n = writer(events, f)
+        n = writer(items, f)
     return ExportResult(path, format, n)
 
 
@@ -242,6 +305,121 @@ def event_record(e: Event) -> dict:
         "article_lang": a.lang,
         "article_source": a.source,
     }
+
+
+def incident_id(inc: Incident) -> str:
+    """A stable id of an incident: from the :func:`event_id` of its earliest stored event."""
+    key = f"incident|{event_id(inc.events[0])}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _incident_event(e: Event, outlet: str) -> dict:
+    a = e.article
+    return {
+        "event_id": event_id(e),
+        "source": outlet,
+        "article_url": a.url,
+        "article_title": a.title,
+        "article_published": a.published.isoformat() if a.published else None,
+        "article_lang": a.lang,
+        "sentence": e.sentence,
+        "place": e.place.name if e.place is not None else None,
+        "precision": e.precision,
+        "date_start": e.date_start.isoformat() if e.date_start else None,
+        "date_end": e.date_end.isoformat() if e.date_end else None,
+        "confidence": e.confidence,
+    }
+
+
+def incident_properties(inc: Incident) -> dict:
+    """An incident as a dict: :data:`INCIDENT_COLUMNS`' facts, ``lat``/``lon``, its
+    distinct ``sources`` and its ``events`` (list of dicts)."""
+    best = next(e for e in inc.events if e.place == inc.place)
+    d = best.to_dict()
+    return {
+        "incident_id": incident_id(inc),
+        "event_type": d["acled_event_type"],
+        "geonews_type": inc.type,
+        "location": d["place"],
+        "precision": inc.precision,
+        "lat": d["lat"],
+        "lon": d["lon"],
+        "geonameid": d["geonameid"],
+        "country_code": d["country"],
+        "admin1_code": d["admin1"],
+        "admin1": d["admin1_name"],
+        "date_start": inc.date_start,
+        "date_end": inc.date_end,
+        "first_day": inc.first_day,
+        "last_day": inc.last_day,
+        "first_seen": inc.first_seen,
+        "n_events": inc.n_events,
+        "n_sources": inc.n_sources,
+        "confidence": inc.confidence,
+        "sources": list(dict.fromkeys(inc.outlets)),
+        "events": [_incident_event(e, o) for e, o in zip(inc.events, inc.outlets, strict=True)],
+    }
+
+
+def incident_record(inc: Incident) -> dict:
+    """One flat row of :data:`INCIDENT_COLUMNS` (lists '; '-joined, sentences ' | ')."""
+    d = incident_properties(inc)
+    events = d.pop("events")
+    lat, lon = d.pop("lat"), d.pop("lon")
+    return {
+        **d,
+        "latitude": round(lat, 6) if lat is not None else None,
+        "longitude": round(lon, 6) if lon is not None else None,
+        "sources": "; ".join(d["sources"]),
+        "event_ids": "; ".join(e["event_id"] for e in events),
+        "urls": "; ".join(dict.fromkeys(e["article_url"] or "" for e in events)),
+        "sentences": " | ".join(e["sentence"] for e in events),
+    }
+
+
+def _write_incidents_geojson(incidents: Iterable[Incident], f: IO[str]) -> int:
+    f.write('{"type":"FeatureCollection","features":[\n')
+    n = 0
+    for inc in incidents:
+        props = incident_properties(inc)
+        lat, lon = props.pop("lat"), props.pop("lon")
+        geometry = (
+            {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
+            if lat is not None and lon is not None
+            else None
+        )
+        if n:
+            f.write(",\n")
+        f.write(_dumps({"type": "Feature", "geometry": geometry, "properties": props}))
+        n += 1
+    f.write("\n]}\n")
+    return n
+
+
+def _write_incidents_jsonl(incidents: Iterable[Incident], f: IO[str]) -> int:
+    n = 0
+    for inc in incidents:
+        f.write(_dumps(incident_properties(inc)))
+        f.write("\n")
+        n += 1
+    return n
+
+
+def _write_incidents_csv(incidents: Iterable[Incident], f: IO[str]) -> int:
+    w = csv.DictWriter(f, fieldnames=INCIDENT_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    n = 0
+    for inc in incidents:
+        w.writerow({k: _inert_cell(v) for k, v in incident_record(inc).items()})
+        n += 1
+    return n
+
+
+_INCIDENT_WRITERS = {
+    "geojson": _write_incidents_geojson,
+    "jsonl": _write_incidents_jsonl,
+    "csv": _write_incidents_csv,
+}
 
 
 # ---------------------------------------------------------------- helpers
@@ -364,17 +542,21 @@ _INT_COLUMNS = ("fatalities", "geo_precision", "time_precision", "geonameid", "q
 _GPKG_CHUNK = 20_000  # rows per write: bounds memory for big exports
 
 
-def _gpkg_frame(records: list[dict]):
+def _gpkg_frame(records: list[dict], incidents: bool = False):
     import geopandas as gpd
     import pandas as pd
 
-    frame = pd.DataFrame.from_records(records, columns=ACLED_COLUMNS + GEONEWS_COLUMNS)
+    columns = INCIDENT_COLUMNS if incidents else ACLED_COLUMNS + GEONEWS_COLUMNS
+    frame = pd.DataFrame.from_records(records, columns=columns)
     # Fixed types, so that every chunk appends to the same layer schema
     for col in _FLOAT_COLUMNS:
-        frame[col] = frame[col].astype("float64")
-    for col in _INT_COLUMNS:
-        frame[col] = frame[col].astype("Int64")
-    frame["occupied"] = frame["occupied"].astype(bool)
+        if col in frame:
+            frame[col] = frame[col].astype("float64")
+    for col in _INT_COLUMNS + ("n_events", "n_sources"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    if "occupied" in frame:
+        frame["occupied"] = frame["occupied"].astype(bool)
     points = gpd.points_from_xy(frame["longitude"], frame["latitude"])
     placeless = frame["latitude"].isna().to_numpy()
     if placeless.any():  # an event without a place: a null geometry, not POINT (nan nan)
@@ -382,7 +564,8 @@ def _gpkg_frame(records: list[dict]):
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
-def _write_gpkg(events: Iterable[Event], path: Path) -> int:
+def _write_gpkg(items: Iterable, path: Path, incidents: bool = False) -> int:
+    record, layer = (incident_record, "incidents") if incidents else (event_record, "events")
     tmp = None
     n = 0
     try:
@@ -391,16 +574,16 @@ def _write_gpkg(events: Iterable[Event], path: Path) -> int:
         os.close(fd)
         os.unlink(tmp)  # pyogrio creates the file itself
         records: list[dict] = []
-        for e in events:
-            records.append(event_record(e))
+        for item in items:
+            records.append(record(item))
             if len(records) >= _GPKG_CHUNK:
-                _gpkg_frame(records).to_file(tmp, layer="events", driver="GPKG",
-                                             engine="pyogrio", append=n > 0)  # fmt: skip
+                _gpkg_frame(records, incidents).to_file(tmp, layer=layer, driver="GPKG",
+                                                        engine="pyogrio", append=n > 0)  # fmt: skip
                 n += len(records)
                 records.clear()
         if records or not n:
-            _gpkg_frame(records).to_file(tmp, layer="events", driver="GPKG",
-                                         engine="pyogrio", append=n > 0)  # fmt: skip
+            _gpkg_frame(records, incidents).to_file(tmp, layer=layer, driver="GPKG",
+                                                    engine="pyogrio", append=n > 0)  # fmt: skip
             n += len(records)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)

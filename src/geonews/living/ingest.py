@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from geonews.errors import GeonewsError, ReadError
+from geonews.living.incidents import IncidentOptions
 from geonews.living.rows import PreparedArticle, prepare
 from geonews.living.store import Store
 from geonews.model import Article
@@ -155,6 +156,7 @@ def ingest(
     batch_size: int = 500,
     progress: Callable[[int, int], None] | None = None,
     stdin=None,
+    incidents: IncidentOptions | None = None,
 ) -> IngestReport:
     """Add the articles of ``sources`` (paths, directories, ``-``, URLs, feeds) to ``store``.
 
@@ -164,7 +166,9 @@ def ingest(
     with ``fetch_links=False`` feed entries are read from their summaries.
     ``extensions`` are the file name endings read when walking directories.
     Writes happen in this process in transactions of ``batch_size`` articles.
-    ``progress(done, total)`` is called as articles are processed.
+    ``progress(done, total)`` is called as articles are processed. ``incidents``
+    sets the store's incident grouping parameters first (the store regroups its events
+    if they changed; see :mod:`geonews.living.incidents`); None keeps the stored ones.
 
     Returns an :class:`IngestReport`. Raises only for problems with the store
     itself (:class:`~geonews.errors.StoreError`) or bad arguments; an article that
@@ -177,6 +181,8 @@ def ingest(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     started = time.perf_counter()
+    if incidents is not None:
+        store.set_incident_options(incidents)
     report = IngestReport()
     exts = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions)
     items = list(

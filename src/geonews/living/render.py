@@ -37,6 +37,9 @@ log = logging.getLogger("geonews.watch")
 
 #: Most marks drawn on the timeline; beyond that events are grouped more coarsely.
 MAX_TIMELINE = 3000
+#: Most incidents drawn one mark each; beyond that a mark holds the incidents of one type
+#: at one place (the choropleth still counts incidents).
+MAX_INCIDENT_MARKS = 5000
 _BUCKETS = ("day", "week", "month", "quarter", "year")
 _EPOCH = datetime(1970, 1, 1)
 
@@ -48,6 +51,7 @@ class RenderResult:
     path: Path
     events: int
     articles: int
+    incidents: int
     first: date | None
     last: date | None
     bucket: str | None  # how the timeline groups events: day, week, month...
@@ -56,10 +60,11 @@ class RenderResult:
     seconds: float
 
     def summary(self) -> str:
-        span = f" ({self.first} – {self.last})" if self.first else ""
+        span = f", {self.first} – {self.last}" if self.first else ""
         return (
-            f"Wrote {self.path}: {self.events:,} event{'s' * (self.events != 1)} from "
-            f"{self.articles:,} article{'s' * (self.articles != 1)}{span}"
+            f"Wrote {self.path}: {self.incidents:,} incident{'s' * (self.incidents != 1)} "
+            f"({self.events:,} event{'s' * (self.events != 1)} from "
+            f"{self.articles:,} article{'s' * (self.articles != 1)}{span})"
             + (
                 f"; timeline by {self.bucket} ({self.timeline_marks:,} marks)"
                 if self.bucket
@@ -84,6 +89,8 @@ def render_store(
     fragment: bool = False,
     height: str = "600px",
     max_timeline: int = MAX_TIMELINE,
+    count: str = "incidents",
+    max_incidents: int = MAX_INCIDENT_MARKS,
 ) -> RenderResult:
     """Draw the stored events matching ``where`` as a map with a timeline; write it to ``output``.
 
@@ -96,7 +103,12 @@ def render_store(
     and options give the same bytes) and written atomically. ``max_timeline``
     bounds the timeline's marks. The events are merged into marks and counted
     in SQL (:meth:`Store.marks`, :meth:`Store.event_days`): only the reports the
-    popups quote are read back as events. Raises
+    popups quote are read back as events.
+
+    The map draws incidents (:mod:`geonews.living.incidents`): one mark each, its
+    popup listing every source with its quote and link; beyond ``max_incidents`` in
+    the window, one mark per type and place holds its incidents. The choropleth
+    counts incidents, or events with ``count="events"``. Raises
     :class:`~geonews.errors.RenderError` if the map cannot be made or written.
     """
     from geonews.render.map import build_map
@@ -104,11 +116,14 @@ def render_store(
 
     if max_timeline < 1:
         raise ValueError(f"max_timeline must be at least 1, not {max_timeline}")
+    if count not in ("events", "incidents"):
+        raise ValueError(f"unknown count {count!r}: use events or incidents")
     inline = inline_scripts(offline, cdn)
     started = time.perf_counter()
     where = where or EventFilter()
     output = Path(output)
-    marks = store.marks(where)
+    n_incidents = store.count_incidents(where)
+    marks = store.marks(where, incidents=n_incidents <= max_incidents)
     placeless = store.placeless(where)  # listed beside the map, not drawn on it
     days, undated = store.event_days(where)
     n = sum(d[7] for d in days) + undated
@@ -116,11 +131,18 @@ def render_store(
     first = min((d[5] for d in days), default=None)
     last = max((d[6] for d in days), default=None)
     timeline = _Timeline.build(days, max_timeline, undated)
-    note = _note(n, n_articles, first, last, where, timeline, len(placeless))
+    note = _note(
+        n, n_articles, first, last, where, timeline, n_incidents, max_incidents, count,
+        len(placeless),
+    )  # fmt: skip
 
     def build(provider: str | None):
         m = build_map(
-            marks=marks, title=title or _default_title(where), tiles=provider, placeless=placeless
+            marks=marks,
+            title=title or _default_title(where),
+            tiles=provider,
+            count=count,
+            placeless=placeless,
         )
         if timeline.marks:
             timeline.add_to(m)
@@ -136,6 +158,7 @@ def render_store(
         path=path,
         events=n,
         articles=n_articles,
+        incidents=n_incidents,
         first=first,
         last=last,
         bucket=timeline.bucket if timeline.marks else None,
@@ -300,8 +323,10 @@ class _Timeline:
 
 
 def _note(
-    n, n_articles, first, last, where: EventFilter, timeline: _Timeline, placeless: int = 0
-) -> str:
+    n, n_articles, first, last, where: EventFilter, timeline: _Timeline,
+    n_incidents: int = 0, max_incidents: int = MAX_INCIDENT_MARKS, count: str = "incidents",
+    placeless: int = 0,
+) -> str:  # fmt: skip
     """The box's text: what is drawn and how it was grouped; ``placeless`` events have no
     place and are listed beside the map."""
     elsewhere = (
@@ -315,15 +340,24 @@ def _note(
         what = where.describe()
         return "No stored events" + (f" match {what}." if what else " yet.")
     lines = [
-        f"{n:,} event{'s' * (n != 1)} from {n_articles:,} "
-        f"article{'s' * (n_articles != 1)}" + (f", {first} – {last}" if first else "") + "."
+        f"{n_incidents:,} incident{'s' * (n_incidents != 1)} ({n:,} event{'s' * (n != 1)} "
+        f"from {n_articles:,} article{'s' * (n_articles != 1)})"
+        + (f", {first} – {last}" if first else "")
+        + "."
     ]
     if elsewhere:
         lines.append(elsewhere)
     what = where.describe()
     if what:
         lines.append(f"Filter: {what}.")
-    lines.append("Marks merge the events of one type at one place; shading counts the window.")
+    if n_incidents <= max_incidents:
+        lines.append("One mark per incident: the reports of one type, place and days.")
+    else:
+        lines.append(
+            f"Over {max_incidents:,} incidents: marks merge the incidents of one type at one "
+            "place (narrow the dates to see each incident)."
+        )
+    lines.append(f"Shading counts the {count} of the window.")
     if timeline.marks:
         grouping = f"Timeline rings: events grouped by place and {timeline.bucket}"
         if timeline.total_groups > len(timeline.marks):
@@ -394,6 +428,7 @@ def watch(
     offline: bool = False,
     cdn: bool = False,
     fragment: bool = False,
+    count: str = "incidents",
     max_cycles: int | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
@@ -406,7 +441,7 @@ def watch(
     goes to ``echo`` (default: the ``geonews.watch`` logger). Stops after
     ``max_cycles`` cycles, or cleanly on Ctrl-C (KeyboardInterrupt) between or
     during cycles: what was committed stays, the map is never half-written.
-    ``tiles``, ``offline``, ``cdn`` and ``fragment`` are as for :func:`render_store`;
+    ``tiles``, ``offline``, ``cdn``, ``fragment`` and ``count`` are as for :func:`render_store`;
     ``ingest_options`` go to :func:`geonews.living.ingest.ingest`.
     """
     if every <= 0:
@@ -420,7 +455,7 @@ def watch(
             result.cycles += 1
             map_options = {
                 "where": where, "title": title, "tiles": tiles, "offline": offline,
-                "cdn": cdn, "fragment": fragment,
+                "cdn": cdn, "fragment": fragment, "count": count,
             }  # fmt: skip
             say(_cycle(sources, store, output, result, map_options, ingest_options))
             if max_cycles is not None and result.cycles >= max_cycles:
@@ -450,5 +485,8 @@ def _cycle(sources, store, output: Path, result: WatchResult, map_options, optio
         except GeonewsError as exc:
             return f"{line}; map not written: {exc}"
         result.renders += 1
-        return f"{line}; map re-rendered: {r.events:,} events in {r.seconds:.1f} s"
+        return (
+            f"{line}; map re-rendered: {r.incidents:,} incidents ({r.events:,} events) "
+            f"in {r.seconds:.1f} s"
+        )
     return f"{line}; map unchanged"

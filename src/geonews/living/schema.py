@@ -195,9 +195,49 @@ CREATE INDEX events_type ON events(type);
 CREATE INDEX events_time ON events(t_start, t_end);
 """
 
+# Incidents (see geonews.living.incidents): the events that report one thing, grouped.
+# Each row keeps its representative's key (the first event's type, place and days,
+# what new events are compared with) and the sums of its events. The store fills
+# the table for the events already stored when it migrates (store._AFTER_MIGRATION).
+_V3 = """
+CREATE TABLE incidents (
+    id          INTEGER PRIMARY KEY,
+    rep         INTEGER NOT NULL,      -- events.id of the representative
+    type        TEXT NOT NULL,
+    precision   TEXT NOT NULL,
+    geonameid   INTEGER,
+    lat         REAL,
+    lon         REAL,
+    admin1_code TEXT,
+    country     TEXT,
+    lo          TEXT,                  -- the representative's first and last day (ISO)
+    hi          TEXT,
+    n_events    INTEGER NOT NULL,
+    n_sources   INTEGER NOT NULL,      -- distinct outlets
+    sources     TEXT,                  -- JSON: {outlet: its best event confidence}
+    confidence  REAL NOT NULL,         -- combined over sources
+    place_event INTEGER,               -- events.id with the most precise place
+    place_rank  INTEGER,               -- its precision (0 town ... 3 country) and
+    place_conf  REAL,                  -- place confidence, to compare new events with
+    date_start  TEXT,                  -- the narrowest dated range of its events
+    date_end    TEXT,
+    t_start     TEXT,                  -- that range, else the span of its events' days
+    t_end       TEXT,
+    first_seen  TEXT                   -- earliest publication date, else ingest time
+);
+CREATE INDEX incidents_days ON incidents(hi, lo);
+ALTER TABLE events ADD COLUMN incident INTEGER;
+CREATE INDEX events_incident ON events(incident);
+ALTER TABLE articles ADD COLUMN outlet TEXT;
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
 #: Migrations by the version they produce: ``MIGRATIONS[n-1]`` takes a store from
 #: version n-1 to n. Append, never edit: stores in the wild are at every version.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from geonews.errors import StoreError
+from geonews.living import incidents as _incidents
+from geonews.living.incidents import Incident, IncidentOptions
 from geonews.living.query import _EVENT_FIELDS, _ORIGIN_KEY, _PLACE_KEY, EventFilter, _day, _Loader
 from geonews.living.rows import (
     _EVENT_COLUMNS,
@@ -71,6 +73,7 @@ class StoreStats:
     articles: int = 0
     events: int = 0
     places: int = 0
+    incidents: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     first: str | None = None
     last: str | None = None
@@ -158,6 +161,7 @@ class Store:
         self._db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable at checkpoints
         if version < SCHEMA_VERSION:
             self._migrate()
+        self._incident_options = _incidents.load_options(self._db)
 
     @property
     def version(self) -> int:
@@ -172,6 +176,9 @@ class Store:
                 for statement in MIGRATIONS[target - 1].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+                step = _AFTER_MIGRATION.get(target)
+                if step is not None:
+                    step(self._db)
                 self._db.execute(f"PRAGMA user_version = {target}")
 
     @contextmanager
@@ -208,31 +215,102 @@ class Store:
         outcomes: list[Outcome] = []
         events: list[tuple] = []
         places: list[tuple] = []
+        left: set[int] = set()  # incidents that lost events of updated articles
         try:
             with self._transaction() as db:
                 for p in batch:
-                    status, rowid = self._upsert_article(db, p, now)
+                    status, rowid = self._upsert_article(db, p, now, left)
                     if p.file:
                         self._record_file(db, p.file, now)
                     if status != "unchanged":
-                        events.extend((rowid, *r) for r in p.event_rows)
+                        published = p.article_row.get("published")
+                        src = _incidents.outlet(
+                            p.article_row.get("url"), p.article_row.get("source"), p.key
+                        )
+                        events.extend(
+                            (rowid, published, src, published or now, r) for r in p.event_rows
+                        )
                         places.extend((rowid, *r) for r in p.place_rows)
                     outcomes.append(Outcome(status, p.key, p.n_events, p.source))
+                # after the upserts deleted replaced events: new rows take ids from here on
+                first_new = (db.execute("SELECT max(id) FROM events").fetchone()[0] or 0) + 1
+                incident = self._group(db, first_new, events, left) if events or left else {}
                 db.executemany(
-                    f"INSERT INTO events (article, {_EVENT_COLUMNS}) VALUES "
-                    f"({', '.join('?' * (_EVENT_COLUMNS.count(',') + 2))})",
-                    events,
+                    f"INSERT INTO events (id, incident, article, {_EVENT_COLUMNS}) VALUES "
+                    f"({', '.join('?' * (_EVENT_COLUMNS.count(',') + 4))})",
+                    (
+                        (first_new + i, incident.get(first_new + i), rowid, *r)
+                        for i, (rowid, *_, r) in enumerate(events)
+                    ),
                 )
                 db.executemany(
                     f"INSERT INTO places (article, {_PLACE_COLUMNS}) VALUES "
                     f"({', '.join('?' * (_PLACE_COLUMNS.count(',') + 2))})",
                     places,
                 )
+                if events or left:
+                    self._sum_up(db, first_new, events, incident, left)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write to event store {self.path}: {exc}") from exc
         return outcomes
 
-    def _upsert_article(self, db: sqlite3.Connection, p: PreparedArticle, now: str):
+    def _group(
+        self, db: sqlite3.Connection, first_new: int, events: list[tuple], left: set[int]
+    ) -> dict[int, int]:
+        """Group the events of incidents dissolved because their representative left (see
+        :func:`~geonews.living.incidents.release`), then the new ``events`` (``(article
+        rowid, published, row)``, to be stored from id ``first_new`` on): returns the new
+        events' incidents, and keeps the incidents touched in ``self._touched``."""
+        options = self._incident_options
+        again = _incidents.release(db, left)
+        touched: set[int] = set()
+        if again:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS gn_pending (id INTEGER PRIMARY KEY)")
+            db.execute("DELETE FROM temp.gn_pending")
+            db.executemany("INSERT INTO temp.gn_pending (id) VALUES (?)", ((i,) for i in again))
+            touched = _incidents.group_stored(db, "SELECT id FROM temp.gn_pending", options)
+        rows = [
+            (first_new + i, r[1], r[5], r[7], r[8], r[9], r[11], r[10], r[26], r[27], published)
+            for i, (_, published, *_, r) in enumerate(events)
+        ]
+        assign, _ = _incidents.group(db, rows, options)
+        self._regrouped = touched
+        return assign
+
+    def _sum_up(self, db, first_new: int, events: list[tuple], incident: dict, left: set[int]):
+        """Refresh the sums of incidents that lost events (or were grouped again) from
+        all their events, and add the new events to the sums of the others."""
+        full = left | self._regrouped
+        _incidents.refresh(db, full)
+        _incidents.add_to_sums(
+            db,
+            [
+                (inc, eid, r[5], r[_M_CONFIDENCE], r[26], r[27], r[28], r[29], r[30], src, seen)
+                for eid, (_, _, src, seen, r) in enumerate(events, first_new)
+                if (inc := incident[eid]) not in full
+            ],
+        )
+
+    @property
+    def incident_options(self) -> IncidentOptions:
+        """The parameters incidents are grouped with (stored in the file)."""
+        return self._incident_options
+
+    def set_incident_options(self, options: IncidentOptions) -> bool:
+        """Store new grouping parameters and, if they differ from the stored ones, group
+        every event again with them. Returns True if the incidents were regrouped."""
+        if options == self._incident_options:
+            return False
+        try:
+            with self._transaction() as db:
+                _incidents.save_options(db, options)
+                _incidents.regroup(db, options)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to event store {self.path}: {exc}") from exc
+        self._incident_options = options
+        return True
+
+    def _upsert_article(self, db: sqlite3.Connection, p: PreparedArticle, now: str, left: set[int]):
         row = db.execute("SELECT id, content_hash FROM articles WHERE key = ?", (p.key,)).fetchone()
         if row is None:
             same = db.execute(
@@ -242,7 +320,10 @@ class Store:
                 return "unchanged", same[0]
         elif row[1] == p.content_hash:
             return "unchanged", row[0]
-        values = {**p.article_row, "key": p.key, "content_hash": p.content_hash, "fetched": now}
+        values = {
+            **p.article_row, "key": p.key, "content_hash": p.content_hash, "fetched": now,
+            "outlet": _incidents.outlet(p.article_row.get("url"), p.article_row.get("source"), p.key),
+        }  # fmt: skip
         cols = ", ".join(values)
         if row is None:
             cur = db.execute(
@@ -250,6 +331,13 @@ class Store:
                 tuple(values.values()),
             )
             return "new", cur.lastrowid
+        left.update(
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT incident FROM events WHERE article = ? AND incident IS NOT NULL",
+                (row[0],),
+            )
+        )
         db.execute("DELETE FROM events WHERE article = ?", (row[0],))
         db.execute("DELETE FROM places WHERE article = ?", (row[0],))
         sets = ", ".join(f"{c} = ?" for c in values)
@@ -310,12 +398,13 @@ class Store:
     # -- reading
 
     def stats(self) -> StoreStats:
-        """Counts of articles, events and places, events by type, and the time span."""
+        """Counts of articles, events, places and incidents, events by type, and the time span."""
         db = self._db
         s = StoreStats(
             articles=db.execute("SELECT count(*) FROM articles").fetchone()[0],
             events=db.execute("SELECT count(*) FROM events").fetchone()[0],
             places=db.execute("SELECT count(*) FROM places").fetchone()[0],
+            incidents=db.execute("SELECT count(*) FROM incidents").fetchone()[0],
         )
         s.by_type = dict(
             db.execute("SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC")
@@ -330,8 +419,9 @@ class Store:
         return self._db.execute(sql, params).fetchone()[0]
 
     def check(self) -> list[str]:
-        """Problems found in the file: SQLite's integrity check, and articles whose
-        stored events or places do not add up. Empty when all is well."""
+        """Problems found in the file: SQLite's integrity check, articles whose stored
+        events or places do not add up, and events or incidents that do not match.
+        Empty when all is well."""
         problems = [r[0] for r in self._db.execute("PRAGMA integrity_check") if r[0] != "ok"]
         for table in ("events", "places"):  # constants, not input: safe in the SQL text
             problems += [
@@ -342,6 +432,18 @@ class Store:
                 )
                 if n != expected
             ]
+        db = self._db
+        ungrouped = db.execute("SELECT count(*) FROM events WHERE incident IS NULL").fetchone()[0]
+        if ungrouped:
+            problems.append(f"{ungrouped} events belong to no incident")
+        problems += [
+            f"incident {inc}: {n} events stored, {expected} counted"
+            for inc, n, expected in db.execute(
+                "SELECT i.id, (SELECT count(*) FROM events e WHERE e.incident = i.id), i.n_events "
+                "FROM incidents i"
+            )
+            if n != expected
+        ]
         return problems
 
     def events(
@@ -392,6 +494,51 @@ class Store:
         loader.load_articles(self._db, {r[0] for r in rows})
         return [loader.event(r) for r in rows]
 
+    def iter_incidents(self, where: EventFilter | None = None) -> Iterator[Incident]:
+        """The incidents with an event matching ``where``, each with all its events,
+        by first day (see :class:`~geonews.living.incidents.Incident`)."""
+        clause, params = (where or EventFilter()).sql()
+        chosen = (
+            ""
+            if clause == "1"
+            else "AND e.incident IN (SELECT e.incident FROM events e JOIN articles a "
+            f"ON a.id = e.article WHERE {clause})"
+        )
+        sql = (
+            "SELECT e.incident, a.outlet, i.type, i.n_sources, i.confidence, i.first_seen, "
+            "i.date_start, i.date_end, i.t_start, i.t_end, pe.place_json, pe.region_json, "
+            f"pe.precision, {_EVENT_FIELDS} FROM events e JOIN articles a ON a.id = e.article "
+            "JOIN incidents i ON i.id = e.incident JOIN events pe ON pe.id = i.place_event "
+            f"WHERE 1 {chosen} ORDER BY i.t_start, e.incident, e.id"
+        )
+        loader = _Loader()
+        current: list = []
+        try:
+            cur = self._db.execute(sql, params)
+            while rows := cur.fetchmany(5000):
+                loader.next_chunk()
+                loader.load_articles(self._db, {r[13] for r in rows})
+                for row in rows:
+                    if current and current[0][0] != row[0]:
+                        yield _incident(current, loader)
+                        current = []
+                    current.append((*row[:13], loader.event(row[13:])))
+            if current:
+                yield _incident(current, loader)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
+
+    def count_incidents(self, where: EventFilter | None = None) -> int:
+        """How many incidents the events matching ``where`` belong to."""
+        clause, params = (where or EventFilter()).sql()
+        if clause == "1":  # every event has its incident
+            return self._read("SELECT count(*) FROM incidents")[0][0]
+        sql = (
+            "SELECT count(DISTINCT coalesce(e.incident, -e.id)) FROM events e "
+            f"JOIN articles a ON a.id = e.article WHERE {clause}"
+        )
+        return self._read(sql, params)[0][0]
+
     def count_articles(self, where: EventFilter | None = None) -> int:
         """How many articles (distinct :attr:`Article.id`) the events matching ``where`` come from."""
         clause, params = (where or EventFilter()).sql()
@@ -427,13 +574,18 @@ class Store:
                 days.append((etype, gid, name, lat, lon, _day(start), _day(end), n))
         return days, undated
 
-    def marks(self, where: EventFilter | None = None) -> list[Mark]:
+    def marks(self, where: EventFilter | None = None, *, incidents: bool = False) -> list[Mark]:
         """The events matching ``where`` merged into map marks, in SQL.
 
         The same as ``geonews.render.map.group_marks(self.events(where, ordered=False))``
         (marks by type and place, then deployment flows by origin and destination),
         without rebuilding every event: only the reports a popup quotes are read
-        back as :class:`~geonews.model.Event` objects.
+        back as :class:`~geonews.model.Event` objects. Each mark also counts the
+        incidents its events belong to (:attr:`Mark.incidents`).
+
+        With ``incidents``, the marks (flows aside) are one per incident instead: at
+        the incident's most precise place, with its distinct sources and its
+        combined confidence (see :mod:`geonews.living.incidents`).
         """
         clause, params = (where or EventFilter()).sql()
         db = self._db
@@ -448,7 +600,9 @@ class Store:
                 "a.published AS pub, e.start, e.end, "
                 f"{_PLACE_KEY} AS pk, CASE WHEN e.type = 'deployment' THEN {_ORIGIN_KEY} END AS ok, "
                 "e.confidence, e.date_start AS d1, coalesce(e.date_end, e.date_start) AS d2, "
-                "e.actors, e.origin, e.quantities_json AS q, e.casualties, e.date_text "
+                "e.actors, e.origin, e.quantities_json AS q, e.casualties, e.date_text, "
+                "coalesce(e.incident, -e.id) AS inc, "
+                f"{'a.outlet' if incidents else 'NULL'} AS src "
                 "FROM events e JOIN articles a ON a.id = e.article "
                 f"WHERE e.lat IS NOT NULL AND ({clause})",
                 params,
@@ -457,7 +611,8 @@ class Store:
                 "DELETE FROM gn_marks WHERE id NOT IN "
                 "(SELECT min(id) FROM gn_marks GROUP BY art, start, end, type, pk)"
             )
-            marks = self._marks("m.type, m.pk", "1") + self._marks("m.pk, m.ok", "m.ok IS NOT NULL")
+            places = "m.type, m.inc" if incidents else "m.type, m.pk"
+            marks = self._marks(places, "1") + self._marks("m.pk, m.ok", "m.ok IS NOT NULL")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read event store {self.path}: {exc}") from exc
         finally:
@@ -470,12 +625,20 @@ class Store:
         from geonews.render.map import MAX_EVIDENCE, Mark
 
         db = self._db
+        per_incident = group == "m.type, m.inc"
+        # an incident is drawn at its most precise place, with its combined confidence
+        shown, conf = ("i.place_event", "i.confidence") if per_incident else ("g.first", "g.c")
+        sources = "json_group_array(DISTINCT m.src)" if per_incident else "NULL"
         totals = db.execute(
-            "SELECT g.*, e.place_json, e.region_json, e.origin_json FROM ("
-            f"  SELECT {group}, min(m.id) AS first, count(*), count(DISTINCT m.art), "
-            "   max(m.confidence), min(m.d1), max(m.d2) "
+            f"SELECT g.k1, g.k2, g.first, g.n, g.arts, {conf}, g.d1, g.d2, g.incs, g.srcs, "
+            "e.place_json, e.region_json, e.origin_json FROM ("
+            f"  SELECT {group.replace(',', ' AS k1,')} AS k2, min(m.id) AS first, count(*) AS n, "
+            "   count(DISTINCT m.art) AS arts, max(m.confidence) AS c, min(m.d1) AS d1, "
+            "   max(m.d2) AS d2, count(DISTINCT m.inc) AS incs, "
+            f"   {sources} AS srcs "
             f"  FROM gn_marks m WHERE {having} GROUP BY {group}"
-            ") g JOIN events e ON e.id = g.first ORDER BY g.first"
+            f") g LEFT JOIN incidents i ON i.id = g.k2 AND {int(per_incident)} "
+            f"JOIN events e ON e.id = coalesce({shown}, g.first) ORDER BY g.first"
         ).fetchall()
         # distinct facts in order of first appearance, as group_marks lists them
         facts: dict[tuple, dict[str, dict]] = {}
@@ -501,7 +664,8 @@ class Store:
         events = self._events_by_id([i for ids in quoted.values() for i in ids])
         loader = _Loader()
         marks = []
-        for k1, k2, _, n, n_articles, conf, first, last, place, region, origin in totals:
+        for k1, k2, _, n, n_articles, conf, first, last, *shown in totals:
+            n_inc, srcs, place, region, origin = shown
             key = (k1, k2)
             f = facts[key]
             origin_place = None
@@ -524,6 +688,9 @@ class Store:
                     last=_day(last),
                     confidence=conf,
                     origin=origin_place,
+                    incident=k2 if per_incident else None,
+                    incidents=n_inc,
+                    sources=tuple(sorted(filter(None, json.loads(srcs)))) if per_incident else (),
                 )
             )
         return marks
@@ -560,6 +727,38 @@ class Store:
         cols = [c[0] for c in cur.description]
         for row in cur:
             yield dict(zip(cols, row))
+
+
+# where an event row (rows._event_row) holds its place's confidence
+_M_CONFIDENCE = [c.strip() for c in _EVENT_COLUMNS.split(",")].index("m_confidence")
+
+
+def _incident(rows: list[tuple], loader: _Loader) -> Incident:
+    """An incident from its rows of :meth:`Store.iter_incidents` (the event last)."""
+    inc, _, etype, n_sources, conf, seen, d1, d2, t1, t2, place, region, precision, _ = rows[0]
+    return Incident(
+        id=inc, type=etype, place=place and loader.place(place), region=loader.region(region),
+        precision=precision, n_sources=n_sources, confidence=conf, first_seen=seen,
+        date_start=d1, date_end=d2, first_day=t1 and t1[:10], last_day=t2 and t2[:10],
+        events=tuple(r[-1] for r in rows), outlets=tuple(r[1] for r in rows),
+    )  # fmt: skip
+
+
+def _build_incidents(db: sqlite3.Connection) -> None:
+    """Migration 2's data step: name the outlet of every stored article, then group
+    the stored events into incidents with the default parameters."""
+    db.executemany(
+        "UPDATE articles SET outlet = ? WHERE id = ?",
+        [
+            (_incidents.outlet(url, source, key), rowid)
+            for rowid, url, source, key in db.execute("SELECT id, url, source, key FROM articles")
+        ],
+    )
+    _incidents.regroup(db, _incidents.load_options(db))
+
+
+# Python steps run right after a migration's SQL, in its transaction, by the version made.
+_AFTER_MIGRATION = {3: _build_incidents}
 
 
 __all__ = ["Outcome", "Store", "StoreStats"]

@@ -27,7 +27,7 @@ import tempfile
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -138,6 +138,7 @@ def build_map(
     regions: GeoDataFrame | None = None,
     tiles: str | None = DEFAULT_TILES,
     placeless: Sequence[Event] = (),
+    count: str = "events",
 ) -> folium.Map:
     """Draw ``events`` on a layered Folium map.
 
@@ -155,6 +156,9 @@ def build_map(
     :class:`Mark`, :func:`group_marks` and :meth:`geonews.living.store.Store.marks`):
     the map is drawn from marks either way.
 
+    ``count`` is what the choropleth and the legend count: ``"events"`` (the
+    reports), or ``"incidents"`` (:attr:`Mark.incidents`, for marks from a store).
+
     Every string that comes from an article is HTML-escaped; the returned map
     can be saved with :func:`save_map` or ``m.save``. Raises :class:`RenderError`
     for unusable ``tiles``.
@@ -165,10 +169,12 @@ def build_map(
         placeless = [*placeless, *(e for e in events if isinstance(e, Event) and e.mention is None)]
     elif events is not None:
         raise ValueError("give build_map events or marks, not both")
+    if count not in COUNTS:
+        raise ValueError(f"unknown count {count!r}: use one of {', '.join(COUNTS)}")
     places = [k for k in marks if k.origin is None]
     shapes, regions_note = _region_shapes(places, regions)
     m = _base_map(tiles, title)
-    counts = _add_choropleth(m, places, shapes)
+    counts = _add_choropleth(m, places, shapes, count)
     bounds = _Bounds()
     by_type: dict[str, list[Mark]] = defaultdict(list)
     for k in places:
@@ -176,7 +182,7 @@ def build_map(
     for etype in _ordered_types(by_type):
         _add_type_layer(m, etype, by_type[etype], shapes, bounds)
     _add_flows(m, [k for k in marks if k.origin is not None], bounds)
-    _add_chrome(m, places, counts, title, regions_note, placeless)
+    _add_chrome(m, places, counts, title, regions_note, placeless, count)
     if places and not bounds.empty:
         m.fit_bounds(bounds.corners(), padding=(20, 20), max_zoom=9)
     import folium
@@ -319,6 +325,13 @@ class Mark:
     last: date | None = None
     confidence: float = 0.0
     origin: Place | None = None
+    #: The store's incident id when the mark is one incident (see
+    #: :meth:`geonews.living.store.Store.marks`), and then its distinct sources (outlets).
+    incident: int | None = None
+    sources: tuple[str, ...] = ()
+    #: How many incidents the reports belong to (0: not known, events not from a store).
+    #: Not compared: the same events make the same mark, stored or not.
+    incidents: int = field(default=0, compare=False)
 
     @property
     def precision(self) -> str:
@@ -328,6 +341,17 @@ class Mark:
     @property
     def region_code(self) -> str | None:
         return self.region.code if self.region else self.place.admin1_code
+
+
+#: What a choropleth can count.
+COUNTS = ("events", "incidents")
+
+
+def _weight(mark: Mark, count: str) -> int:
+    """What ``mark`` adds to its region's count: its reports, or its incidents."""
+    if count == "incidents":
+        return mark.incidents or (1 if mark.incident is not None else mark.reports)
+    return mark.reports
 
 
 #: Most reports quoted in one popup; the others are counted.
@@ -498,6 +522,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _outlet(url: str | None, source: str | None) -> str | None:
+    """Who published a report: the URL's host without ``www.``, else the source name."""
+    if url:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(url).hostname
+        if host:
+            for prefix in ("www.", "m.", "amp."):  # as the store names outlets
+                host = host.removeprefix(prefix)
+            return host
+    return source
+
+
 def _unique(items: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
@@ -530,6 +567,8 @@ def _evidence_html(mark: Mark) -> str:
     for e in mark.evidence:
         a = e.article
         source = [link(a.url, a.label)]
+        if mark.incident is not None:  # an incident's popup says who reported it
+            source.insert(0, f"<b>{escape_html(_outlet(a.url, a.source) or a.label)}</b>")
         if a.published:
             source.append(escape_html(a.published.isoformat()))
         if e.date_text:
@@ -567,18 +606,21 @@ def _facts_html(mark: Mark) -> str:
         if resolved:
             text = f"{text} ({resolved})" if text else resolved
         rows.append(("When", escape_html(text)))
-    rows.append(
-        (
-            "Confidence",
-            f"{mark.confidence:.2f}" + (" (best of the reports)" if mark.reports > 1 else ""),
-        )
-    )
+    if mark.incident is not None:
+        n = len(mark.sources)
+        how = f" (combined over {n} independent sources)" if n > 1 else ""
+    else:
+        how = " (best of the reports)" if mark.reports > 1 else ""
+    rows.append(("Confidence", f"{mark.confidence:.2f}{how}"))
     cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f'<table class="gn-facts">{cells}</table>'
 
 
 def _mark_popup(mark: Mark, head: str, meta: list[str]) -> str:
     meta = [*meta, f"{_plural(mark.reports, 'report')} from {_plural(mark.articles, 'article')}"]
+    if mark.incident is not None:
+        names = escape_html(", ".join(mark.sources))
+        meta.insert(0, f"one incident, {_plural(len(mark.sources), 'source')}: {names}")
     return (
         f'<div class="gn-pop">{head}<div class="gn-meta">{" · ".join(meta)}</div>'
         f"{_facts_html(mark)}{_evidence_html(mark)}</div>"
@@ -661,8 +703,11 @@ def _class_of(count: int, edges: list[int]) -> int:
     return max(i for i, e in enumerate(edges) if count >= e)
 
 
-def _add_choropleth(m: folium.Map, marks: list[Mark], shapes: dict[str, _Shape]) -> Counter:
-    """Colour each region with events by its number of events; return the counts drawn."""
+def _add_choropleth(
+    m: folium.Map, marks: list[Mark], shapes: dict[str, _Shape], count: str = "events"
+) -> Counter:
+    """Colour each region with events by its number of events (or incidents); return the
+    counts drawn."""
     import folium
 
     counts: Counter = Counter()
@@ -670,8 +715,8 @@ def _add_choropleth(m: folium.Map, marks: list[Mark], shapes: dict[str, _Shape])
     for k in marks:
         code = k.region_code
         if code in shapes and k.place.kind != "country":
-            counts[code] += k.reports
-            by_type[code][k.type] += k.reports
+            counts[code] += _weight(k, count)
+            by_type[code][k.type] += _weight(k, count)
     if not counts:
         return counts
     edges = _class_edges(max(counts.values()))
@@ -690,11 +735,11 @@ def _add_choropleth(m: folium.Map, marks: list[Mark], shapes: dict[str, _Shape])
                 "geometry": s.geojson,
                 "properties": {
                     "c": _class_of(n, edges),
-                    "tooltip": escape_html(f"{where}: {_plural(n, 'event')} ({kinds})"),
+                    "tooltip": escape_html(f"{where}: {_plural(n, count[:-1])} ({kinds})"),
                 },
             }
         )
-    group = folium.FeatureGroup(name="Events per region")
+    group = folium.FeatureGroup(name=f"{count.capitalize()} per region")
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         style_function=lambda f: {
@@ -778,6 +823,9 @@ def _mark_feature(mark: Mark, shapes: dict[str, _Shape], bounds: _Bounds) -> tup
             note = "region outline unavailable"
         else:
             style, extra = f"p{_radius(n)}", None
+    if mark.incident is not None:
+        sources = _plural(len(mark.sources), "source")
+        extra = f"one incident, {sources}" + (f", {extra}" if extra else "")
     props = {
         "s": style,
         "tooltip": _tooltip(label, p.name, n, extra),
@@ -941,11 +989,13 @@ def _svg(body: str) -> str:
     return f'<svg width="26" height="18" viewBox="0 0 26 18" aria-hidden="true">{body}</svg>'
 
 
-def _legend_html(marks: list[Mark], counts: Counter, regions_note: str | None) -> str:
+def _legend_html(
+    marks: list[Mark], counts: Counter, regions_note: str | None, count: str = "events"
+) -> str:
     rows = ['<div class="gn-lt">Event types</div>']
     reports: Counter = Counter()
     for k in marks:
-        reports[k.type] += k.reports
+        reports[k.type] += _weight(k, count)
     for t in _ordered_types(reports):
         rows.append(
             f'<div class="gn-row"><span class="gn-sw" style="background:{_color(t)}"></span>'
@@ -954,7 +1004,7 @@ def _legend_html(marks: list[Mark], counts: Counter, regions_note: str | None) -
     if counts:
         edges = _class_edges(max(counts.values()))
         colors = _class_colors(len(edges))
-        rows.append('<div class="gn-lt">Events per region</div>')
+        rows.append(f'<div class="gn-lt">{count.capitalize()} per region</div>')
         top = max(counts.values())
         for i, (lo, color) in enumerate(zip(edges, colors, strict=True)):
             hi = edges[i + 1] - 1 if i + 1 < len(edges) else top
@@ -1033,6 +1083,7 @@ def _add_chrome(
     title: str | None,
     regions_note: str | None,
     placeless: Sequence[Event] = (),
+    count: str = "events",
 ) -> None:
     """Legend, title box, 'No events found' note, the panel of events without a place
     and the data attributions."""
@@ -1043,7 +1094,7 @@ def _add_chrome(
     if title:
         parts.append(f'<div class="gn-box gn-title">{escape_html(title)}</div>')
     if marks:
-        parts.append(_legend_html(marks, counts, regions_note))
+        parts.append(_legend_html(marks, counts, regions_note, count))
     elif not placeless:
         parts.append('<div class="gn-box gn-note">No events found</div>')
     if placeless:
