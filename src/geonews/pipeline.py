@@ -24,6 +24,9 @@ class Analysis:
     lang: str
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
+    #: the adjectives naming a country ("Russian", "nord-coréens"): kind "demonym", never
+    #: among ``mentions``, so never an event's location nor drawn
+    demonyms: tuple[Mention, ...] = ()
 
     @property
     def places(self) -> list[Mention]:
@@ -44,6 +47,7 @@ class Analysis:
             "lang": self.lang,
             "places": [m.to_dict() for m in self.mentions],
             "events": [e.to_dict() for e in self.events],
+            "demonyms": [m.to_dict() for m in self.demonyms],
         }
 
 
@@ -62,6 +66,7 @@ def analyse(
     from geonews.events.classify import classify_events
     from geonews.gazetteer.index import load_gazetteer
     from geonews.geoparse import find_places
+    from geonews.geoparse.demonyms import find_demonyms
     from geonews.language.lexicon import detect_language, load_lexicon
     from geonews.language.text import fold, sentences
 
@@ -80,7 +85,25 @@ def analyse(
     if article.lang is None:
         article = replace(article, lang=lang)
         events = [replace(e, article=article) for e in events]
-    return Analysis(article, lang, tuple(mentions), tuple(events))
+    demonyms = find_demonyms(article.text, lang, gazetteer=gaz, folded=folded, places=mentions)
+    if demonyms and events:
+        events = _with_demonym_actors(events, demonyms, lex)
+    return Analysis(article, lang, tuple(mentions), tuple(events), tuple(demonyms))
+
+
+def _with_demonym_actors(events: list[Event], demonyms: list[Mention], lex) -> list[Event]:
+    """Each event with the countries its sentence's demonyms name among its actors
+    ("Turkish drones struck..."), after the actors the lexicon's words found."""
+    out = []
+    for e in events:
+        known = {lex.actor_countries.get(a) for a in e.actors}
+        extra = []
+        for d in demonyms:
+            if e.start <= d.start < e.end and d.place.country not in known:
+                known.add(d.place.country)
+                extra.append(d.place.name)
+        out.append(replace(e, actors=(*e.actors, *extra)) if extra else e)
+    return out
 
 
 def assign_regions(mentions: Sequence[Mention], join: str = "spatial") -> list[Mention]:
@@ -111,7 +134,7 @@ def assign_regions(mentions: Sequence[Mention], join: str = "spatial") -> list[M
 #: The setters of Mention's slots, in field order.
 _MENTION_SETTERS = tuple(
     getattr(Mention, f).__set__
-    for f in ("start", "end", "text", "place", "confidence", "reasons", "region")
+    for f in ("start", "end", "text", "place", "confidence", "reasons", "region", "kind")
 )
 
 
@@ -121,9 +144,16 @@ def _with_region(m: Mention, region) -> Mention:
     dataclass's ``__init__`` sets each field with ``object.__setattr__``; the slots' own
     setters are several times faster."""
     out = object.__new__(Mention)
-    set_start, set_end, set_text, set_place, set_confidence, set_reasons, set_region = (
-        _MENTION_SETTERS
-    )
+    (
+        set_start,
+        set_end,
+        set_text,
+        set_place,
+        set_confidence,
+        set_reasons,
+        set_region,
+        set_kind,
+    ) = _MENTION_SETTERS
     set_start(out, m.start)
     set_end(out, m.end)
     set_text(out, m.text)
@@ -131,6 +161,7 @@ def _with_region(m: Mention, region) -> Mention:
     set_confidence(out, m.confidence)
     set_reasons(out, m.reasons)
     set_region(out, region)
+    set_kind(out, m.kind)
     return out
 
 

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from geonews.gazetteer.index import Candidate, Gazetteer
 from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
+from geonews.language import morph
 from geonews.language.lexicon import (
     Lexicon,
 )
@@ -143,6 +144,10 @@ def _candidate_spans(
         length, k, lexical, inflected, region_word, cands, top, priors = found
         if not cands:
             continue
+        if not lexical and length == b - a and lex.morphology is not None:
+            word = text[a:b].lower()
+            if morph.never_a_name(word, lex.lang) or morph.only_a_persons_name(word, lex.lang):
+                continue  # "Тоді", "Чому", "Давай"; "Юрій", "Давида"
         if heads_at and a in heads_at and text[b : a + length].islower():
             continue  # "mer" alone is a common noun (and a town on the Loire); "mer du Nord"
         if region_word and all(c.kind == KIND_COUNTRY for c in cands):
@@ -207,9 +212,21 @@ def _match_at(
     if best is not None and best[3] and lex.inflections:
         # "Карелии" is the lexicon's Karelia ("Карелия"), not "Карели" (a town in India)
         # with a case ending
-        for lemma, region in _lemmas(lookup[a:b], lex):
+        for lemma, region in _lemmas(lookup[a:b], lex, text[a:b]):
             if lemma in lex.place_names:
                 return b, lemma, True, True, region
+    if (
+        best is not None
+        and best[3]
+        and lex.morphology is not None
+        and not _region_word_follows(lookup, b, lex)
+    ):
+        # "Чехии" is Czechia ("Чехия") to the dictionary, not "Чехи" with a case ending
+        places = morph.place_lemmas(text[a:b].lower(), lex.lang)
+        if best[1] not in places:
+            for lemma in places:
+                if lemma in gaz:
+                    return b, lemma, False, True, False
     if lex.inflections and (best is None or _region_word_follows(lookup, b, lex)):
         # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
         # region word, the adjective of a town is tried before a namesake of its own
@@ -358,7 +375,22 @@ def _lexical_keys(lex: Lexicon) -> dict[str, list[str]]:
 _FIRST_WORD = re.compile(r"\w+")
 
 
-def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
+def _lemmas(word: str, lex: Lexicon, raw: str | None = None) -> list[tuple[str, bool]]:
+    """The names an inflected ``word`` (folded; ``raw`` as written) may stand for, each
+    with whether it is a region's adjective: the dictionary's lemmas that name places
+    first, then the lexicon's ending rules, then the dictionary's other lemmas."""
+    if lex.morphology is not None and raw is not None:
+        found = morph.lemmas(raw.lower(), lex.lang)
+        if found:
+            places = set(morph.place_lemmas(raw.lower(), lex.lang))
+            first = [x for x in found if x[0] in places]
+            rest = [x for x in found if x[0] not in places]
+            ruled = _ruled_lemmas(word, lex)
+            return list(dict.fromkeys([*first, *ruled, *rest]))
+    return _ruled_lemmas(word, lex)
+
+
+def _ruled_lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
     """The names an inflected ``word`` may stand for, by the lexicon's ending rules."""
     out = []
     for ending, replacement, region in lex.inflections:
@@ -393,8 +425,8 @@ def _lemma_match(
         m = _NEXT_WORD.match(lookup, b)
     if m is not None:
         w2 = m.group(1)
-        firsts = [(w1, False), *_lemmas(w1, lex)]
-        seconds = [(w2, False), *_lemmas(w2, lex)]
+        firsts = [(w1, False), *_lemmas(w1, lex, text[a:b])]
+        seconds = [(w2, False), *_lemmas(w2, lex, text[m.start(1) : m.end(1)])]
         for l1, r1 in firsts:
             for l2, r2 in seconds:
                 if l1 == w1 and l2 == w2:
@@ -406,9 +438,11 @@ def _lemma_match(
                     # "Сумської області" is "Сумська область", a region's own name
                     and (not region_word or _names_a_region(k, gaz))
                 ):
-                    return (m.end(1), k, lexical, True), r1 or r2
+                    # a region's adjective names a region before a region word; before
+                    # a capitalised word it is part of a name ("Южной Корее")
+                    return (m.end(1), k, lexical, True), (r1 or r2) and region_word
     first = None
-    for lemma, region in _lemmas(w1, lex):
+    for lemma, region in _lemmas(w1, lex, text[a:b]):
         lexical = known(lemma)
         if lexical is None:
             continue
@@ -467,7 +501,7 @@ def _region_word_follows(lookup: str, end: int, lex: Lexicon) -> bool:
     "Покровського району"."""
     m = _NEXT_WORD.match(lookup, end)
     return m is not None and (
-        lex.region_after.fullmatch(m.group(1)) is not None or m.group(1) in lex.unit_words
+        lex.region_after.fullmatch(m.group(1)) or m.group(1) in lex.unit_words
     )
 
 
