@@ -41,6 +41,9 @@ def _found(text: str, lang: str) -> list[tuple[str, str, str]]:
         ("Санкции против Российской Федерации продлены.", "ru", "Российской Федерации",
          "Russia"),
         ("Він поїхав до Відня.", "uk", "Відня", "Vienna"),
+        # a longer name wins over its first word with a case ending
+        ("В Петропавловске-Камчатском ощутили толчки.", "ru", "Петропавловске-Камчатском",
+         "Petropavlovsk-Kamchatsky"),
     ],
 )
 def test_inflected_forms_through_lemmas(text, lang, surface, name):
@@ -79,7 +82,9 @@ def test_without_the_dictionary_the_ending_rules_carry_on(monkeypatch):
         ("Talks between the U.S. and the UK resumed.", "en", "U.S.", "United States"),
         ("Talks between the U.S. and the UK resumed.", "en", "UK", "United Kingdom"),
         ("Санкции РФ вступили в силу.", "ru", "РФ", "Russia"),
-        ("Он родился в СССР.", "ru", "СССР", "Russia"),
+        ("Он родился в СССР.", "ru", "СССР", "Soviet Union"),
+        ("Выборы в Каталонии прошли спокойно.", "ru", "Каталонии", "Catalonia"),
+        ("Він жив в Англії.", "uk", "Англії", "England"),
         ("Посол США прибыл.", "ru", "США", "United States"),
         ("Ministers of the EU met.", "en", "EU", "European Union"),
         ("Рішення ЄС набуло чинності.", "uk", "ЄС", "European Union"),
@@ -145,3 +150,31 @@ def test_the_batch_output_keeps_demonyms_out_of_its_places():
     line, error = next(iter(geoparse_jsonl([json.dumps(rec)])))
     assert not error
     assert json.loads(line) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Kim met Hamas leaders in the evening.", "en"),
+        ("Fighters of Hezbollah fired rockets.", "en"),
+        ("Google said the outage was over.", "en"),
+        ("Компания Google и ХАМАС сделали заявления.", "ru"),
+    ],
+)
+def test_people_and_organisations_are_no_places(text, lang):
+    assert _found(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "street"),
+    [
+        ("Il habite rue de Kiev, à Paris.", "fr", "Kiev"),
+        ("A blast on Moscow Road in London.", "en", "Moscow"),
+        ("Вибух на вулиці Київській у Львові.", "uk", "Київській"),
+        ("Взрыв на ул. Киевской в Москве.", "ru", "Киевской"),
+        ("Ein Brand in der Prager Straße in Wien.", "de", "Prager"),
+    ],
+)
+def test_streets_named_after_places_are_no_places(text, lang, street):
+    found = _found(text, lang)
+    assert found and street not in {t for t, _, _ in found}

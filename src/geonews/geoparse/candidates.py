@@ -144,6 +144,10 @@ def _candidate_spans(
         length, k, lexical, inflected, region_word, cands, top, priors = found
         if not cands:
             continue
+        if not lexical and k in lex.organisations:
+            continue  # "Hamas", "Google": an organisation's name, whatever town shares it
+        if _street(folded, a, a + length, lex):
+            continue  # "rue de Kiev", "Moscow Road": a street, not the town
         if not lexical and length == b - a and lex.morphology is not None:
             word = text[a:b].lower()
             if morph.never_a_name(word, lex.lang) or morph.only_a_persons_name(word, lex.lang):
@@ -215,26 +219,24 @@ def _match_at(
         for lemma, region in _lemmas(lookup[a:b], lex, text[a:b]):
             if lemma in lex.place_names:
                 return b, lemma, True, True, region
-    if (
-        best is not None
-        and best[3]
-        and lex.morphology is not None
-        and not _region_word_follows(lookup, b, lex)
-    ):
+    if lex.inflections and (best is None or best[3] or _region_word_follows(lookup, b, lex)):
+        # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
+        # region word, the adjective of a town is tried before a namesake of its own
+        found = _lemma_match(text, lookup, a, b, lex, gaz)
+        # a region's adjective, a lexicon name, or a longer name ("Петропавловске-
+        # Камчатском") wins over a namesake with a case ending
+        if found is not None and (
+            best is None or found[1] or found[0][2] or found[0][0] > best[0]
+        ):
+            (end, k, lexical, inflected), region_word = found
+            return end, k, lexical, inflected, region_word
+    if best is not None and best[3] and lex.morphology is not None:
         # "Чехии" is Czechia ("Чехия") to the dictionary, not "Чехи" with a case ending
         places = morph.place_lemmas(text[a:b].lower(), lex.lang)
         if best[1] not in places:
             for lemma in places:
                 if lemma in gaz:
                     return b, lemma, False, True, False
-    if lex.inflections and (best is None or _region_word_follows(lookup, b, lex)):
-        # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
-        # region word, the adjective of a town is tried before a namesake of its own
-        found = _lemma_match(text, lookup, a, b, lex, gaz)
-        # a region's adjective, or a lexicon name, wins over a namesake with a case ending
-        if found is not None and (best is None or found[1] or found[0][2]):
-            (end, k, lexical, inflected), region_word = found
-            return end, k, lexical, inflected, region_word
     if best is None and lex.transliteration is not None:
         found = _transliterated_match(text, lookup, a, b, lex, gaz)
         if found is not None:
@@ -453,6 +455,14 @@ def _lemma_match(
             return found
         first = first or found
     return first
+
+
+def _street(folded: str, a: int, end: int, lex: Lexicon) -> bool:
+    """Whether the name at ``folded[a:end]`` is a street's: after a street word ("rue de",
+    "вул.") or before one ("Road", "Straße")."""
+    if lex.street_before and lex.street_before.ends(folded[max(0, a - 24) : a]):
+        return True
+    return bool(lex.street_after) and lex.street_after.starts(folded[end : end + 12]) is not None
 
 
 def _names_a_region(key: str, gaz: Gazetteer) -> bool:

@@ -245,6 +245,14 @@ class Lexicon:
     #: form ("russe", "американский"): demonyms, which name a country's people, forces or
     #: government, not a place to draw. Folded.
     demonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Organisations and groups whose names a gazetteer also has ("Hamas", a Turkish town's
+    #: alternate name; "Google", Topeka's joke name of 2010): never places. Keys, folded.
+    organisations: frozenset[str] = frozenset()
+    #: Words that make a place's name the name of a street: before it ("rue de Kiev",
+    #: "вулиця Київська", "ул. Горького") or after it ("Moscow Road", "Berliner Straße"). A
+    #: street is no place (geonews has no option for streets yet).
+    street_before: Phrases = field(default_factory=lambda: Phrases.build(()))
+    street_after: Phrases = field(default_factory=lambda: Phrases.build(()))
     #: The endings those adjectives take ("e", "s", "es" in French), longest first.
     demonym_endings: tuple[str, ...] = ()
     #: Whether common nouns are capitalised (German), so a capital says little.
@@ -409,6 +417,9 @@ def _from_data(data: dict, source: str) -> Lexicon:
                 code: tuple(fold(w) for w in words)
                 for code, words in data.get("demonyms", {}).items()
             },
+            organisations=frozenset(key(w) for w in data.get("organisations", [])),
+            street_before=_phrases(data, "street_before"),
+            street_after=_phrases(data, "street_after"),
             demonym_endings=tuple(
                 sorted((fold(e) for e in data.get("demonym_endings", [])), key=len, reverse=True)
             ),
