@@ -178,3 +178,9 @@ def test_people_and_organisations_are_no_places(text, lang):
 def test_streets_named_after_places_are_no_places(text, lang, street):
     found = _found(text, lang)
     assert found and street not in {t for t, _, _ in found}
+
+
+@needs_dictionaries
+def test_a_towns_streets_are_the_town():
+    found = _found("Ливни затопили улицы Махачкалы и Каспийска.", "ru")
+    assert "Махачкалы" in {t for t, _, _ in found}

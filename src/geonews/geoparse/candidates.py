@@ -146,7 +146,7 @@ def _candidate_spans(
             continue
         if not lexical and k in lex.organisations:
             continue  # "Hamas", "Google": an organisation's name, whatever town shares it
-        if _street(folded, a, a + length, lex):
+        if _street(text, folded, a, a + length, lex):
             continue  # "rue de Kiev", "Moscow Road": a street, not the town
         if not lexical and length == b - a and lex.morphology is not None:
             word = text[a:b].lower()
@@ -457,11 +457,15 @@ def _lemma_match(
     return first
 
 
-def _street(folded: str, a: int, end: int, lex: Lexicon) -> bool:
-    """Whether the name at ``folded[a:end]`` is a street's: after a street word ("rue de",
-    "вул.") or before one ("Road", "Straße")."""
+def _street(text: str, folded: str, a: int, end: int, lex: Lexicon) -> bool:
+    """Whether the name at ``text[a:end]`` is a street's: after a street word ("rue de",
+    "вул.") or before one ("Road", "Straße"). Where a dictionary says, a street named after
+    a town takes its adjective ("вулиця Київська"), and "улицы Махачкалы" are the town's
+    streets."""
     if lex.street_before and lex.street_before.ends(folded[max(0, a - 24) : a]):
-        return True
+        if lex.morphology is None or not morph.available(lex.lang):
+            return True
+        return any(adjective for _, adjective in morph.lemmas(text[a:end].lower(), lex.lang))
     return bool(lex.street_after) and lex.street_after.starts(folded[end : end + 12]) is not None
 
 
