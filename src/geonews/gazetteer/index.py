@@ -288,6 +288,10 @@ class Gazetteer:
     def __contains__(self, k: str) -> bool:
         return k in self._trie
 
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether some folded key starts with ``prefix``."""
+        return next(self._trie.iterkeys(prefix), None) is not None
+
     def lookup(self, k: str) -> list[Candidate]:
         """The entries a folded key may refer to."""
         found = self._lookup_memo.get(k)

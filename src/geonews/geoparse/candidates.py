@@ -216,7 +216,7 @@ def _match_at(
     if best is not None and best[3] and lex.inflections:
         # "Карелии" is the lexicon's Karelia ("Карелия"), not "Карели" (a town in India)
         # with a case ending
-        for lemma, region in _lemmas(lookup[a:b], lex, text[a:b]):
+        for lemma, region in _lemmas(lookup[a:b], lex, text[a:b], gaz):
             if lemma in lex.place_names:
                 return b, lemma, True, True, region
     if lex.inflections and (best is None or best[3] or _region_word_follows(lookup, b, lex)):
@@ -377,11 +377,19 @@ def _lexical_keys(lex: Lexicon) -> dict[str, list[str]]:
 _FIRST_WORD = re.compile(r"\w+")
 
 
-def _lemmas(word: str, lex: Lexicon, raw: str | None = None) -> list[tuple[str, bool]]:
+def _lemmas(
+    word: str, lex: Lexicon, raw: str | None = None, gaz: Gazetteer | None = None
+) -> list[tuple[str, bool]]:
     """The names an inflected ``word`` (folded; ``raw`` as written) may stand for, each
     with whether it is a region's adjective: the dictionary's lemmas that name places
-    first, then the lexicon's ending rules, then the dictionary's other lemmas."""
-    if lex.morphology is not None and raw is not None:
+    first, then the lexicon's ending rules, then the dictionary's other lemmas. The
+    dictionary is asked only when some name starts as the word does (less a case
+    ending of up to three letters): most capitalised words name no place."""
+    if (
+        lex.morphology is not None
+        and raw is not None
+        and (gaz is None or _may_name_a_place(word, lex, gaz))
+    ):
         found = morph.lemmas(raw.lower(), lex.lang)
         if found:
             places = set(morph.place_lemmas(raw.lower(), lex.lang))
@@ -390,6 +398,22 @@ def _lemmas(word: str, lex: Lexicon, raw: str | None = None) -> list[tuple[str, 
             ruled = _ruled_lemmas(word, lex)
             return list(dict.fromkeys([*first, *ruled, *rest]))
     return _ruled_lemmas(word, lex)
+
+
+def _may_name_a_place(word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
+    """Whether a name of the gazetteer or the lexicon starts with ``word`` less its last
+    three letters (at least its first three): what any lemma of it starts with, bar
+    a changed stem ("Києві", which the ending rules read)."""
+    stem = word[: max(3, len(word) - 3)]
+    return gaz.has_prefix(stem) or stem[:3] in _lexical_prefixes(lex) and any(
+        k.startswith(stem) for k in lex.place_names
+    )
+
+
+@functools.cache
+def _lexical_prefixes(lex: Lexicon) -> frozenset[str]:
+    """The first three letters of the lexicon's names."""
+    return frozenset(k[:3] for k in lex.place_names)
 
 
 def _ruled_lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
@@ -427,8 +451,8 @@ def _lemma_match(
         m = _NEXT_WORD.match(lookup, b)
     if m is not None:
         w2 = m.group(1)
-        firsts = [(w1, False), *_lemmas(w1, lex, text[a:b])]
-        seconds = [(w2, False), *_lemmas(w2, lex, text[m.start(1) : m.end(1)])]
+        firsts = [(w1, False), *_lemmas(w1, lex, text[a:b], gaz)]
+        seconds = [(w2, False), *_lemmas(w2, lex, text[m.start(1) : m.end(1)], gaz)]
         for l1, r1 in firsts:
             for l2, r2 in seconds:
                 if l1 == w1 and l2 == w2:
@@ -444,7 +468,7 @@ def _lemma_match(
                     # a capitalised word it is part of a name ("Южной Корее")
                     return (m.end(1), k, lexical, True), (r1 or r2) and region_word
     first = None
-    for lemma, region in _lemmas(w1, lex, text[a:b]):
+    for lemma, region in _lemmas(w1, lex, text[a:b], gaz):
         lexical = known(lemma)
         if lexical is None:
             continue
@@ -462,11 +486,35 @@ def _street(text: str, folded: str, a: int, end: int, lex: Lexicon) -> bool:
     "вул.") or before one ("Road", "Straße"). Where a dictionary says, a street named after
     a town takes its adjective ("вулиця Київська"), and "улицы Махачкалы" are the town's
     streets."""
-    if lex.street_before and lex.street_before.ends(folded[max(0, a - 24) : a]):
+    before, after = _street_words(lex)
+    # cheap necessary tests first (str methods): a street phrase's last word ends just
+    # before the name, or its first word starts just after it
+    if (
+        before
+        and folded.endswith(before, max(0, a - 24), a)
+        and lex.street_before.ends(folded[max(0, a - 24) : a])
+    ):
         if lex.morphology is None or not morph.available(lex.lang):
             return True
-        return any(adjective for _, adjective in morph.lemmas(text[a:end].lower(), lex.lang))
-    return bool(lex.street_after) and lex.street_after.starts(folded[end : end + 12]) is not None
+        lemmas = morph.lemmas(text[a:end].lower(), lex.lang)
+        return any(adjective for _, adjective in lemmas)
+    return bool(
+        after
+        and folded.startswith(after, end)
+        and lex.street_after.starts(folded[end : end + 12]) is not None
+    )
+
+
+@functools.cache
+def _street_words(lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the text before a street's name ends with ("de ", "d'", "ул. ") and what the
+    text after one starts with (" road", " st."), folded, by the language's street words."""
+    before = set()
+    for e in lex.street_before.entries:
+        last = fold(e).rstrip("'").split()[-1]
+        before.update((f"{last} ", f"{last}'"))
+    after = {f" {fold(e).split()[0]}" for e in lex.street_after.entries}
+    return tuple(sorted(before)), tuple(sorted(after))
 
 
 def _names_a_region(key: str, gaz: Gazetteer) -> bool:

@@ -42,21 +42,22 @@ def find_demonyms(
     table = _table(lex)
     if table is None:
         return []
-    pattern, country_of, stem_of = table
-    gaz = gazetteer or load_gazetteer()
     if folded is None:
         folded = fold(text)
+    by_last, last_words = table
+    # a cheap first pass: most articles name few of the demonyms' last words
+    hits = last_words.intersection(_WORD.findall(folded))
+    if not hits:
+        return []
+    gaz = gazetteer or load_gazetteer()
     taken = [(m.start, m.end) for m in places]
     out = []
-    for m in pattern.finditer(folded):
-        a, b = m.span()
-        stem = m.group(1)
+    for a, b, code, lemmas in sorted(_occurrences(folded, hits, by_last)):
         if lex.lang == "en" and not text[a].isupper():
             continue  # "russian roulette" aside, English writes them capitalised
         if any(s < b and a < e for s, e in taken):
             continue
-        code = country_of[stem]
-        if not _confirmed(text[a:b], folded[a:b], stem_of[stem], lex):
+        if not _confirmed(text[a:b], folded[a:b], lemmas, lex):
             continue
         index = gaz.country_entry(code)
         if index is None:
@@ -83,24 +84,55 @@ def _confirmed(raw: str, word: str, lemmas: tuple[str, ...], lex: Lexicon) -> bo
     return bool(morph.normal_forms(raw.lower(), lex.lang) & set(lemmas))
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _occurrences(folded: str, hits: set[str], by_last: dict) -> list[tuple]:
+    """(start, end, country, dictionary forms) of each demonym whose last word is one of
+    ``hits``, at word boundaries, the longest form at each end."""
+    out = []
+    n = len(folded)
+    for word in hits:
+        i = folded.find(word)
+        while i >= 0:
+            e = i + len(word)
+            if (not i or not folded[i - 1].isalnum()) and (e >= n or not folded[e].isalnum()):
+                for form, code, lemmas in by_last[word]:  # longest first
+                    a = e - len(form)
+                    if (
+                        a >= 0
+                        and folded.startswith(form, a)
+                        and (not a or not (folded[a - 1].isalnum() or folded[a - 1] in "-_"))
+                    ):
+                        out.append((a, e, code, lemmas))
+                        break
+            i = folded.find(word, e)
+    return out
+
+
 @functools.cache
-def _table(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, str], dict[str, tuple]] | None:
-    """A pattern of every demonym with its endings (group 1: its stem), each stem's
-    country and dictionary forms."""
+def _table(lex: Lexicon) -> tuple[dict[str, list], frozenset[str]] | None:
+    """Every form of the language's demonyms (each dictionary form's stem with each
+    ending) by its last word, longest first, with its country and dictionary forms; and
+    the set of those last words."""
     if not lex.demonyms:
         return None
     endings = lex.demonym_endings or ("",)
-    country_of: dict[str, str] = {}
-    stem_of: dict[str, tuple[str, ...]] = {}
+    forms: dict[str, tuple[str, tuple[str, ...]]] = {}
     for code, words in lex.demonyms.items():
         for w in words:
             stem = _stem(w, endings)
-            country_of.setdefault(stem, code)
-            stem_of[stem] = (*stem_of.get(stem, ()), w)
-    stems = "|".join(re.escape(s) for s in sorted(country_of, key=len, reverse=True))
-    ends = "|".join(re.escape(e) for e in endings if e)
-    pattern = re.compile(rf"(?<![\w-])({stems})(?:{ends})?(?![\w])")
-    return pattern, country_of, stem_of
+            for e in dict.fromkeys(("", *endings)):
+                code_of, lemmas = forms.get(stem + e, (code, ()))
+                if code_of == code and w not in lemmas:
+                    forms[stem + e] = (code, (*lemmas, w))
+    by_last: dict[str, list] = {}
+    for form, (code, lemmas) in forms.items():
+        last = _WORD.findall(form)[-1]
+        by_last.setdefault(last, []).append((form, code, lemmas))
+    for entries in by_last.values():
+        entries.sort(key=lambda x: len(x[0]), reverse=True)
+    return by_last, frozenset(by_last)
 
 
 def _stem(word: str, endings: tuple[str, ...]) -> str:

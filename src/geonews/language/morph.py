@@ -39,7 +39,13 @@ def _analyser(lang: str):
         except ImportError:
             return None
         try:
-            return pymorphy3.MorphAnalyzer(lang=lang)
+            # the dictionary alone, without probability estimates: every reading counts,
+            # and a word it lacks is left to the suffix rules (its predictors would guess)
+            return pymorphy3.MorphAnalyzer(
+                lang=lang,
+                probability_estimator_cls=None,
+                units=[pymorphy3.units.DictionaryAnalyzer()],
+            )
         except (ValueError, OSError, KeyError):  # no dictionary package for the language
             return None
 
@@ -95,14 +101,20 @@ def _analyse(word: str, lang: str) -> _Word:
     geo: list[tuple[str, bool]] = []
     other: list[tuple[str, bool]] = []
     people: list[tuple[str, bool]] = []
+    nominatives: dict[tuple, str] = {}  # inflecting is slow: once per lemma and gender
     for p in parses:
         tag = p.tag
         adjective = tag.POS == "ADJF" and "Apro" not in tag.grammemes
         if adjective:
             # "Курской", "Запорізької": the adjective in the nominative of its gender and
             # number ("курская"), as a place name that is an adjective is written
-            nominative = p.inflect({"nomn"})
-            form = nominative.word if nominative is not None else p.normal_form
+            k = (p.normal_form, tag.gender, tag.number)
+            form = nominatives.get(k)
+            if form is None:
+                nominative = p.inflect({"nomn"})
+                form = nominatives[k] = (
+                    nominative.word if nominative is not None else p.normal_form
+                )
         else:
             form = p.normal_form
         lemma = (fold(form), adjective)
