@@ -184,3 +184,12 @@ def test_streets_named_after_places_are_no_places(text, lang, street):
 def test_a_towns_streets_are_the_town():
     found = _found("Ливни затопили улицы Махачкалы и Каспийска.", "ru")
     assert "Махачкалы" in {t for t, _, _ in found}
+
+
+def test_demonyms_name_actors_the_lexicon_does_not_know():
+    (strike,) = analyse("Turkish drones struck a fuel depot near Kharkiv on Monday.", "en").events
+    assert strike.actors == ("Turkey",)
+    # a country with actor words of its own is left to them (they tell who acts from
+    # who reports): no second "Russia"
+    (strike,) = analyse("Russian artillery shelled a fuel depot near Kharkiv.", "en").events
+    assert strike.actors == ("Russia",)

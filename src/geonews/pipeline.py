@@ -93,10 +93,13 @@ def analyse(
 
 def _with_demonym_actors(events: list[Event], demonyms: list[Mention], lex) -> list[Event]:
     """Each event with the countries its sentence's demonyms name among its actors
-    ("Turkish drones struck..."), after the actors the lexicon's words found."""
+    ("Turkish drones struck..."), after the actors the lexicon's words found. A country
+    the lexicon has actor words for is left to them: they tell who acts from who
+    reports ("selon les services sud-coréens")."""
+    lexicon_countries = set(lex.actor_countries.values())
     out = []
     for e in events:
-        known = {lex.actor_countries.get(a) for a in e.actors}
+        known = {lex.actor_countries.get(a) for a in e.actors} | lexicon_countries
         extra = []
         for d in demonyms:
             if e.start <= d.start < e.end and d.place.country not in known:
