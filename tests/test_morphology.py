@@ -193,3 +193,20 @@ def test_demonyms_name_actors_the_lexicon_does_not_know():
     # who reports): no second "Russia"
     (strike,) = analyse("Russian artillery shelled a fuel depot near Kharkiv.", "en").events
     assert strike.actors == ("Russia",)
+
+
+def test_a_demonym_handed_to_the_classifier_is_no_location():
+    import dataclasses
+
+    from geonews.events.classify import classify_events
+    from geonews.gazetteer.index import load_gazetteer
+    from geonews.language.lexicon import load_lexicon
+    from geonews.language.text import sentences
+    from geonews.model import DEMONYM, Article
+
+    text = "Missiles struck a fuel depot near Kharkiv overnight."
+    lex, gaz = load_lexicon("en"), load_gazetteer()
+    places = find_places(text, "en")
+    assert classify_events(Article(text=text), places, lex, sentences(text), gaz)
+    demonyms = [dataclasses.replace(m, kind=DEMONYM) for m in places]
+    assert classify_events(Article(text=text), demonyms, lex, sentences(text), gaz) == []

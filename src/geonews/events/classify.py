@@ -25,7 +25,7 @@ from geonews.events.dates import find_dates
 from geonews.gazetteer.index import Gazetteer
 from geonews.language.lexicon import Lexicon, Phrases
 from geonews.language.text import Sentence, fold
-from geonews.model import Article, Event, Mention, Quantity
+from geonews.model import DEMONYM, Article, Event, Mention, Quantity
 
 _DIGIT = re.compile(r"\d")
 # (?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w]), its look-behind moved
@@ -48,6 +48,8 @@ def classify_events(
     """
     if folded is None:
         folded = fold(article.text)
+    if any(m.kind == DEMONYM for m in mentions):
+        mentions = [m for m in mentions if m.kind != DEMONYM]  # whose, never where
     events: list[Event] = []
     # earlier sentences long enough to count as repeated, normalised; those not yet
     # normalised wait, folded, for a sentence that may report something to need them
