@@ -187,8 +187,10 @@ def main() -> None:
 
     _warm()
     # first-use caches (with --once and --mix, on texts of their own: the corpus stays unseen)
+    # (in each language's script: Russian and Ukrainian load their dictionaries then)
+    names = {"ru": "Киев, Херсон.", "uk": "Київ, Херсон."}
     warm_up = [
-        json.dumps({"id": lang, "text": "Kyiv, Kherson.", "lang": lang})
+        json.dumps({"id": lang, "text": names.get(lang, "Kyiv, Kherson."), "lang": lang})
         for lang in ("en", "fr", "de", "es", "ru", "uk")
     ]
     list(geoparse_jsonl(lines[:20] if a.repeat else warm_up, join=a.join))

@@ -14,6 +14,12 @@ Usage::
 
     python benchmarks/eval_geoparse.py            # every corpus
     python benchmarks/eval_geoparse.py --only news --show-errors
+    python benchmarks/eval_geoparse.py --set nerel_ru_train --set ner_uk_train
+    python benchmarks/eval_geoparse.py --set nerel_ru_train --demonyms
+
+``--set NAME`` scores one of the shared sets (``../shared/eval/NAME.jsonl``: its
+recognition only, when it has no coordinates). ``--demonyms`` scores the demonyms
+("российских") as places, for the sets that mark them (NEREL).
 """
 
 from __future__ import annotations
@@ -42,8 +48,9 @@ def _scorer():
     return mod
 
 
-def run_geoparse(corpus: Path, jobs: int) -> dict[str, dict]:
-    """Run the command line on ``corpus``; its output records by id."""
+def run_geoparse(corpus: Path, jobs: int, demonyms: bool = False) -> dict[str, dict]:
+    """Run the command line on ``corpus``; its output records by id (with ``demonyms``,
+    each record's demonyms among its places)."""
     with tempfile.NamedTemporaryFile("r", suffix=".jsonl", encoding="utf-8") as out:
         cmd = [
             sys.executable,
@@ -58,7 +65,13 @@ def run_geoparse(corpus: Path, jobs: int) -> dict[str, dict]:
             "--no-progress",
         ]
         subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
-        return {str(r["id"]): r for r in map(json.loads, out) if r}
+        records = {str(r["id"]): r for r in map(json.loads, out) if r}
+    if demonyms:
+        for r in records.values():
+            r["places"] = sorted(
+                r.get("places", []) + r.get("demonyms", []), key=lambda p: p["start"]
+            )
+    return records
 
 
 def load(path: Path) -> dict[str, dict]:
@@ -66,9 +79,11 @@ def load(path: Path) -> dict[str, dict]:
         return {str(r["id"]): r for r in map(json.loads, fh) if r}
 
 
-def score_toponyms(name: str, path: Path, scorer, jobs: int, show: bool) -> list[dict]:
+def score_toponyms(
+    name: str, path: Path, scorer, jobs: int, show: bool, demonyms: bool = False
+) -> list[dict]:
     gold = load(path)
-    pred = run_geoparse(path, jobs)
+    pred = run_geoparse(path, jobs, demonyms)
     rows = []
     by_lang = defaultdict(dict)
     for k, g in gold.items():
@@ -184,11 +199,25 @@ def main() -> None:
     ap.add_argument("--only", choices=["geovirus", "news", "conflict"], action="append")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--show-errors", action="store_true", help="List misses and false places.")
+    ap.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME",
+        help="Score ../shared/eval/NAME.jsonl (repeatable); alone, only those sets.",
+    )
+    ap.add_argument(
+        "--demonyms", action="store_true", help="Count demonyms as places (NEREL marks them)."
+    )
     ap.add_argument("--json", action="store_true", help="One JSON object per row.")
     a = ap.parse_args()
     scorer = _scorer()
-    only = set(a.only or ["geovirus", "news", "conflict"])
+    only = set(a.only or ([] if a.set else ["geovirus", "news", "conflict"]))
     rows = []
+    for name in a.set or ():
+        path = SHARED / f"{name}.jsonl"
+        if not path.exists():
+            sys.exit(f"no such set: {path}")
+        rows += score_toponyms(name, path, scorer, a.jobs, a.show_errors, a.demonyms)
     if "geovirus" in only and (SHARED / "geovirus.jsonl").exists():
         rows += score_toponyms("geovirus", SHARED / "geovirus.jsonl", scorer, a.jobs, a.show_errors)
     if "news" in only:

@@ -29,9 +29,12 @@ def _lines(records):
 
 def test_schema_of_a_result():
     out = geoparse_record(RECORDS[0])
-    assert list(out) == ["id", "lang", "places", "events", "dateline"]
+    # demonyms ("Russian") come apart from the places, with the same fields
+    assert list(out) == ["id", "lang", "places", "events", "demonyms", "dateline"]
     assert out["dateline"] is None  # the note has no "KHARKIV (AP) —"
     assert out["id"] == "n1" and out["lang"] == "en"
+    for d in out["demonyms"]:
+        assert tuple(d) == PLACE_FIELDS and d["kind"] == "demonym"
     for p in out["places"]:
         assert tuple(p) == PLACE_FIELDS
         assert NOTE[p["start"] : p["end"]] == p["text"]

@@ -4,7 +4,10 @@ Input records are ``{"id", "text"}`` with optional ``"lang"``, ``"title"``,
 ``"url"``, ``"published"`` (ISO date), given either as dicts or as JSONL lines.
 Each output is::
 
-    {"id", "lang", "places": [PLACE...], "events": [EVENT...]}
+    {"id", "lang", "places": [PLACE...], "events": [EVENT...], "demonyms": [PLACE...]}
+
+where a demonym ("Russian", "американских") is a PLACE of ``"kind": "demonym"`` that
+names its country (see :mod:`geonews.geoparse.demonyms`).
 
 with the fields of :data:`PLACE_FIELDS` and :data:`EVENT_FIELDS` (offsets are
 0-based Python string offsets into ``text``). A record that cannot be processed
@@ -129,6 +132,7 @@ def geoparse_record(
         "lang": analysis.lang,
         "places": [place_dict(m) for m in analysis.mentions],
         "events": [event_dict(e) for e in analysis.events],
+        "demonyms": [place_dict(m) for m in analysis.demonyms],
         "dateline": place_dict(analysis.dateline) if analysis.dateline else None,
     }
 
@@ -159,8 +163,14 @@ def _record_json(
     places = ", ".join(map(_place_json, analysis.mentions))
     events = ", ".join([_dumps(event_dict(e)) for e in analysis.events])
     head = f'{{"id": {_dumps(rid)}, "lang": {_dumps(analysis.lang)}'
+    # demonyms are few, and their "kind" is not their place's: encoded whole
+    demonyms = ", ".join([_dumps(place_dict(m)) for m in analysis.demonyms])
     dateline = _place_json(analysis.dateline) if analysis.dateline else "null"
-    return f'{head}, "places": [{places}], "events": [{events}], "dateline": {dateline}}}', False
+    body = (
+        f'"places": [{places}], "events": [{events}], "demonyms": [{demonyms}], '
+        f'"dateline": {dateline}'
+    )
+    return f"{head}, {body}}}", False
 
 
 def geoparse_jsonl(

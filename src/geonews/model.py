@@ -15,6 +15,10 @@ from datetime import date
 #: Kinds of place, from the most to the least specific.
 PLACE_KINDS = ("city", "region", "country", "other")
 
+#: The kind of a mention that names a country by its adjective ("Russian", "nord-coréens"):
+#: it says whose, not where, and is never drawn nor an event's location.
+DEMONYM = "demonym"
+
 #: Geographic precision of an event, from the finest to the coarsest; "unknown": the
 #: article names no place for it (a caption: "Shelling of residential area").
 PRECISIONS = ("town", "part_of_region", "region", "country", "unknown")
@@ -148,6 +152,8 @@ class Mention:
     confidence: float
     reasons: tuple[str, ...] = ()
     region: Region | None = None
+    #: "place", or :data:`DEMONYM` for an adjective that names the country of ``place``
+    kind: str = "place"
 
     def place_fields(self) -> dict:
         """Where the mention is and what it names: :meth:`to_dict` without the reasons
@@ -159,7 +165,7 @@ class Mention:
             "end": self.end,
             "text": self.text,
             "name": p.name,
-            "kind": p.kind,
+            "kind": DEMONYM if self.kind == DEMONYM else p.kind,
             "lat": p.lat,
             "lon": p.lon,
             "geonameid": p.geonameid,

@@ -29,6 +29,9 @@ class Analysis:
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
     dateline: Mention | None = None
+    #: the adjectives naming a country ("Russian", "nord-coréens"): kind "demonym", never
+    #: among ``mentions``, so never an event's location nor drawn
+    demonyms: tuple[Mention, ...] = ()
 
     @property
     def places(self) -> list[Mention]:
@@ -49,6 +52,7 @@ class Analysis:
             "lang": self.lang,
             "places": [m.to_dict() for m in self.mentions],
             "events": [e.to_dict() for e in self.events],
+            "demonyms": [m.to_dict() for m in self.demonyms],
             "dateline": self.dateline.to_dict() if self.dateline else None,
         }
 
@@ -69,6 +73,7 @@ def analyse(
     from geonews.gazetteer.index import load_gazetteer
     from geonews.geoparse import find_places
     from geonews.geoparse.dateline import dateline_mention, find_dateline
+    from geonews.geoparse.demonyms import find_demonyms
     from geonews.language.lexicon import detect_language, load_lexicon
     from geonews.language.text import fold, sentences
 
@@ -90,9 +95,31 @@ def analyse(
     if article.lang is None:
         article = replace(article, lang=lang)
         events = [replace(e, article=article) for e in events]
+    demonyms = find_demonyms(article.text, lang, gazetteer=gaz, folded=folded, places=mentions)
+    if demonyms and events:
+        events = _with_demonym_actors(events, demonyms, lex)
     at = dateline_mention(mentions, dateline)
-    return Analysis(article, lang, tuple(mentions), tuple(events), at)
+    return Analysis(
+        article, lang, tuple(mentions), tuple(events), dateline=at, demonyms=tuple(demonyms)
+    )
 
+
+def _with_demonym_actors(events: list[Event], demonyms: list[Mention], lex) -> list[Event]:
+    """Each event with the countries its sentence's demonyms name among its actors
+    ("Turkish drones struck..."), after the actors the lexicon's words found. A country
+    the lexicon has actor words for is left to them: they tell who acts from who
+    reports ("selon les services sud-coréens")."""
+    lexicon_countries = set(lex.actor_countries.values())
+    out = []
+    for e in events:
+        known = {lex.actor_countries.get(a) for a in e.actors} | lexicon_countries
+        extra = []
+        for d in demonyms:
+            if e.start <= d.start < e.end and d.place.country not in known:
+                known.add(d.place.country)
+                extra.append(d.place.name)
+        out.append(replace(e, actors=(*e.actors, *extra)) if extra else e)
+    return out
 
 
 def assign_regions(mentions: Sequence[Mention], join: str = "spatial") -> list[Mention]:
@@ -123,7 +150,7 @@ def assign_regions(mentions: Sequence[Mention], join: str = "spatial") -> list[M
 #: The setters of Mention's slots, in field order.
 _MENTION_SETTERS = tuple(
     getattr(Mention, f).__set__
-    for f in ("start", "end", "text", "place", "confidence", "reasons", "region")
+    for f in ("start", "end", "text", "place", "confidence", "reasons", "region", "kind")
 )
 
 
@@ -133,9 +160,16 @@ def _with_region(m: Mention, region) -> Mention:
     dataclass's ``__init__`` sets each field with ``object.__setattr__``; the slots' own
     setters are several times faster."""
     out = object.__new__(Mention)
-    set_start, set_end, set_text, set_place, set_confidence, set_reasons, set_region = (
-        _MENTION_SETTERS
-    )
+    (
+        set_start,
+        set_end,
+        set_text,
+        set_place,
+        set_confidence,
+        set_reasons,
+        set_region,
+        set_kind,
+    ) = _MENTION_SETTERS
     set_start(out, m.start)
     set_end(out, m.end)
     set_text(out, m.text)
@@ -143,6 +177,7 @@ def _with_region(m: Mention, region) -> Mention:
     set_confidence(out, m.confidence)
     set_reasons(out, m.reasons)
     set_region(out, region)
+    set_kind(out, m.kind)
     return out
 
 

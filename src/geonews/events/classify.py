@@ -33,7 +33,7 @@ from geonews.gazetteer.index import Gazetteer
 from geonews.geoparse.dateline import Dateline, dateline_mention
 from geonews.language.lexicon import Lexicon, Phrases
 from geonews.language.text import Sentence, fold
-from geonews.model import Article, Event, Mention, Quantity
+from geonews.model import DEMONYM, Article, Event, Mention, Quantity
 
 _DIGIT = re.compile(r"\d")
 # (?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?![\w]), its look-behind moved
@@ -59,6 +59,8 @@ def classify_events(
     """
     if folded is None:
         folded = fold(article.text)
+    if any(m.kind == DEMONYM for m in mentions):
+        mentions = [m for m in mentions if m.kind != DEMONYM]  # whose, never where
     dateline_end = dateline.end if dateline is not None else -1
     at_dateline = _scene_dateline(dateline_mention(mentions, dateline), mentions, dateline_end)
     # the nearest place before in the paragraph that a sentence put something at

@@ -38,6 +38,7 @@ from geonews.gazetteer.sources import (
     _MAX_KEY,
     KIND_COUNTRY,
     KIND_NAMES,
+    KIND_OTHER,
     KIND_REGION,
     _common_words,
     _eponyms,
@@ -50,7 +51,7 @@ from geonews.language.text import key
 from geonews.model import Place
 
 #: Bump when the layout or content rules of the compiled index change.
-INDEX_VERSION = 22
+INDEX_VERSION = 23
 
 
 
@@ -287,6 +288,10 @@ class Gazetteer:
     def __contains__(self, k: str) -> bool:
         return k in self._trie
 
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether some folded key starts with ``prefix``."""
+        return next(self._trie.iterkeys(prefix), None) is not None
+
     def lookup(self, k: str) -> list[Candidate]:
         """The entries a folded key may refer to."""
         found = self._lookup_memo.get(k)
@@ -387,8 +392,14 @@ class Gazetteer:
         return self._by_geonameid.get(geonameid)
 
     def resolve_reference(self, ref: str) -> int | None:
-        """Entry for a lexicon reference: ``country:KP``, ``region:UA.11`` or ``city:703448``."""
+        """Entry for a lexicon reference: ``country:KP``, ``region:UA.11``, ``city:703448``
+        or ``other:European Union`` (a curated feature or a continent, by its main name)."""
         kind, _, value = ref.partition(":")
+        if kind == "other":
+            for c in self.lookup(key(value)):
+                if c.kind == KIND_OTHER and c.main:
+                    return c.index
+            return None
         if kind == "country":
             return self.country_entry(value)
         if kind == "region":

@@ -529,7 +529,8 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
                 "admin1": code,
                 "names": 0,
             },
-            [n for n in (c.get("toponymName"), c.get("name"), c.get("asciiName")) if n],
+            [n for n in (c.get("toponymName"), c.get("name"), c.get("asciiName")) if n]
+            + _continent_names(c),
         )
 
     ua_rows = _ua_places()
@@ -588,6 +589,23 @@ def _iter_entries() -> Iterator[tuple[dict, list[str]]]:
             },
             _unit_names(names) if unit else names + _ua_names(names),
         )
+
+
+#: The languages whose names of the continents the gazetteer takes from GeoNames'
+#: alternate names ("Европа", "Європа", "Afrique"): those geonews has lexicons for.
+_CONTINENT_LANGS = frozenset(("en", "fr", "de", "es", "ru", "uk"))
+
+
+def _continent_names(c: dict) -> list[str]:
+    """A continent's names in geonews' languages ("Amérique du Nord"), leaving out
+    epithets written small ("el viejo continente")."""
+    return [
+        a["name"]
+        for a in c.get("alternateNames") or ()
+        if a.get("lang") in _CONTINENT_LANGS
+        and a["name"][:1].isupper()
+        and all(w[:1].isupper() or len(w) <= 3 for w in a["name"].split())
+    ]
 
 
 #: GeoNames' extract for Ukraine, derived by scripts/build_ua_places.py.

@@ -7,6 +7,8 @@ priors; ``evidence`` weighs each span on its context, with ``persons`` telling a
 person's or an actor's name from a place's; ``discourse`` lets the article's
 places lend each other evidence (appositions, one sense per discourse, country
 focus, nearby towns); ``resolve`` runs them and picks one entry per span.
+``demonyms`` finds the adjectives that name a country ("Russian", "американских"),
+reported apart from the places.
 """
 
 from geonews.geoparse.resolve import find_places, unique_places

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from geonews.gazetteer.index import Candidate, Gazetteer
 from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
+from geonews.language import morph
 from geonews.language.lexicon import (
     Lexicon,
 )
@@ -143,6 +144,14 @@ def _candidate_spans(
         length, k, lexical, inflected, region_word, cands, top, priors = found
         if not cands:
             continue
+        if not lexical and k in lex.organisations:
+            continue  # "Hamas", "Google": an organisation's name, whatever town shares it
+        if _street(text, folded, a, a + length, lex):
+            continue  # "rue de Kiev", "Moscow Road": a street, not the town
+        if not lexical and length == b - a and lex.morphology is not None:
+            word = text[a:b].lower()
+            if morph.never_a_name(word, lex.lang) or morph.only_a_persons_name(word, lex.lang):
+                continue  # "Тоді", "Чому", "Давай"; "Юрій", "Давида"
         if heads_at and a in heads_at and text[b : a + length].islower():
             continue  # "mer" alone is a common noun (and a town on the Loire); "mer du Nord"
         if region_word and all(c.kind == KIND_COUNTRY for c in cands):
@@ -207,17 +216,27 @@ def _match_at(
     if best is not None and best[3] and lex.inflections:
         # "Карелии" is the lexicon's Karelia ("Карелия"), not "Карели" (a town in India)
         # with a case ending
-        for lemma, region in _lemmas(lookup[a:b], lex):
+        for lemma, region in _lemmas(lookup[a:b], lex, text[a:b], gaz):
             if lemma in lex.place_names:
                 return b, lemma, True, True, region
-    if lex.inflections and (best is None or _region_word_follows(lookup, b, lex)):
+    if lex.inflections and (best is None or best[3] or _region_word_follows(lookup, b, lex)):
         # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
         # region word, the adjective of a town is tried before a namesake of its own
         found = _lemma_match(text, lookup, a, b, lex, gaz)
-        # a region's adjective, or a lexicon name, wins over a namesake with a case ending
-        if found is not None and (best is None or found[1] or found[0][2]):
+        # a region's adjective, a lexicon name, or a longer name ("Петропавловске-
+        # Камчатском") wins over a namesake with a case ending
+        if found is not None and (
+            best is None or found[1] or found[0][2] or found[0][0] > best[0]
+        ):
             (end, k, lexical, inflected), region_word = found
             return end, k, lexical, inflected, region_word
+    if best is not None and best[3] and lex.morphology is not None:
+        # "Чехии" is Czechia ("Чехия") to the dictionary, not "Чехи" with a case ending
+        places = morph.place_lemmas(text[a:b].lower(), lex.lang)
+        if best[1] not in places:
+            for lemma in places:
+                if lemma in gaz:
+                    return b, lemma, False, True, False
     if best is None and lex.transliteration is not None:
         found = _transliterated_match(text, lookup, a, b, lex, gaz)
         if found is not None:
@@ -362,13 +381,52 @@ def _lexical_keys(lex: Lexicon) -> dict[str, list[str]]:
 _FIRST_WORD = re.compile(r"\w+")
 
 
+def _lemmas(
+    word: str, lex: Lexicon, raw: str | None = None, gaz: Gazetteer | None = None
+) -> list[tuple[str, bool]]:
+    """The names an inflected ``word`` (folded; ``raw`` as written) may stand for, each
+    with whether it is a region's adjective: the dictionary's lemmas that name places
+    first, then the lexicon's ending rules, then the dictionary's other lemmas. The
+    dictionary is asked only when some name starts as the word does (less a case
+    ending of up to three letters): most capitalised words name no place."""
+    if (
+        lex.morphology is not None
+        and raw is not None
+        and (gaz is None or _may_name_a_place(word, lex, gaz))
+    ):
+        found = morph.lemmas(raw.lower(), lex.lang)
+        if found:
+            places = set(morph.place_lemmas(raw.lower(), lex.lang))
+            first = [x for x in found if x[0] in places]
+            rest = [x for x in found if x[0] not in places]
+            ruled = _ruled_lemmas(word, lex)
+            return list(dict.fromkeys([*first, *ruled, *rest]))
+    return _ruled_lemmas(word, lex)
+
+
+def _may_name_a_place(word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
+    """Whether a name of the gazetteer or the lexicon starts with ``word`` less its last
+    three letters (at least its first three): what any lemma of it starts with, bar
+    a changed stem ("Києві", which the ending rules read)."""
+    stem = word[: max(3, len(word) - 3)]
+    return gaz.has_prefix(stem) or stem[:3] in _lexical_prefixes(lex) and any(
+        k.startswith(stem) for k in lex.place_names
+    )
+
+
+@functools.cache
+def _lexical_prefixes(lex: Lexicon) -> frozenset[str]:
+    """The first three letters of the lexicon's names."""
+    return frozenset(k[:3] for k in lex.place_names)
+
+
 @functools.cache
 def _lemmas_memo(lex: Lexicon) -> dict[str, list[tuple[str, bool]]]:
-    """A memo of :func:`_lemmas`, one per lexicon: news repeats its words."""
+    """A memo of :func:`_ruled_lemmas`, one per lexicon: news repeats its words."""
     return {}
 
 
-def _lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
+def _ruled_lemmas(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
     """The names an inflected ``word`` may stand for, by the lexicon's ending rules (the
     list is shared: callers do not change it)."""
     memo = _lemmas_memo(lex)
@@ -428,8 +486,8 @@ def _lemma_match(
         m = _NEXT_WORD.match(lookup, b)
     if m is not None:
         w2 = m.group(1)
-        firsts = [(w1, False), *_lemmas(w1, lex)]
-        seconds = [(w2, False), *_lemmas(w2, lex)]
+        firsts = [(w1, False), *_lemmas(w1, lex, text[a:b], gaz)]
+        seconds = [(w2, False), *_lemmas(w2, lex, text[m.start(1) : m.end(1)], gaz)]
         for l1, r1 in firsts:
             for l2, r2 in seconds:
                 if l1 == w1 and l2 == w2:
@@ -441,9 +499,11 @@ def _lemma_match(
                     # "Сумської області" is "Сумська область", a region's own name
                     and (not region_word or _names_a_region(k, gaz))
                 ):
-                    return (m.end(1), k, lexical, True), r1 or r2
+                    # a region's adjective names a region before a region word; before
+                    # a capitalised word it is part of a name ("Южной Корее")
+                    return (m.end(1), k, lexical, True), (r1 or r2) and region_word
     first = None
-    for lemma, region in _lemmas(w1, lex):
+    for lemma, region in _lemmas(w1, lex, text[a:b], gaz):
         lexical = known(lemma)
         if lexical is None:
             continue
@@ -454,6 +514,42 @@ def _lemma_match(
             return found
         first = first or found
     return first
+
+
+def _street(text: str, folded: str, a: int, end: int, lex: Lexicon) -> bool:
+    """Whether the name at ``text[a:end]`` is a street's: after a street word ("rue de",
+    "вул.") or before one ("Road", "Straße"). Where a dictionary says, a street named after
+    a town takes its adjective ("вулиця Київська"), and "улицы Махачкалы" are the town's
+    streets."""
+    before, after = _street_words(lex)
+    # cheap necessary tests first (str methods): a street phrase's last word ends just
+    # before the name, or its first word starts just after it
+    if (
+        before
+        and folded.endswith(before, max(0, a - 24), a)
+        and lex.street_before.ends(folded[max(0, a - 24) : a])
+    ):
+        if lex.morphology is None or not morph.available(lex.lang):
+            return True
+        lemmas = morph.lemmas(text[a:end].lower(), lex.lang)
+        return any(adjective for _, adjective in lemmas)
+    return bool(
+        after
+        and folded.startswith(after, end)
+        and lex.street_after.starts(folded[end : end + 12]) is not None
+    )
+
+
+@functools.cache
+def _street_words(lex: Lexicon) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the text before a street's name ends with ("de ", "d'", "ул. ") and what the
+    text after one starts with (" road", " st."), folded, by the language's street words."""
+    before = set()
+    for e in lex.street_before.entries:
+        last = fold(e).rstrip("'").split()[-1]
+        before.update((f"{last} ", f"{last}'"))
+    after = {f" {fold(e).split()[0]}" for e in lex.street_after.entries}
+    return tuple(sorted(before)), tuple(sorted(after))
 
 
 def _names_a_region(key: str, gaz: Gazetteer) -> bool:
@@ -502,7 +598,7 @@ def _region_word_follows(lookup: str, end: int, lex: Lexicon) -> bool:
     "Покровського району"."""
     m = _NEXT_WORD.match(lookup, end)
     return m is not None and (
-        lex.region_after.fullmatch(m.group(1)) is not None or m.group(1) in lex.unit_words
+        lex.region_after.fullmatch(m.group(1)) or m.group(1) in lex.unit_words
     )
 
 

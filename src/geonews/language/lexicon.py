@@ -237,6 +237,24 @@ class Lexicon:
     #: name it inflects: ("ові", "ів") for Харкові → Харків, ("щині", "", True) for
     #: Херсонщині → the region of Херсон. Longest ending first.
     inflections: tuple[tuple[str, str, bool], ...] = ()
+    #: The morphological analyser whose dictionary lemmatises the language's words
+    #: ("pymorphy3" for Russian and Ukrainian: see :mod:`geonews.language.morph`); None:
+    #: the suffix rules alone.
+    morphology: str | None = None
+    #: Country code -> the language's adjectives of that country, in their dictionary
+    #: form ("russe", "американский"): demonyms, which name a country's people, forces or
+    #: government, not a place to draw. Folded.
+    demonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Organisations and groups whose names a gazetteer also has ("Hamas", a Turkish town's
+    #: alternate name; "Google", Topeka's joke name of 2010): never places. Keys, folded.
+    organisations: frozenset[str] = frozenset()
+    #: Words that make a place's name the name of a street: before it ("rue de Kiev",
+    #: "вулиця Київська", "ул. Горького") or after it ("Moscow Road", "Berliner Straße"). A
+    #: street is no place (geonews has no option for streets yet).
+    street_before: Phrases = field(default_factory=lambda: Phrases.build(()))
+    street_after: Phrases = field(default_factory=lambda: Phrases.build(()))
+    #: The endings those adjectives take ("e", "s", "es" in French), longest first.
+    demonym_endings: tuple[str, ...] = ()
     #: Whether common nouns are capitalised (German), so a capital says little.
     noun_capitals: bool = False
     #: Words that make a place name the name of a disease or a pathogen: after it
@@ -402,6 +420,17 @@ def _from_data(data: dict, source: str) -> Lexicon:
             detect_words=frozenset(fold(w) for w in data.get("detect_words", [])),
             inflections=_inflections(data.get("inflections", [])),
             noun_capitals=bool(data.get("noun_capitals", False)),
+            morphology=_morphology(data.get("morphology"), source),
+            demonyms={
+                code: tuple(fold(w) for w in words)
+                for code, words in data.get("demonyms", {}).items()
+            },
+            organisations=frozenset(key(w) for w in data.get("organisations", [])),
+            street_before=_phrases(data, "street_before"),
+            street_after=_phrases(data, "street_after"),
+            demonym_endings=tuple(
+                sorted((fold(e) for e in data.get("demonym_endings", [])), key=len, reverse=True)
+            ),
             disease_after=_phrases(data, "disease_after"),
             disease_before=_phrases(data, "disease_before"),
             person_after=_phrases(data, "person_after"),
@@ -414,6 +443,17 @@ def _from_data(data: dict, source: str) -> Lexicon:
         )
     except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
         raise LexiconError(f"{source}: malformed lexicon ({exc})", data.get("lang")) from exc
+
+
+_MORPHOLOGIES = ("pymorphy3",)
+
+
+def _morphology(name: str | None, source: str) -> str | None:
+    if name is not None and name not in _MORPHOLOGIES:
+        raise LexiconError(
+            f"{source}: unknown morphology {name!r}: use one of {', '.join(_MORPHOLOGIES)}"
+        )
+    return name
 
 
 def _word_pattern(words: list[str]) -> re.Pattern[str] | None:

@@ -1,0 +1,143 @@
+"""Demonyms: the adjectives that name a country's people, forces or government.
+
+"Russian", "американских", "nord-coréennes", "ukrainische" name a country, and the
+standard corpora mark them as toponyms; but they say *whose*, not *where*. They are
+found here, apart from the places: each is a :class:`~geonews.model.Mention` of kind
+``"demonym"`` with the country it names (its coordinates, so that a scorer can
+check it), and it is never an event's location nor a point on a map.
+
+The adjectives are data: each language's ``demonyms`` (dictionary forms, by country
+code) and ``demonym_endings``. A word is a demonym when it is one of them with one of
+the endings; in Russian and Ukrainian the dictionary (pymorphy3) must also give it
+that lemma ("американских" → "американский"), when the dictionary is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from geonews.gazetteer.index import Gazetteer, load_gazetteer
+from geonews.language import morph
+from geonews.language.lexicon import Lexicon, detect_language, load_lexicon
+from geonews.language.text import fold
+from geonews.model import DEMONYM, Mention
+
+#: How sure a demonym is: it is read off a closed list, but it may be part of a name
+#: ("Russian Orthodox Church") or a language ("speaks French").
+_CONFIDENCE = 0.8
+
+
+def find_demonyms(
+    text: str,
+    lang: str | None = None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    folded: str | None = None,
+    places: list[Mention] | tuple[Mention, ...] = (),
+) -> list[Mention]:
+    """The demonyms of ``text`` in text order, each naming its country; none that
+    overlaps one of ``places`` (the article's place mentions)."""
+    lex = load_lexicon(lang or detect_language(text))
+    table = _table(lex)
+    if table is None:
+        return []
+    if folded is None:
+        folded = fold(text)
+    by_last, last_words = table
+    # a cheap first pass: most articles name few of the demonyms' last words
+    hits = last_words.intersection(_WORD.findall(folded))
+    if not hits:
+        return []
+    gaz = gazetteer or load_gazetteer()
+    taken = [(m.start, m.end) for m in places]
+    out = []
+    for a, b, code, lemmas in sorted(_occurrences(folded, hits, by_last)):
+        if lex.lang == "en" and not text[a].isupper():
+            continue  # "russian roulette" aside, English writes them capitalised
+        if any(s < b and a < e for s, e in taken):
+            continue
+        if not _confirmed(text[a:b], folded[a:b], lemmas, lex):
+            continue
+        index = gaz.country_entry(code)
+        if index is None:
+            continue
+        out.append(
+            Mention(
+                start=a,
+                end=b,
+                text=text[a:b],
+                place=gaz.place(index),
+                confidence=_CONFIDENCE,
+                reasons=(f"demonym of {code}",),
+                kind=DEMONYM,
+            )
+        )
+    return out
+
+
+def _confirmed(raw: str, word: str, lemmas: tuple[str, ...], lex: Lexicon) -> bool:
+    """Whether the dictionary, if the language has one, reads ``raw`` as one of
+    ``lemmas``; a first part of a compound ("российско-") has no reading of its own."""
+    if lex.morphology is None or word.endswith("о") or not morph.available(lex.lang):
+        return True
+    return bool(morph.normal_forms(raw.lower(), lex.lang) & set(lemmas))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _occurrences(folded: str, hits: set[str], by_last: dict) -> list[tuple]:
+    """(start, end, country, dictionary forms) of each demonym whose last word is one of
+    ``hits``, at word boundaries, the longest form at each end."""
+    out = []
+    n = len(folded)
+    for word in hits:
+        i = folded.find(word)
+        while i >= 0:
+            e = i + len(word)
+            if (not i or not folded[i - 1].isalnum()) and (e >= n or not folded[e].isalnum()):
+                for form, code, lemmas in by_last[word]:  # longest first
+                    a = e - len(form)
+                    if (
+                        a >= 0
+                        and folded.startswith(form, a)
+                        and (not a or not (folded[a - 1].isalnum() or folded[a - 1] in "-_"))
+                    ):
+                        out.append((a, e, code, lemmas))
+                        break
+            i = folded.find(word, e)
+    return out
+
+
+@functools.cache
+def _table(lex: Lexicon) -> tuple[dict[str, list], frozenset[str]] | None:
+    """Every form of the language's demonyms (each dictionary form's stem with each
+    ending) by its last word, longest first, with its country and dictionary forms; and
+    the set of those last words."""
+    if not lex.demonyms:
+        return None
+    endings = lex.demonym_endings or ("",)
+    forms: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for code, words in lex.demonyms.items():
+        for w in words:
+            stem = _stem(w, endings)
+            for e in dict.fromkeys(("", *endings)):
+                code_of, lemmas = forms.get(stem + e, (code, ()))
+                if code_of == code and w not in lemmas:
+                    forms[stem + e] = (code, (*lemmas, w))
+    by_last: dict[str, list] = {}
+    for form, (code, lemmas) in forms.items():
+        last = _WORD.findall(form)[-1]
+        by_last.setdefault(last, []).append((form, code, lemmas))
+    for entries in by_last.values():
+        entries.sort(key=lambda x: len(x[0]), reverse=True)
+    return by_last, frozenset(by_last)
+
+
+def _stem(word: str, endings: tuple[str, ...]) -> str:
+    """``word`` less the longest of ``endings`` it ends with (keeping two letters)."""
+    for e in endings:
+        if e and word.endswith(e) and len(word) - len(e) >= 2:
+            return word[: -len(e)]
+    return word
