@@ -49,8 +49,8 @@ from geonews.geoparse.features import FEATURES, LANGUAGES
 OUT = ROOT / "src" / "geonews" / "geoparse" / "recogniser.json"
 
 #: The trees: how many, how deep, how much each one counts.
-TREES = 50
-DEPTH = 3
+TREES = 30
+DEPTH = 4
 LEARNING_RATE = 0.1
 #: How many feature vectors the weights file stores for the runtime test.
 N_CHECKS = 12
