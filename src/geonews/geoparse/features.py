@@ -11,11 +11,12 @@ not only what it weighed by hand.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from geonews.gazetteer.index import Candidate, Gazetteer
 from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
-from geonews.geoparse.candidates import _prior, _prominence, _Span
+from geonews.geoparse.candidates import _make_room, _prior, _prominence, _Span
 from geonews.language.lexicon import Lexicon
 from geonews.language.text import Sentence
 
@@ -104,30 +105,19 @@ def span_features(
     the frequent words of the language that geonews takes for a place name when they are
     written with a capital (the recogniser's data file has them, see
     ``scripts/train_recogniser.py``)."""
-    cands = span.candidates
     top = likeliest(span)
     key = span.key
     start, end = span.start, span.end
     cues = span.cues
     surface = text[start:end]
-    rank = gaz.common_rank(key, lex.lang) if " " not in key else None
-    common = _frequency(rank)
+    name = _name_features(key, top, span.candidates, lex, gaz)
     form = _frequency(common_forms.get(folded[start:end]))
-    frequent = max(common, form)
+    frequent = max(name[-1], form)
     sent = sents[span.sentence] if sents else None
     initial = 1.0 if sent is not None and start == sent.start else 0.0
     return [
         min(max(span.evidence, -6.0), 8.0),
-        _prominence(top),
-        math.log10(top.population + 1) / 7.0,
-        math.log10(max(c.population for c in cands) + 1) / 7.0,
-        1.0 if any(c.kind == KIND_COUNTRY for c in cands) else 0.0,
-        1.0 if any(c.kind == KIND_REGION for c in cands) else 0.0,
-        *(1.0 if top.kind == kind else 0.0 for kind in _KINDS),
-        1.0 if top.capital else 0.0,
-        math.log2(len(cands)),
-        _prior(top, cands) / 4.0,
-        common,
+        *name,
         form,
         span.common,
         initial,
@@ -156,8 +146,42 @@ def span_features(
         1.0 if len(key) <= 4 else 0.0,
         1.0 if "\u0400" <= surface[:1] <= "\u04ff" else 0.0,
         1.0 if surface[:1].isascii() or "\u00c0" <= surface[:1] <= "\u024f" else 0.0,
-        *(1.0 if lex.lang == code else 0.0 for code in LANGUAGES),
+        *_language_features(lex.lang),
     ]
+
+
+#: (language, key, likeliest entry, every entry) -> the features of the name alone
+_NAMES: dict[tuple, tuple[float, ...]] = {}
+
+
+def _name_features(
+    key: str, top: Candidate, cands: list[Candidate], lex: Lexicon, gaz: Gazetteer
+) -> tuple[float, ...]:
+    """The features from ``prominence`` to ``common_word``: they depend on the name and its
+    entries alone, so they are remembered (names recur from article to article)."""
+    memo_key = (lex.lang, key, top.index, *[c.index for c in cands])
+    found = _NAMES.get(memo_key)
+    if found is None:
+        _make_room(_NAMES)
+        rank = gaz.common_rank(key, lex.lang) if " " not in key else None
+        found = _NAMES[memo_key] = (
+            _prominence(top),
+            math.log10(top.population + 1) / 7.0,
+            math.log10(max(c.population for c in cands) + 1) / 7.0,
+            1.0 if any(c.kind == KIND_COUNTRY for c in cands) else 0.0,
+            1.0 if any(c.kind == KIND_REGION for c in cands) else 0.0,
+            *(1.0 if top.kind == kind else 0.0 for kind in _KINDS),
+            1.0 if top.capital else 0.0,
+            math.log2(len(cands)),
+            _prior(top, cands) / 4.0,
+            _frequency(rank),
+        )
+    return found
+
+
+@functools.cache
+def _language_features(lang: str) -> tuple[float, ...]:
+    return tuple(1.0 if lang == code else 0.0 for code in LANGUAGES)
 
 
 def likeliest(span: _Span) -> Candidate:
@@ -165,6 +189,9 @@ def likeliest(span: _Span) -> Candidate:
     top = span.top
     if top is None:
         cands = span.candidates
+        priors = span.priors
+        if priors is not None and len(priors) == len(cands):
+            return cands[priors.index(max(priors))]  # what max() by _prior would find
         top = max(cands, key=lambda c: _prior(c, cands))
     return top
 
