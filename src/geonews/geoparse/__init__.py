@@ -6,9 +6,11 @@ may name a place (gazetteer names, inflected forms, transliterations) and their
 priors; ``evidence`` weighs each span on its context, with ``persons`` telling a
 person's or an actor's name from a place's; ``discourse`` lets the article's
 places lend each other evidence (appositions, one sense per discourse, country
-focus, nearby towns); ``resolve`` runs them and picks one entry per span.
-``demonyms`` finds the adjectives that name a country ("Russian", "американских"),
-reported apart from the places.
+focus, nearby towns); ``features`` turns each span into explicit features, and
+``recogniser``, a model learned from annotated corpora, decides from them which spans
+are places; ``resolve`` runs them and picks one entry per span. ``demonyms`` finds the
+adjectives that name a country ("Russian", "американских"), reported apart from the
+places.
 """
 
 from geonews.geoparse.resolve import find_places, unique_places

@@ -37,6 +37,7 @@ class _Span:
         "candidates",
         "common",
         "context",
+        "cues",
         "end",
         "evidence",
         "inflected",
@@ -84,6 +85,7 @@ class _Span:
         self.context = 0.0  # evidence from the words before it ("near", "shelled")
         self.listed: str | None = None  # the reason it got for following a list item, if it did
         self.common = 0.0  # evidence lost for being a frequent word
+        self.cues = 0  # the cues the evidence found, as bits (features.CUE_*)
 
 
 def _sentence_starts(sents: list[Sentence]) -> list[int]:

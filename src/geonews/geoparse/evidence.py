@@ -4,7 +4,8 @@ A span's score starts from its prior (prominence, population, feature class,
 namesakes) and moves with what surrounds it: locative words and prepositions,
 region words, event triggers, a common word at a sentence start, a disease or a
 natural feature named after the place. :func:`_weigh` sums the evidence and gives
-the reasons a result carries.
+the reasons a result carries; the sum and the cues it found (``span.cues``) are features
+of the learned recogniser (:mod:`~geonews.geoparse.recogniser`), which decides.
 """
 
 from __future__ import annotations
@@ -16,6 +17,17 @@ import re
 from geonews.gazetteer.index import Candidate, Gazetteer
 from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
 from geonews.geoparse.candidates import _make_room, _prior, _prominence, _Span
+from geonews.geoparse.features import (
+    CUE_FEATURE_WORD,
+    CUE_LISTED,
+    CUE_LOCATIVE,
+    CUE_PERSON,
+    CUE_PLACED_ELSEWHERE,
+    CUE_REGION_PHRASE,
+    CUE_SPEAKER,
+    CUE_TRIGGER,
+    CUE_UNIT,
+)
 from geonews.geoparse.persons import _inside_actor_phrase, _last_name_word, _person_context
 from geonews.language.lexicon import (
     Lexicon,
@@ -141,17 +153,20 @@ def _weigh(
         rb = None  # it ends with none of the connectors _region_before requires
     if rb is not None:
         span.region_phrase = "before"
+        span.cues |= CUE_REGION_PHRASE
         ev += 3.0
         reasons.append(f"region phrase '{text[origin + rb : end]}'")
     else:
         m = lex.region_after.starts(after) if beginnings & _REGION_AFTER else None
         if m and m.group(0)[:1].isspace():
             span.region_phrase = "after"
+            span.cues |= CUE_REGION_PHRASE
             ev += 3.0
             reasons.append(f"region phrase '{text[start : end + m.end()]}'")
 
     if not single and top.kind == KIND_OTHER and key.rsplit(" ", 1)[-1] in lex.unit_words:
         ev += 3.0  # "Pokrovsk raion", "Velykonovosilkivska hromada": a unit, named as one
+        span.cues |= CUE_UNIT
         reasons.append(f"unit phrase '{text[start:end]}'")
 
     if span.region_phrase == "derived":
@@ -162,16 +177,19 @@ def _weigh(
     if loc:
         ev += 1.0
         span.context = 1.0
+        span.cues |= CUE_LOCATIVE
         reasons.append(f"after '{text[origin + loc.start() : origin + loc.end()].strip()}'")
     elif bare_endings & _TRIGGER:
         trig = _event_trigger_before(bare, lex)
         if trig:
             ev += 1.0  # "shelled Beryslav", "атакували Білозерку": the object of an attack
             span.context = 1.0
+            span.cues |= CUE_TRIGGER
             reasons.append(f"after '{trig}'")
     feat = _ends(lex.feature_words, before, tail) if endings & _FEATURE else None
     if feat:
         ev += 1.5
+        span.cues |= CUE_FEATURE_WORD
         reasons.append(f"after '{text[origin + feat.start() : origin + feat.end()].strip()}'")
     if span.lexical:
         ev += 1.0
@@ -215,6 +233,7 @@ def _weigh(
         words = bare.split()
         if not words or words[-1] not in lex.region_connectors:
             ev -= 1.0
+            span.cues |= CUE_SPEAKER
             reasons.append(f"followed by '{speaker.group(0).strip()}'")
 
     # people: "Kim Jong-un", "Vladimir Poutine", "général Syrsky"
@@ -228,6 +247,7 @@ def _weigh(
     person = _person_context(span, prev, text, folded, sent, lex, gaz)
     if person:
         ev -= 3.5
+        span.cues |= CUE_PERSON
         span.common = 0.0  # a person's name: what it shares with others does not help it
         reasons.append(person)
     span.evidence = ev
@@ -389,6 +409,7 @@ def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
             t.context = s.context
             t.evidence += s.context
             t.listed = f"in a list after '{text[s.start : s.end]}'"
+            t.cues |= CUE_LISTED
             t.reasons.append(t.listed)
     placed = {s.key for s in spans if s.evidence >= ACCEPT}
     situated = {s.key for s in spans if s.evidence >= ACCEPT and s.context}
@@ -397,10 +418,12 @@ def _share_context(spans: list[_Span], text: str, lex: Lexicon) -> None:
             continue
         if s.common and s.evidence + s.common >= ACCEPT:
             s.evidence = ACCEPT
+            s.cues |= CUE_PLACED_ELSEWHERE
             s.reasons.append("a place where the article names it elsewhere")
         elif s.key in situated and not s.context:
             # one sense per discourse: "in Esperance" once, then "Esperance residents"
             s.evidence += 1.0
+            s.cues |= CUE_PLACED_ELSEWHERE
             s.reasons.append("the article places it elsewhere")
     # a frequent word joined to a place by a conjunction is a place too, if the place it
     # names is well known: "Paris et Berlin" (not "University of Rouen and University")

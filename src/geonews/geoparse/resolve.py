@@ -12,8 +12,10 @@ Three steps, in order:
    de", "near"), whether it is a region phrase ("région de Koursk", "Kursk
    Oblast"), whether it is also a frequent word of the language ("Une", "Four"),
    and whether it sits inside a person's name ("Kim Jong-un", "Vladimir
-   Poutine", "General Syrsky"). Spans below the bar are dropped: precision
-   comes before recall.
+   Poutine", "General Syrsky"). The evidence and the cues behind it become
+   explicit features (:mod:`~geonews.geoparse.features`), and a model trained on
+   annotated corpora (:mod:`~geonews.geoparse.recogniser`) decides which spans are
+   places.
 3. **Disambiguation** (:mod:`~geonews.geoparse.discourse`, and :func:`_resolve` here).
    Among namesakes, the entry is chosen by prominence, by
    the article's country focus, and by regions named in the same sentence
@@ -54,6 +56,13 @@ from geonews.geoparse.evidence import (
     _weigh,
     _weigh_plan,
 )
+from geonews.geoparse.features import (
+    CUE_PERSON,
+    CUE_PLACED_ELSEWHERE,
+    likeliest,
+    span_features,
+)
+from geonews.geoparse.recogniser import Recogniser, load_recogniser, one_sense_per_discourse
 from geonews.language.lexicon import (
     detect_language,
     load_lexicon,
@@ -69,6 +78,8 @@ def find_places(
     gazetteer: Gazetteer | None = None,
     sentence_list: list[Sentence] | None = None,
     folded: str | None = None,
+    recogniser: Recogniser | None = None,
+    trace: list | None = None,
 ) -> list[Mention]:
     """The places named in ``text``, as mentions in text order.
 
@@ -76,6 +87,10 @@ def find_places(
     from the text when omitted. Mentions carry the gazetteer's admin-1 code; the
     spatial join to boundaries is :func:`geonews.regions.join_regions`'s job.
     ``sentence_list`` and ``folded`` (``fold(text)``) save work when the caller has them.
+
+    ``recogniser`` decides which candidate spans are places (the shipped model by
+    default). ``trace``, a list, receives ``(start, end, key, features)`` for every span the
+    recogniser weighs: what ``scripts/train_recogniser.py`` learns from.
     """
     lex = load_lexicon(lang or detect_language(text))
     gaz = gazetteer or load_gazetteer()
@@ -104,22 +119,23 @@ def find_places(
         if len(keys) == 1:
             (only,) = keys
             elsewhere_of.setdefault(only, set(all_regions)).discard(code)
+    live, probabilities = _recognise(spans, text, folded, sents, lex, gaz, recogniser, trace)
     mentions = []
     focus_of: dict[str, tuple[dict, float]] = {}  # by span key: the same for every mention
     nearby_of: dict[tuple[int, str], tuple[set[str], dict[str, list[Candidate]]]] = {}
     # the dateline's place is resolved first: it helps resolve the others
     dateline_place: Place | None = None
-    order = spans if anchor is None else [anchor, *(s for s in spans if s is not anchor)]
-    for span in order:
-        # resolving adds at most 1.3 to the evidence: below that the span is no place
-        if span.evidence < ACCEPT - 1.5:
-            continue
+    weighed = list(zip(live, probabilities))
+    if anchor is not None:
+        weighed.sort(key=lambda sp: sp[0] is not anchor)  # stable: the rest keep their order
+    for span, probability in weighed:
+        if probability < 0.5:
+            continue  # the recogniser's answer: no place
         if len(span.candidates) == 1:  # nothing to choose: neither focus nor regions count
-            mention = _resolve_one(span, text, gaz)
-            if mention is not None:
-                mentions.append(mention)
-                if span is anchor:
-                    dateline_place = mention.place
+            mention = _resolve_one(span, text, gaz, probability)
+            mentions.append(mention)
+            if span is anchor:
+                dateline_place = mention.place
             continue
         focus = focus_of.get(span.key)
         if focus is None:
@@ -147,16 +163,50 @@ def find_places(
         else:
             near = _nearby(span, regions)
         mention = _resolve(
-            span, near, elsewhere, focus, text, gaz, None if span is anchor else dateline_place
-        )
-        if mention is not None:
-            mentions.append(mention)
-            if span is anchor:
-                dateline_place = mention.place
+            span, near, elsewhere, focus, text, gaz, probability,
+            None if span is anchor else dateline_place,
+        )  # fmt: skip
+        mentions.append(mention)
+        if span is anchor:
+            dateline_place = mention.place
     if anchor is not None:
         mentions.sort(key=lambda m: m.start)
     return mentions
 
+
+def _recognise(
+    spans: list[_Span],
+    text: str,
+    folded: str,
+    sents: list[Sentence],
+    lex,
+    gaz: Gazetteer,
+    recogniser: Recogniser | None,
+    trace: list | None,
+) -> tuple[list[_Span], list[float]]:
+    """The spans the recogniser weighs (all but those no context makes a place: stop words,
+    actor phrases, currencies, diseases) and the probability it gives each."""
+    rec = recogniser or load_recogniser()
+    live = [s for s in spans if s.evidence > -10]
+    if not live:
+        return live, []
+    accepted: dict[str, int] = {}  # by key, and by country, the spans the evidence accepts
+    countries: dict[str, int] = {}
+    for s in spans:
+        if s.evidence >= ACCEPT:
+            accepted[s.key] = accepted.get(s.key, 0) + 1
+            c = likeliest(s).country
+            countries[c] = countries.get(c, 0) + 1
+    forms = rec.common_forms.get(lex.lang, {})
+    rows = [
+        span_features(s, text, folded, sents, lex, gaz, accepted, countries, forms) for s in live
+    ]
+    if trace is not None:
+        trace.extend((s.start, s.end, s.key, x) for s, x in zip(live, rows))
+    probabilities = rec.probabilities(rows)
+    # not a person's name: "Paris Hilton" stays a person where the article names Paris
+    placed = [s.cues & (CUE_PLACED_ELSEWHERE | CUE_PERSON) == CUE_PLACED_ELSEWHERE for s in live]
+    return live, one_sense_per_discourse([s.key for s in live], placed, probabilities)
 
 
 def _resolve(
@@ -166,10 +216,11 @@ def _resolve(
     focus_total: tuple[dict, float],
     text: str,
     gaz: Gazetteer,
+    probability: float,
     dateline: Place | None = None,
-) -> Mention | None:
-    """The mention ``span`` names, or None. ``dateline`` is the place of the article's
-    dateline, whose namesakes near it and in its country it favours."""
+) -> Mention:
+    """The mention ``span`` names. ``dateline`` is the place of the article's dateline,
+    whose namesakes near it and in its country it favours."""
     focus, total = focus_total
     nearby, towns = nearby_towns
     near_countries = {code.split(".", 1)[0] for code in nearby} if nearby else ()
@@ -208,9 +259,7 @@ def _resolve(
             runner_up = s
     n_scored = len(span.candidates)
     reasons = list(span.reasons)
-    evidence = span.evidence
     if focus.get(best.country) and len({x.country for x in span.candidates}) > 1:
-        evidence += 0.5
         reasons.append(f"article is about {best.country}")
     if (
         best.admin1_code in nearby
@@ -218,7 +267,6 @@ def _resolve(
         and len(span.candidates) > 1
         and (best.admin1_code not in towns or _near_towns(best, towns[best.admin1_code], gaz))
     ):
-        evidence += 0.8
         reasons.append(f"its region {best.admin1_code} is named nearby")
     elif best.admin1_code in elsewhere and best.kind != KIND_COUNTRY and len(span.candidates) > 1:
         reasons.append(f"the article places another name in {best.admin1_code}")
@@ -226,8 +274,6 @@ def _resolve(
         why = _dateline_reason(best, span.candidates, dateline, gaz)
         if why is not None:
             reasons.append(why)
-    if evidence < ACCEPT:
-        return None
 
     index = best.index
     if span.region_phrase and best.kind == KIND_CITY:
@@ -242,7 +288,7 @@ def _resolve(
         reasons.append(f"chosen among {n_scored} namesakes")
         if best_score - runner_up < _AS_LIKELY and best.kind == KIND_CITY:
             reasons.append(_as_likely(best, span.candidates, scores, best_score, gaz))
-    confidence = (1.0 / (1.0 + math.exp(-(evidence - ACCEPT)))) * (0.5 + 0.5 * margin)
+    confidence = probability * (0.5 + 0.5 * margin)
     return Mention(
         start=span.start,
         end=span.end,
@@ -251,7 +297,6 @@ def _resolve(
         confidence=round(min(confidence, 0.99), 3),
         reasons=tuple(reasons),
     )
-
 
 
 #: Namesakes whose scores differ by less than this are as likely as each other: nothing
@@ -278,12 +323,10 @@ def _plural(n: int, word: str) -> str:
     return word if n == 1 else f"{word}s"
 
 
-def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
+def _resolve_one(span: _Span, text: str, gaz: Gazetteer, probability: float) -> Mention:
     """:func:`_resolve` for a span of one candidate: no namesake to choose among, so no
-    score to compute, and none of the evidence that choosing adds (the article's focus and
+    score to compute, and none of the reasons that choosing gives (the article's focus and
     the regions named nearby or elsewhere count only between namesakes)."""
-    if span.evidence < ACCEPT:
-        return None
     best = span.candidates[0]
     index = best.index
     reasons = span.reasons
@@ -292,7 +335,7 @@ def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
         if region is not None:
             index = region
             reasons = [*reasons, "region phrase: the region named after the town"]
-    confidence = 1.0 / (1.0 + math.exp(-(span.evidence - ACCEPT)))  # margin 1.0
+    confidence = probability  # margin 1.0
     return Mention(
         start=span.start,
         end=span.end,
@@ -301,7 +344,6 @@ def _resolve_one(span: _Span, text: str, gaz: Gazetteer) -> Mention | None:
         confidence=round(min(confidence, 0.99), 3),
         reasons=tuple(reasons),
     )
-
 
 
 def unique_places(mentions: list[Mention]) -> list[Mention]:
@@ -314,7 +356,6 @@ def unique_places(mentions: list[Mention]) -> list[Mention]:
             seen.add(k)
             out.append(m)
     return out
-
 
 
 __all__ = ["find_places", "unique_places"]

@@ -1,0 +1,99 @@
+"""The learned decision: is a candidate span a place?
+
+Small gradient-boosted trees over the features of :mod:`~geonews.geoparse.features`,
+trained at development time by ``scripts/train_recogniser.py`` (scikit-learn) and
+shipped as the data file ``recogniser.json`` beside this module. Nothing here imports
+scikit-learn: the trees are evaluated with numpy, every span of an article at once.
+
+The file holds complete binary trees of one depth, level by level (a leaf that scikit-learn
+placed higher is carried down: a test that always goes left, the same value below), with
+the learning rate folded into the leaf values:
+
+* ``features[t][n]`` and ``thresholds[t][n]``: the test of node ``n`` of tree ``t``
+  (``n`` = 0 the root, the children of ``n`` are ``2n + 1`` and ``2n + 2``): go right when
+  the feature, as a 32-bit float, is above the threshold (scikit-learn's rule);
+* ``values[t][i]``: the value of the ``i``-th leaf, left to right;
+* ``base``: the logit before any tree.
+
+It also holds, by language, the frequent words taken for place names (see
+:func:`~geonews.geoparse.features.span_features`), and a few feature vectors with the
+probability scikit-learn gave each: a test checks that this runtime gives the same.
+
+A span is a place when the probability is at least one half.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+import numpy as np
+
+from geonews.geoparse.features import FEATURES
+
+#: The data file of the shipped model.
+WEIGHTS_FILE = "recogniser.json"
+
+
+class Recogniser:
+    """A trained model: trees over :data:`FEATURES`, and the frequent forms it reads."""
+
+    __slots__ = ("base", "common_forms", "depth", "features", "thresholds", "values")
+
+    def __init__(self, data: dict) -> None:
+        if list(data["feature_names"]) != list(FEATURES):
+            raise ValueError("the model was trained on other features than FEATURES")
+        self.depth = int(data["depth"])
+        self.base = float(data["base"])
+        self.features = np.array(data["features"], dtype=np.intp).reshape(-1, 2**self.depth - 1)
+        self.thresholds = np.array(data["thresholds"], dtype=np.float64).reshape(
+            self.features.shape
+        )
+        self.values = np.array(data["values"], dtype=np.float64).reshape(-1, 2**self.depth)
+        #: by language, the frequent words taken for place names, with their rank
+        self.common_forms: dict[str, dict[str, int]] = data.get("common_forms") or {}
+
+    def logits(self, rows: list[list[float]]) -> np.ndarray:
+        """The logit of each row of features."""
+        x = np.asarray(rows, dtype=np.float32).astype(np.float64)
+        n_trees = len(self.features)
+        cols = np.arange(n_trees)[None, :]
+        at = np.arange(len(x))[:, None]
+        node = np.zeros((len(x), n_trees), dtype=np.intp)
+        for _ in range(self.depth):
+            right = x[at, self.features[cols, node]] > self.thresholds[cols, node]
+            node = 2 * node + 1 + right
+        return self.base + self.values[cols, node - (2**self.depth - 1)].sum(axis=1)
+
+    def probabilities(self, rows: list[list[float]]) -> list[float]:
+        """The probability that a span of each row of features is a place."""
+        if not rows:
+            return []
+        return (1.0 / (1.0 + np.exp(-self.logits(rows)))).tolist()
+
+
+def one_sense_per_discourse(
+    keys: list[str], placed_elsewhere: list[bool], probabilities: list[float]
+) -> list[float]:
+    """The probabilities once one sense per discourse has spoken: a mention that the
+    evidence found placed elsewhere in the article ("Херсон знову під обстрілом. У Херсоні
+    ...": ``placed_elsewhere``) takes the probability of the likeliest mention of its name
+    when the recogniser makes that one a place."""
+    best: dict[str, float] = {}
+    for k, p in zip(keys, probabilities):
+        if p >= 0.5 and p > best.get(k, 0.0):
+            best[k] = p
+    if not best:
+        return probabilities
+    return [
+        best.get(k, p) if flag and p < 0.5 else p
+        for k, flag, p in zip(keys, placed_elsewhere, probabilities)
+    ]
+
+
+@functools.cache
+def load_recogniser() -> Recogniser:
+    """The shipped model (read once)."""
+    text = resources.files(__package__).joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    return Recogniser(json.loads(text))
