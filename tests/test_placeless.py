@@ -390,6 +390,10 @@ def test_the_living_map_lists_them(tmp_path):
         ("Misiles impactaron en Járkov el lunes. No hubo heridos.", "es"),
         ("Ракеты ударили по Харькову. Пострадавших нет.", "ru"),
         ("Ракети вдарили по Харкову. Ніхто не постраждав.", "uk"),
+        # a field note's "casualties unknown" reports none either
+        ("Russian forces shelled near Kharkiv. Casualties unknown.", "en"),
+        ("Ракеты ударили по Харькову. О пострадавших не сообщается.", "ru"),
+        ("Ракети вдарили по Харкову. Інформація про постраждалих уточнюється.", "uk"),
     ],
 )
 def test_a_sentence_saying_nobody_was_harmed_reports_no_casualties(text, lang):
