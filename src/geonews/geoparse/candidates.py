@@ -128,13 +128,15 @@ def _candidate_spans(
         raw = text[a:end]
         found = remembered(raw, by_text)
         if found is by_text:  # not seen yet
-            found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
+            found = _remember(by_text, raw, lookup[a:end], b - a, memo, lex, gaz, lexical_keys)
         if found is _UNDECIDED:
             end = word_chars(lookup, end).end() + 1
             raw = text[a:end]
             found = remembered(raw, by_text)
             if found is by_text:
-                found = _remember(by_text, raw, b - a, memo, lex, gaz, lexical_keys)
+                found = _remember(
+                    by_text, raw, lookup[a:end], b - a, memo, lex, gaz, lexical_keys
+                )
         if found is None:
             continue
         if found is _UNDECIDED:
@@ -247,23 +249,28 @@ def _match_at(
 
 
 def _match_within(
-    raw: str, n: int, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]
+    raw: str,
+    lookup: str,
+    n: int,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
 ) -> tuple[int, str, bool, bool, bool] | None | object:
     """What :func:`_match_at` finds at a capitalised word of ``n`` characters that starts
     ``raw`` (a slice of the text), when ``raw`` decides it whatever text follows; else
-    ``_UNDECIDED``. The end offset is relative to the start of ``raw``.
+    ``_UNDECIDED``. The end offset is relative to the start of ``raw``; ``lookup`` is
+    ``raw`` folded, hyphens as spaces (the folded text's slice: folding maps each
+    character on its own).
 
     ``_match_at`` is run on ``raw`` alone once these guards say that it reads nothing
     past it: no lexicon name may run past it, the gazetteer's word-by-word search (see
     Gazetteer.prefixes) stops inside it, no key found ends where it ends (the character
     after a key is read), and an inflected word's next word (Russian, Ukrainian) ends
-    inside it. Folding maps each character on its own, so ``fold(raw)`` is the folded
-    text's slice.
+    inside it.
     """
     size = len(raw)
     if not n < size <= _MAX_NAME:
         return _UNDECIDED
-    lookup = fold(raw).replace("-", " ")
     for k in lexical_keys.get(lookup[:n], ()):
         if len(k) >= size and k.startswith(lookup):
             return _UNDECIDED
@@ -303,15 +310,17 @@ def _make_room(memo: dict) -> None:
 def _remember(
     by_text: dict,
     raw: str,
+    lookup: str,
     n: int,
     memo: dict,
     lex: Lexicon,
     gaz: Gazetteer,
     lexical_keys: dict[str, list[str]],
 ):
-    """:func:`_match_within` with the candidates it finds, remembered in ``by_text``."""
+    """:func:`_match_within` with the candidates it finds, remembered in ``by_text`` by
+    ``raw`` (``lookup`` is its slice of the folded text, hyphens as spaces)."""
     _make_room(by_text)
-    found = _match_within(raw, n, lex, gaz, lexical_keys)
+    found = _match_within(raw, lookup, n, lex, gaz, lexical_keys)
     if found is not None and found is not _UNDECIDED:
         found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
     by_text[raw] = found
