@@ -40,12 +40,12 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from geonews.errors import RenderError
 from geonews.living.incidents import Incident
@@ -214,21 +214,19 @@ def _export(store, output, format, where, raw: bool) -> ExportResult:
     if format == "gpkg" and is_stream:
         raise ValueError("a GeoPackage must be written to a file: give an output path")
     if raw:
-        items, writers = store.iter_events(where), _WRITERS
+        rows, items = _EVENTS, store.iter_events(where)
     else:
-        items, writers = store.iter_incidents(where), _INCIDENT_WRITERS
+        rows, items = _INCIDENTS, store.iter_incidents(where)
     if format == "gpkg":
         path = Path(output)
-        if raw:
-            return ExportResult(path, format, _write_gpkg(items, path))
-        return ExportResult(path, format, _write_gpkg(items, path, incidents=True))
-    writer = writers[format]
+        return ExportResult(path, format, _write_gpkg(items, path, rows))
+    writer = _WRITERS[format]
     if is_stream:
         stream = sys.stdout if not hasattr(output, "write") else output
-        return ExportResult(None, format, writer(items, stream))
+        return ExportResult(None, format, writer(items, stream, rows))
     path = Path(output)
     with _atomic(path, text=True) as f:
-        n = writer(items, f)
+        n = writer(items, f, rows)
     return ExportResult(path, format, n)
 
 
@@ -377,54 +375,6 @@ def incident_record(inc: Incident) -> dict:
     }
 
 
-def _write_incidents_geojson(incidents: Iterable[Incident], f: IO[str]) -> int:
-    f.write('{"type":"FeatureCollection","features":[\n')
-    n = 0
-    for inc in incidents:
-        props = incident_properties(inc)
-        lat, lon = props.pop("lat"), props.pop("lon")
-        geometry = (
-            {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
-            if lat is not None and lon is not None
-            else None
-        )
-        if n:
-            f.write(",\n")
-        f.write(_dumps({"type": "Feature", "geometry": geometry, "properties": props}))
-        n += 1
-    f.write("\n]}\n")
-    return n
-
-
-def _write_incidents_jsonl(incidents: Iterable[Incident], f: IO[str]) -> int:
-    n = 0
-    for inc in incidents:
-        f.write(_dumps(incident_properties(inc)))
-        f.write("\n")
-        n += 1
-    return n
-
-
-def _write_incidents_csv(incidents: Iterable[Incident], f: IO[str]) -> int:
-    w = csv.DictWriter(f, fieldnames=INCIDENT_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    n = 0
-    for inc in incidents:
-        w.writerow({k: _inert_cell(v) for k, v in incident_record(inc).items()})
-        n += 1
-    return n
-
-
-_INCIDENT_WRITERS = {
-    "geojson": _write_incidents_geojson,
-    "jsonl": _write_incidents_jsonl,
-    "csv": _write_incidents_csv,
-}
-
-
-# ---------------------------------------------------------------- helpers
-
-
 def _time_precision(e: Event) -> int:
     if e.date_start is None:
         return 3  # only the publication date is known
@@ -482,11 +432,39 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_geojson(events: Iterable[Event], f: IO[str]) -> int:
+@dataclass(frozen=True)
+class _Rows:
+    """What an export writes of each item, incidents (the default) or events (``--raw``):
+    its JSON object with ``lat``/``lon`` (GeoJSON, JSONL), its flat row of ``columns``
+    (CSV, GeoPackage) and the GeoPackage layer's name."""
+
+    properties: Callable[[Any], dict]
+    record: Callable[[Any], dict]
+    columns: tuple[str, ...]
+    layer: str
+
+
+# the builders are looked up when called, so that the module's own names stay the
+# place to wrap them (tests inject a failing event_record there)
+_EVENTS = _Rows(
+    lambda e: event_properties(e),
+    lambda e: event_record(e),
+    ACLED_COLUMNS + GEONEWS_COLUMNS,
+    "events",
+)
+_INCIDENTS = _Rows(
+    lambda i: incident_properties(i),
+    lambda i: incident_record(i),
+    INCIDENT_COLUMNS,
+    "incidents",
+)
+
+
+def _write_geojson(items: Iterable, f: IO[str], rows: _Rows) -> int:
     f.write('{"type":"FeatureCollection","features":[\n')
     n = 0
-    for e in events:
-        props = event_properties(e)
+    for item in items:
+        props = rows.properties(item)
         lon, lat = props.pop("lon"), props.pop("lat")
         geometry = (
             None  # no place: a null geometry (RFC 7946, 3.2)
@@ -501,10 +479,10 @@ def _write_geojson(events: Iterable[Event], f: IO[str]) -> int:
     return n
 
 
-def _write_jsonl(events: Iterable[Event], f: IO[str]) -> int:
+def _write_jsonl(items: Iterable, f: IO[str], rows: _Rows) -> int:
     n = 0
-    for e in events:
-        f.write(_dumps(event_properties(e)))
+    for item in items:
+        f.write(_dumps(rows.properties(item)))
         f.write("\n")
         n += 1
     return n
@@ -523,12 +501,12 @@ def _inert_cell(value: object) -> object:
     return value
 
 
-def _write_csv(events: Iterable[Event], f: IO[str]) -> int:
-    w = csv.DictWriter(f, fieldnames=ACLED_COLUMNS + GEONEWS_COLUMNS, lineterminator="\n")
+def _write_csv(items: Iterable, f: IO[str], rows: _Rows) -> int:
+    w = csv.DictWriter(f, fieldnames=rows.columns, lineterminator="\n")
     w.writeheader()
     n = 0
-    for e in events:
-        w.writerow({k: _inert_cell(v) for k, v in event_record(e).items()})
+    for item in items:
+        w.writerow({k: _inert_cell(v) for k, v in rows.record(item).items()})
         n += 1
     return n
 
@@ -542,11 +520,10 @@ _INT_COLUMNS = ("fatalities", "geo_precision", "time_precision", "geonameid", "q
 _GPKG_CHUNK = 20_000  # rows per write: bounds memory for big exports
 
 
-def _gpkg_frame(records: list[dict], incidents: bool = False):
+def _gpkg_frame(records: list[dict], columns: tuple[str, ...]):
     import geopandas as gpd
     import pandas as pd
 
-    columns = INCIDENT_COLUMNS if incidents else ACLED_COLUMNS + GEONEWS_COLUMNS
     frame = pd.DataFrame.from_records(records, columns=columns)
     # Fixed types, so that every chunk appends to the same layer schema
     for col in _FLOAT_COLUMNS:
@@ -564,8 +541,7 @@ def _gpkg_frame(records: list[dict], incidents: bool = False):
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
-def _write_gpkg(items: Iterable, path: Path, incidents: bool = False) -> int:
-    record, layer = (incident_record, "incidents") if incidents else (event_record, "events")
+def _write_gpkg(items: Iterable, path: Path, rows: _Rows) -> int:
     tmp = None
     n = 0
     try:
@@ -573,17 +549,20 @@ def _write_gpkg(items: Iterable, path: Path, incidents: bool = False) -> int:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
         os.close(fd)
         os.unlink(tmp)  # pyogrio creates the file itself
+
+        def write(records: list[dict]) -> None:
+            frame = _gpkg_frame(records, rows.columns)
+            frame.to_file(tmp, layer=rows.layer, driver="GPKG", engine="pyogrio", append=n > 0)
+
         records: list[dict] = []
         for item in items:
-            records.append(record(item))
+            records.append(rows.record(item))
             if len(records) >= _GPKG_CHUNK:
-                _gpkg_frame(records, incidents).to_file(tmp, layer=layer, driver="GPKG",
-                                                        engine="pyogrio", append=n > 0)  # fmt: skip
+                write(records)
                 n += len(records)
                 records.clear()
         if records or not n:
-            _gpkg_frame(records, incidents).to_file(tmp, layer=layer, driver="GPKG",
-                                                    engine="pyogrio", append=n > 0)  # fmt: skip
+            write(records)
             n += len(records)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
