@@ -275,12 +275,7 @@ def _resolve(
         if why is not None:
             reasons.append(why)
 
-    index = best.index
-    if span.region_phrase and best.kind == KIND_CITY:
-        region = _region_named_after(best, gaz)
-        if region is not None:
-            index = region
-            reasons.append("region phrase: the region named after the town")
+    index = _entry_named(span, best, reasons, gaz)
     if n_scored == 1:
         margin = 1.0
     else:
@@ -288,15 +283,7 @@ def _resolve(
         reasons.append(f"chosen among {n_scored} namesakes")
         if best_score - runner_up < _AS_LIKELY and best.kind == KIND_CITY:
             reasons.append(_as_likely(best, span.candidates, scores, best_score, gaz))
-    confidence = probability * (0.5 + 0.5 * margin)
-    return Mention(
-        start=span.start,
-        end=span.end,
-        text=text[span.start : span.end],
-        place=gaz.place(index),
-        confidence=round(min(confidence, 0.99), 3),
-        reasons=tuple(reasons),
-    )
+    return _mention(span, text, gaz, index, probability * (0.5 + 0.5 * margin), reasons)
 
 
 #: Namesakes whose scores differ by less than this are as likely as each other: nothing
@@ -327,15 +314,25 @@ def _resolve_one(span: _Span, text: str, gaz: Gazetteer, probability: float) -> 
     """:func:`_resolve` for a span of one candidate: no namesake to choose among, so no
     score to compute, and none of the reasons that choosing gives (the article's focus and
     the regions named nearby or elsewhere count only between namesakes)."""
-    best = span.candidates[0]
-    index = best.index
-    reasons = span.reasons
+    reasons = list(span.reasons)
+    index = _entry_named(span, span.candidates[0], reasons, gaz)
+    return _mention(span, text, gaz, index, probability, reasons)  # margin 1.0
+
+
+def _entry_named(span: _Span, best: Candidate, reasons: list[str], gaz: Gazetteer) -> int:
+    """The entry ``span`` names by its chosen candidate: the region named after the town,
+    in a region phrase ("Kursk Oblast" read as Kursk), with the reason added."""
     if span.region_phrase and best.kind == KIND_CITY:
         region = _region_named_after(best, gaz)
         if region is not None:
-            index = region
-            reasons = [*reasons, "region phrase: the region named after the town"]
-    confidence = probability  # margin 1.0
+            reasons.append("region phrase: the region named after the town")
+            return region
+    return best.index
+
+
+def _mention(
+    span: _Span, text: str, gaz: Gazetteer, index: int, confidence: float, reasons: list[str]
+) -> Mention:
     return Mention(
         start=span.start,
         end=span.end,
