@@ -37,27 +37,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "eval"
-SOURCES = [
-    SHARED / "geovirus.jsonl",
-    *sorted((ROOT / "tests" / "data" / "eval").glob("news-*.jsonl")),
-]
+from recognition_sets import OWN, SHARED, SHARED_SETS
+
+SOURCES = [SHARED / "geovirus.jsonl", *sorted(OWN.glob("news-*.jsonl"))]
 #: Sources of the default, distinct corpus: every shared set (en, fr, de, ru, uk) and
 #: our own news sets (all six languages, Spanish among them).
 DISTINCT_SOURCES = [
-    *(
-        SHARED / f"{name}.jsonl"
-        for name in (
-            "geovirus",
-            "hipe2020_fr_train",
-            "letemps_fr",
-            "hipe2020_de_train",
-            "nerel_ru_train",
-            "ner_uk_train",
-        )
-    ),
-    *sorted((ROOT / "tests" / "data" / "eval").glob("news-*.jsonl")),
+    *(SHARED / f"{name}.jsonl" for name in SHARED_SETS),
+    *sorted(OWN.glob("news-*.jsonl")),
 ]
 
 

@@ -25,7 +25,6 @@ recognition only, when it has no coordinates). ``--demonyms`` scores the demonym
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
@@ -33,19 +32,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "eval"
-OWN = ROOT / "tests" / "data" / "eval"
-
-
-def _scorer():
-    path = SHARED / "score_geoparse.py"
-    if not path.exists():
-        sys.exit(f"scorer not found: {path}")
-    spec = importlib.util.spec_from_file_location("score_geoparse", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from recognition_sets import OWN, SHARED, load_scorer
 
 
 def run_geoparse(corpus: Path, jobs: int, demonyms: bool = False) -> dict[str, dict]:
@@ -210,7 +197,7 @@ def main() -> None:
     )
     ap.add_argument("--json", action="store_true", help="One JSON object per row.")
     a = ap.parse_args()
-    scorer = _scorer()
+    scorer = load_scorer()
     only = set(a.only or ([] if a.set else ["geovirus", "news", "conflict"]))
     rows = []
     for name in a.set or ():

@@ -15,7 +15,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -24,17 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # this tree's geonews
 
-from recognition_sets import SHARED, SHARED_SETS, drop_set_aside, load_gold, own_sets
-
-
-def _scorer():
-    path = SHARED / "score_geoparse.py"
-    if not path.exists():
-        sys.exit(f"scorer not found: {path}")
-    spec = importlib.util.spec_from_file_location("score_geoparse", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from recognition_sets import SHARED, SHARED_SETS, drop_set_aside, load_gold, load_scorer, own_sets
 
 
 def _parse(docs: list[dict]) -> list[dict]:
@@ -89,7 +78,7 @@ def main() -> None:
     ap.add_argument("--show-errors", action="store_true", help="List misses and false places.")
     ap.add_argument("--json", action="store_true", help="One JSON object per row.")
     a = ap.parse_args()
-    scorer = _scorer()
+    scorer = load_scorer()
     names = a.set or [n for n in SHARED_SETS if (SHARED / f"{n}.jsonl").exists()] + own_sets()
     for name in names:
         r = score_set(name, scorer, a.jobs, a.show_errors)

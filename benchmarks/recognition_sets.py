@@ -20,8 +20,10 @@ a hit, and a prediction that overlaps one is neither right nor wrong:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +39,19 @@ SHARED_SETS = (
     "nerel_ru_train",
     "ner_uk_train",
 )
+
+
+def load_scorer():
+    """The shared scorer, ``../shared/eval/score_geoparse.py``, as a module (exits when
+    ../shared is absent)."""
+    path = SHARED / "score_geoparse.py"
+    if not path.exists():
+        sys.exit(f"scorer not found: {path}")
+    spec = importlib.util.spec_from_file_location("score_geoparse", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
 
 _HIPE_SET_ASIDE = re.compile(r"loc\.(fac|oro|add|phys\.astro)")
 _UK_STREET = re.compile(

@@ -35,12 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from eval_recognition import _scorer
 from recognition_sets import (
     SHARED,
     SHARED_SETS,
     drop_set_aside,
     load_gold,
+    load_scorer,
     own_sets,
 )
 
@@ -277,7 +277,7 @@ def main() -> None:
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--no-write", action="store_true", help="Report only.")
     a = ap.parse_args()
-    scorer = _scorer()
+    scorer = load_scorer()
     shared = [n for n in SHARED_SETS if (SHARED / f"{n}.jsonl").exists()]
     names = shared + own_sets()
     with ProcessPoolExecutor(a.jobs) as pool:
