@@ -224,26 +224,24 @@ def sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
                     line[max(start, end - 4) : end]
                 ):
                     continue
-            seg = line[start:end]
-            stripped = seg.strip()
-            if stripped:
-                a = pos + start + (len(seg) - len(seg.lstrip()) if seg[0].isspace() else 0)
-                if len(stripped) > MAX_SENTENCE:
-                    _append_pieces(append, a, stripped, line_start)
-                else:
-                    append(_sentence(a, a + len(stripped), stripped, line_start))
+            _add_segment(append, line[start:end], pos + start, line_start)
             line_start = False
             start = m.end()
-        seg = line[start:]
-        stripped = seg.strip()
-        if stripped:
-            a = pos + start + (len(seg) - len(seg.lstrip()) if seg[0].isspace() else 0)
-            if len(stripped) > MAX_SENTENCE:
-                _append_pieces(append, a, stripped, line_start)
-            else:
-                append(_sentence(a, a + len(stripped), stripped, line_start))
+        _add_segment(append, line[start:], pos + start, line_start)
         pos += len(line) + 1
     return out
+
+
+def _add_segment(append, seg: str, offset: int, line_start: bool) -> None:
+    """Append the sentence ``seg`` (at ``offset`` in the text) holds, stripped, if any;
+    one too long to be a sentence (a table, a list) in pieces."""
+    stripped = seg.strip()
+    if stripped:
+        a = offset + (len(seg) - len(seg.lstrip()) if seg[0].isspace() else 0)
+        if len(stripped) > MAX_SENTENCE:
+            _append_pieces(append, a, stripped, line_start)
+        else:
+            append(_sentence(a, a + len(stripped), stripped, line_start))
 
 
 _SENTENCE_SETTERS = tuple(
