@@ -49,13 +49,56 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+def _safe_class() -> str:
+    """A regex class of the characters that fold as ``str.lower`` writes them, in the
+    Latin, Greek and Cyrillic blocks and general punctuation: in a text made of them,
+    ``fold`` is ``lower``. Capital sigma is left out (``lower`` writes a word's last one
+    "ς", folding one at a time "σ"), and so is every character whose lower case is not
+    one character."""
+    codes = [9, 10, 13, *range(0x20, 0x530), *range(0x2000, 0x2070)]
+    safe = [c for c in codes if c != 0x3A3 and len(chr(c).lower()) == 1]
+    safe = [c for c in safe if _TABLE[c] == chr(c).lower()]
+    spans: list[list[int]] = []
+    for c in safe:
+        if spans and spans[-1][1] == c - 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in spans
+    )
+
+
+# runs of the characters that fold otherwise than ``str.lower`` writes them (or may)
+_UNSAFE = re.compile(f"[^{_safe_class()}]+")
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping the length: ``len(fold(s)) == len(s)``.
 
     Apostrophes become ``'``, dashes ``-`` and non-breaking spaces plain spaces, and so
     do control characters other than white space (NUL...) and lone surrogates.
     """
-    return _translate(text, _TABLE)
+    if text.isascii():
+        return text.translate(_TABLE)  # CPython translates ASCII fast
+    # ``str.translate`` looks a non-ASCII text up one character at a time; ``str.lower``
+    # does not. Where lower case keeps the length (it did for every character), the
+    # text is ``lower``'s, with the runs that fold otherwise translated.
+    low = text.lower()
+    if len(low) != len(text):
+        return _translate(text, _TABLE)
+    parts = []
+    done = 0
+    for m in _UNSAFE.finditer(text):
+        a, b = m.span()
+        parts.append(low[done:a])
+        parts.append(m.group().translate(_TABLE))
+        done = b
+    if not parts:
+        return low
+    parts.append(low[done:])
+    return "".join(parts)
 
 
 _RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
@@ -102,29 +145,18 @@ class _ShapeTable(dict):
 
 
 _SHAPE = _ShapeTable()
-# a "C" that no word character precedes, and the rest of its word: the literal "C" first
-# lets the regex engine skip ahead to the next one (a leading look-behind would make it
-# try every position), and a match's span is the word's
-_CAPITALISED_WORD = re.compile(r"C(?<![^ ]C)[^ ]*")
 
-
-# an apostrophe between two Cyrillic letters is a letter of the word: Ukrainian writes
+# a word: a run of word characters (what ``str.isalnum`` or "_" is, as ``\w`` reads),
+# with an apostrophe between two Cyrillic letters as a letter of it: Ukrainian writes
 # "Кам'янське", "Слов'янськ", "Мар'їнка" (with ', ’ or ʼ), Belarusian "Мар'іна Горка"
-_CYRILLIC_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff])")
+_WORD_TOKEN = re.compile(r"\w(?:\w|(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff]))*")
 
 
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens that start with a capital, not a digit: runs of word
     characters, and of apostrophes inside a Cyrillic word."""
-    shaped = _translate(text, _SHAPE)
-    if not text.isascii():
-        inner = [m.start() for m in _CYRILLIC_APOSTROPHE.finditer(text)]
-        if inner:
-            chars = list(shaped)
-            for i in inner:
-                chars[i] = "w"
-            shaped = "".join(chars)
-    return [m.span() for m in _CAPITALISED_WORD.finditer(shaped)]
+    shape = _SHAPE
+    return [m.span() for m in _WORD_TOKEN.finditer(text) if shape[ord(text[m.start()])] == "C"]
 
 
 @dataclass(frozen=True, slots=True)
