@@ -36,3 +36,26 @@ def test_german_ordinals_and_offsets():
 
 def test_fast_constructor_agrees_with_the_dataclass():
     assert _sentence(3, 9, "Hello.", True) == Sentence(3, 9, "Hello.", True)
+
+
+def test_fold_agrees_with_folding_one_character_at_a_time():
+    """fold takes long non-ASCII texts from str.lower (with its frequent replacements and
+    the rest translated); it must give what the one-character table gives, whatever
+    the mix: final sigma, dotted I (two characters in lower case), Kelvin sign, controls,
+    lone surrogates, CJK."""
+    import random
+
+    from geonews.language.text import _TABLE, fold
+
+    rng = random.Random(7)
+    pool = [chr(c) for c in range(0x20, 0x530)] + [chr(c) for c in range(0x2000, 0x2070)]
+    pool += list("ΣİẞKÅǅ\ud800\x00\t\n\r ’ʼ—Йй") + [chr(c) for c in range(0x4E00, 0x4E40)]
+    for n in (5, 47, 48, 60, 300):
+        for _ in range(400):
+            s = "".join(rng.choice(pool) for _ in range(n))
+            assert fold(s) == s.translate(_TABLE), repr(s)
+    text = "ΟΔΥΣΣΕΑΣ στη Χερσόνησο. Йшли через Запоріжжя — «село Мар’їнка», Zürich. " * 3
+    assert fold(text) == text.translate(_TABLE)
+    assert fold("Йшли через Запоріжжя — до Мар’їнки, повз Київ і Харків.") == (
+        "ишли через запорiжжя - до мар'iнки, повз киiв i харкiв.".replace("i", "і")
+    )

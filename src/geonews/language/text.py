@@ -49,15 +49,40 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+#: The blocks whose characters ``fold`` may take from ``str.lower`` (Latin, Greek,
+#: Cyrillic, general punctuation, and tab, line feed and carriage return).
+_LOWER_BLOCKS = (9, 10, 13, *range(0x20, 0x530), *range(0x2000, 0x2070))
+
+#: Frequent characters of lower-case text that fold to another one: "й" to "и", "é" to "e",
+#: "’" to "'"... ``fold`` replaces them in ``str.lower``'s text (see _lower_folds).
+_FREQUENT = "йёїўéèêëàâäçîïôöûüùáíóúñ’‘ʼ–—\u00a0"
+
+
+def _lower_folds() -> dict[str, str]:
+    """Of the frequent characters, those that every character of the blocks lower-casing
+    to them folds as they do, with what they fold to."""
+    out = {}
+    for x in _FREQUENT:
+        y = _TABLE[ord(x)]
+        if y != x and all(_TABLE[c] == y for c in _LOWER_BLOCKS if chr(c).lower() == x):
+            out[x] = y
+    return out
+
+
+_LOWER_FOLDS = _lower_folds()
+
+
 def _safe_class() -> str:
-    """A regex class of the characters that fold as ``str.lower`` writes them, in the
-    Latin, Greek and Cyrillic blocks and general punctuation: in a text made of them,
-    ``fold`` is ``lower``. Capital sigma is left out (``lower`` writes a word's last one
-    "ς", folding one at a time "σ"), and so is every character whose lower case is not
-    one character."""
-    codes = [9, 10, 13, *range(0x20, 0x530), *range(0x2000, 0x2070)]
-    safe = [c for c in codes if c != 0x3A3 and len(chr(c).lower()) == 1]
-    safe = [c for c in safe if _TABLE[c] == chr(c).lower()]
+    """A regex class of the characters of the blocks that fold as ``str.lower`` writes
+    them, once the frequent ones are replaced (_LOWER_FOLDS): in a text made of them,
+    ``fold`` is ``lower`` and those replacements. Capital sigma is left out (``lower``
+    writes a word's last one "ς", folding one at a time "σ"), and so is every character
+    whose lower case is not one character."""
+    safe = []
+    for c in _LOWER_BLOCKS:
+        low = chr(c).lower()
+        if c != 0x3A3 and len(low) == 1 and _TABLE[c] == _LOWER_FOLDS.get(low, low):
+            safe.append(c)
     spans: list[list[int]] = []
     for c in safe:
         if spans and spans[-1][1] == c - 1:
@@ -80,14 +105,18 @@ def fold(text: str) -> str:
     Apostrophes become ``'``, dashes ``-`` and non-breaking spaces plain spaces, and so
     do control characters other than white space (NUL...) and lone surrogates.
     """
-    if text.isascii():
-        return text.translate(_TABLE)  # CPython translates ASCII fast
+    if text.isascii() or len(text) < 48:
+        return text.translate(_TABLE)  # CPython translates ASCII fast, and a word is short
     # ``str.translate`` looks a non-ASCII text up one character at a time; ``str.lower``
-    # does not. Where lower case keeps the length (it did for every character), the
-    # text is ``lower``'s, with the runs that fold otherwise translated.
+    # and ``str.replace`` do not. Where lower case keeps the length (it did for every
+    # character), the text is ``lower``'s with the frequent replacements, and the runs
+    # that fold otherwise translated.
     low = text.lower()
     if len(low) != len(text):
         return _translate(text, _TABLE)
+    for x, y in _LOWER_FOLDS.items():
+        if x in low:
+            low = low.replace(x, y)
     parts = []
     done = 0
     for m in _UNSAFE.finditer(text):
