@@ -115,20 +115,39 @@ def _candidate_spans(
         if found_heads:
             starts_at = sorted(starts_at + found_heads)
             heads_at = {a for a, _ in found_heads}
+    may_start = _starts_memo(lex, gaz)
+    one_word = _one_word_memo(lex, gaz)
     for a, b in starts_at:
         if a < covered:
+            continue
+        word = text[a:b]
+        possible = may_start.get(word)
+        if possible is None:
+            _make_room(may_start)
+            possible = may_start[word] = _may_start(word, lex, gaz, lexical_keys)
+        if possible == _NO_NAME:
             continue
         if a >= next_sentence:
             while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
                 sent_i += 1
             next_sentence = starts[sent_i + 1] if sent_i + 1 < len(starts) else math.inf
-        # What starts here is mostly decided by the word and the character after it, else
-        # by two words: that answer is remembered by their text (see _match_within).
-        end = word_chars(lookup, a).end() + 1
-        raw = text[a:end]
-        found = remembered(raw, by_text)
-        if found is by_text:  # not seen yet
-            found = _remember(by_text, raw, lookup[a:end], b - a, memo, lex, gaz, lexical_keys)
+        if possible == _ONE_WORD and lookup[b : b + 1] == " ":
+            # a one-word name or none, whatever the next word is: what starts here is
+            # decided by the word and whether a region word follows it ("Курская
+            # область"), and remembered by them
+            key = (word, _region_word_follows(lookup, b, lex))
+            found = one_word.get(key, one_word)
+            if found is one_word:
+                found = _remember_one_word(one_word, key, text, lookup, a, b, memo, lex, gaz, lexical_keys)
+        else:
+            # What starts here is mostly decided by the word and the character after it,
+            # else by two words: that answer is remembered by their text (see
+            # _match_within).
+            end = word_chars(lookup, a).end() + 1
+            raw = text[a:end]
+            found = remembered(raw, by_text)
+            if found is by_text:  # not seen yet
+                found = _remember(by_text, raw, lookup[a:end], b - a, memo, lex, gaz, lexical_keys)
         if found is _UNDECIDED:
             end = word_chars(lookup, end).end() + 1
             raw = text[a:end]
@@ -177,6 +196,81 @@ def _candidate_spans(
         )
         covered = end
     return spans
+
+
+#: What :func:`_may_start` says of a word: no place name starts with it, only one-word
+#: names may (its next word cannot be part of one), or longer ones too.
+_NO_NAME, _ONE_WORD, _LONGER = 0, 1, 2
+
+
+def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]) -> int:
+    """Which place names may start with ``word`` (as written), whatever follows it: what
+    :func:`_match_at` needs to find one there, asked of the word alone. Most capitalised
+    words start none, and news repeats them ("Путин", "Минобороны") before a different
+    next word each time; this answer is remembered by the word.
+
+    A name starts there only if the word, or one of its lemmas, is a name of the
+    gazetteer or the lexicon or starts one; or a gazetteer key is a prefix of the word
+    (an inflected form); or its transliteration is, or starts, a key (the rules rewrite
+    within a word: see Transliteration). It is ``_LONGER`` when one of those starts a
+    name of more than one word.
+    """
+    w = fold(word)
+    readings = [w]
+    if lex.inflections:
+        readings += [lemma for lemma, _ in _lemmas(w, lex, word, gaz)]
+    if lex.transliteration is not None:
+        readings.append(lex.transliteration.apply(w))
+    for r in readings:
+        head = f"{r} "
+        first = _FIRST_WORD.match(r)
+        if gaz.has_prefix(head) or (
+            first and any(k.startswith(head) for k in lexical_keys.get(first.group(0), ()))
+        ):
+            return _LONGER
+    if w in lexical_keys:
+        return _ONE_WORD
+    within, longer = gaz.word_prefixes(w)
+    if within or longer:
+        return _ONE_WORD
+    if any(r in gaz or r in lex.place_names for r in readings):
+        return _ONE_WORD
+    return _NO_NAME
+
+
+def _remember_one_word(
+    one_word: dict,
+    key: tuple[str, bool],
+    text: str,
+    lookup: str,
+    a: int,
+    b: int,
+    memo: dict,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+):
+    """:func:`_match_at` at a word that starts no name of more than one word, with the
+    candidates it finds (its end relative to ``a``), remembered in ``one_word`` by
+    ``key``: the word and whether a region word follows it."""
+    _make_room(one_word)
+    found = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
+    if found is not None:
+        found = (found[0] - a, *found[1:], *_memo_candidates(memo, found[1], found[2], lex, gaz))
+    one_word[key] = found
+    return found
+
+
+@functools.cache
+def _one_word_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
+    """A memo of :func:`_remember_one_word`, one per (lexicon, gazetteer)."""
+    return {}
+
+
+@functools.cache
+def _starts_memo(lex: Lexicon, gaz: Gazetteer) -> dict[str, int]:
+    """A memo of :func:`_may_start`, one per (lexicon, gazetteer), by the word as written."""
+    return {}
 
 
 #: What :func:`_match_within` returns when the text after its view may decide.
