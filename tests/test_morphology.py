@@ -212,3 +212,28 @@ def test_a_demonym_handed_to_the_classifier_is_no_location():
     demonyms = [dataclasses.replace(m, kind=DEMONYM) for m in places]
     (event,) = classify_events(Article(text=text), demonyms, lex, sentences(text), gaz)
     assert event.mention is None and event.precision == "unknown"  # never at the demonym
+
+
+@needs_dictionaries
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("ru", "курской донецкому белгородских приморском высоком новой старого южной"),
+        ("uk", "запорізької харківського донецькій сумських київської новому старої"),
+    ],
+)
+def test_adjective_nominatives_agree_with_pymorphy_inflect(lang, words):
+    """morph reads an adjective's nominative from its paradigm (faster than building the
+    lexeme); it must be the form pymorphy3's own inflect gives, for every reading."""
+    analyser = morph._analyser(lang)
+    checked = 0
+    for word in words.split():
+        for p in analyser.parse(word):
+            if p.tag.POS != "ADJF":
+                continue
+            expected = p.inflect({"nomn"})
+            assert morph._nominative(p, lang) == (
+                expected.word if expected is not None else p.normal_form
+            ), (word, p.tag)
+            checked += 1
+    assert checked >= len(words.split())

@@ -91,6 +91,84 @@ def _lookup(word: str, lang: str) -> _Word:
     return found
 
 
+#: What a tag says, by the tag (pymorphy3 shares one object per tag): see _facts.
+_TAG_FACTS: dict[int, tuple] = {}
+
+_GEO, _PEOPLE, _OTHER = 0, 1, 2
+
+
+def _facts(tag) -> tuple[bool, int, bool, bool, str | None, str | None]:
+    """(is an adjective that is not a pronoun, _GEO / _PEOPLE / _OTHER, is a function word
+    or a pronoun, is a part of speech that never names, gender, number) of a tag:
+    read once per tag, as its attributes are slow to read."""
+    found = _TAG_FACTS.get(id(tag))
+    if found is None or found[0] is not tag:
+        g = tag.grammemes
+        pos = tag.POS
+        reading = _GEO if "Geox" in g else _PEOPLE if _PERSON & g else _OTHER
+        gender, number = tag.gender, tag.number
+        facts = (
+            pos == "ADJF" and "Apro" not in g,
+            reading,
+            pos in _FUNCTION_WORDS or "Apro" in g,
+            pos in _NOT_NAMES,
+            None if gender is None else str(gender),
+            None if number is None else str(number),
+        )
+        found = _TAG_FACTS[id(tag)] = (tag, facts)
+    return found[1]
+
+
+@functools.cache
+def _nominatives(lang: str) -> dict[tuple, int | None]:
+    """Which form of a paradigm an adjective's reading inflects to in the nominative, by
+    the paradigm and the grammemes sought (the reading's own, its case made nominative);
+    None when the paradigm has no nominative."""
+    return {}
+
+
+def _nominative(p, lang: str) -> str:
+    """The nominative of the adjective reading ``p``, of its gender and number
+    ("курская" for "курской"), else its normal form: what pymorphy3's
+    ``p.inflect({"nomn"})`` gives, read from the paradigm without building the whole
+    lexeme, its choice remembered per paradigm (adjectives share a few).
+
+    pymorphy3 keeps, of the paradigm's forms whose tags have the grammemes required,
+    the first of those whose tags share the most with the reading's grammemes (its
+    case replaced); the form is that one's prefix, the reading's stem and its suffix."""
+    d = _analyser(lang).dictionary
+    _, fixed_word, para_id, idx = p.methods_stack[0]
+    grammemes = p.tag.updated_grammemes(_NOMINATIVE)
+    memo = _nominatives(lang)
+    k = (para_id, grammemes)
+    target = memo.get(k, -1)
+    if target == -1:
+        n = len(d.paradigms[para_id]) // 3
+        tags = [d.build_tag_info(para_id, i) for i in range(n)]
+        possible = [i for i in range(n) if _NOMINATIVE <= tags[i].grammemes]
+        target = (
+            max(
+                possible,
+                key=lambda i: len(grammemes & tags[i].grammemes)
+                - 0.1 * len(grammemes ^ tags[i].grammemes),
+            )
+            if possible
+            else None
+        )
+        if len(memo) > _MEMO_SIZE:
+            memo.clear()
+        memo[k] = target
+    if target is None:
+        return p.normal_form
+    paradigm = d.paradigms[para_id]
+    n = len(paradigm) // 3
+    stem = d.build_stem(paradigm, idx, fixed_word)
+    return d.paradigm_prefixes[paradigm[2 * n + target]] + stem + d.suffixes[paradigm[target]]
+
+
+_NOMINATIVE = frozenset({"nomn"})
+
+
 def _analyse(word: str, lang: str) -> _Word:
     morph = _analyser(lang)
     if morph is None:
@@ -102,35 +180,28 @@ def _analyse(word: str, lang: str) -> _Word:
     other: list[tuple[str, bool]] = []
     people: list[tuple[str, bool]] = []
     nominatives: dict[tuple, str] = {}  # inflecting is slow: once per lemma and gender
-    for p in parses:
-        tag = p.tag
-        adjective = tag.POS == "ADJF" and "Apro" not in tag.grammemes
+    facts = [_facts(p.tag) for p in parses]
+    for p, (adjective, reading, _, _, gender, number) in zip(parses, facts):
         if adjective:
             # "Курской", "Запорізької": the adjective in the nominative of its gender and
             # number ("курская"), as a place name that is an adjective is written
-            k = (p.normal_form, tag.gender, tag.number)
+            k = (p.normal_form, gender, number)
             form = nominatives.get(k)
             if form is None:
-                nominative = p.inflect({"nomn"})
-                form = nominatives[k] = (
-                    nominative.word if nominative is not None else p.normal_form
-                )
+                form = nominatives[k] = _nominative(p, lang)
         else:
             form = p.normal_form
         lemma = (fold(form), adjective)
-        if "Geox" in tag.grammemes:
+        if reading == _GEO:
             geo.append(lemma)
-        elif _PERSON & tag.grammemes:
+        elif reading == _PEOPLE:
             people.append(lemma)
         else:
             other.append(lemma)
     folded = fold(word)
     lemmas = tuple(dict.fromkeys(x for x in (*geo, *other, *people) if x[0] != folded))
     # a function word, a pronoun or an adverb in any reading, or a verb in every one
-    not_a_name = not geo and (
-        any(p.tag.POS in _FUNCTION_WORDS or "Apro" in p.tag.grammemes for p in parses)
-        or all(p.tag.POS in _NOT_NAMES for p in parses)
-    )
+    not_a_name = not geo and (any(f[2] for f in facts) or all(f[3] for f in facts))
     person = not geo and not other and bool(people)
     places = tuple(dict.fromkeys(form for form, _ in geo if form != folded))
     normal = frozenset(fold(p.normal_form) for p in parses)
