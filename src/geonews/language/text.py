@@ -107,6 +107,8 @@ def fold(text: str) -> str:
     """
     if text.isascii() or len(text) < 48:
         return text.translate(_TABLE)  # CPython translates ASCII fast, and a word is short
+    if _mostly_ascii(text):
+        return _translate(text, _TABLE)
     # ``str.translate`` looks a non-ASCII text up one character at a time; ``str.lower``
     # and ``str.replace`` do not. Where lower case keeps the length (it did for every
     # character), the text is ``lower``'s with the frequent replacements, and the runs
@@ -131,6 +133,12 @@ def fold(text: str) -> str:
 
 
 _RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+
+
+def _mostly_ascii(text: str) -> bool:
+    """Whether fewer than one character in eight of ``text`` is not ASCII (English, French,
+    German...; not Russian): a text to translate run by run."""
+    return len(text.encode("utf-8", "surrogatepass")) - len(text) < len(text) // 8
 
 
 def _translate(text: str, table: dict) -> str:
@@ -175,6 +183,14 @@ class _ShapeTable(dict):
 
 _SHAPE = _ShapeTable()
 
+# a "C" that no word character precedes, and the rest of its word: the literal "C" first
+# lets the regex engine skip ahead to the next one (a leading look-behind would make it
+# try every position), and a match's span is the word's
+_CAPITALISED_WORD = re.compile(r"C(?<![^ ]C)[^ ]*")
+
+# an apostrophe between two Cyrillic letters
+_CYRILLIC_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff])")
+
 # a word: a run of word characters (what ``str.isalnum`` or "_" is, as ``\w`` reads),
 # with an apostrophe between two Cyrillic letters as a letter of it: Ukrainian writes
 # "Кам'янське", "Слов'янськ", "Мар'їнка" (with ', ’ or ʼ), Belarusian "Мар'іна Горка"
@@ -183,8 +199,20 @@ _WORD_TOKEN = re.compile(r"\w(?:\w|(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400
 
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens that start with a capital, not a digit: runs of word
-    characters, and of apostrophes inside a Cyrillic word."""
+    characters, and of apostrophes inside a Cyrillic word. Text mostly in ASCII is
+    shaped by one translation (fast on ASCII runs), other text read word by word."""
     shape = _SHAPE
+    if _mostly_ascii(text):
+        # shaped, "C" where a word character capitalises a word, "w" for the others
+        shaped = _translate(text, shape)
+        if not text.isascii():
+            inner = [m.start() for m in _CYRILLIC_APOSTROPHE.finditer(text)]
+            if inner:
+                chars = list(shaped)
+                for i in inner:
+                    chars[i] = "w"
+                shaped = "".join(chars)
+        return [m.span() for m in _CAPITALISED_WORD.finditer(shaped)]
     return [m.span() for m in _WORD_TOKEN.finditer(text) if shape[ord(text[m.start()])] == "C"]
 
 
