@@ -131,15 +131,17 @@ def _candidate_spans(
             while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
                 sent_i += 1
             next_sentence = starts[sent_i + 1] if sent_i + 1 < len(starts) else math.inf
-        if possible == _ONE_WORD and lookup[b : b + 1] == " ":
+        found = by_text
+        if possible == _ONE_WORD:
             # a one-word name or none, whatever the next word is: what starts here is
-            # decided by the word and whether a region word follows it ("Курская
-            # область"), and remembered by them
-            key = (word, _region_word_follows(lookup, b, lex))
+            # decided by the word, the character after it and whether a region word
+            # follows it ("Курская область"), and remembered by them
+            after = lookup[b : b + 1]
+            key = (word, after, after == " " and _region_word_follows(lookup, b, lex))
             found = one_word.get(key, one_word)
             if found is one_word:
                 found = _remember_one_word(one_word, key, text, lookup, a, b, memo, lex, gaz, lexical_keys)
-        else:
+        if found is by_text:
             # What starts here is mostly decided by the word and the character after it,
             # else by two words: that answer is remembered by their text (see
             # _match_within).
@@ -221,12 +223,17 @@ def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, 
         readings += [lemma for lemma, _ in _lemmas(w, lex, word, gaz)]
     if lex.transliteration is not None:
         readings.append(lex.transliteration.apply(w))
+    heads = _heads_memo(lex, gaz)
     for r in readings:
-        head = f"{r} "
-        first = _FIRST_WORD.match(r)
-        if gaz.has_prefix(head) or (
-            first and any(k.startswith(head) for k in lexical_keys.get(first.group(0), ()))
-        ):
+        longer = heads.get(r)
+        if longer is None:
+            _make_room(heads)
+            head = f"{r} "
+            first = _FIRST_WORD.match(r)
+            longer = heads[r] = gaz.has_prefix(head) or bool(
+                first and any(k.startswith(head) for k in lexical_keys.get(first.group(0), ()))
+            )
+        if longer:
             return _LONGER
     if w in lexical_keys:
         return _ONE_WORD
@@ -252,8 +259,23 @@ def _remember_one_word(
 ):
     """:func:`_match_at` at a word that starts no name of more than one word, with the
     candidates it finds (its end relative to ``a``), remembered in ``one_word`` by
-    ``key``: the word and whether a region word follows it."""
+    ``key``: the word, the character after it and whether a region word follows it.
+
+    The character after the word decides only where it is a space (see _may_start),
+    the end of the text, or a mark that starts no key with the word ("Kyiv," and no
+    key "kyiv,..."); else (a word character, or "st." before "st. petersburg") the
+    answer is ``_match_memo``'s, by the text (``one_word`` remembers that too).
+    """
     _make_room(one_word)
+    after = key[1]
+    if after not in ("", " ") and (
+        after.isalnum()
+        or after == "_"
+        or gaz.has_prefix(lookup[a:b] + after)
+        or any(k.startswith(lookup[a : b + 1]) for k in lexical_keys.get(lookup[a:b], ()))
+    ):
+        one_word[key] = by_text = _match_memo(lex, gaz)
+        return by_text
     found = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
     if found is not None:
         found = (found[0] - a, *found[1:], *_memo_candidates(memo, found[1], found[2], lex, gaz))
@@ -264,6 +286,13 @@ def _remember_one_word(
 @functools.cache
 def _one_word_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
     """A memo of :func:`_remember_one_word`, one per (lexicon, gazetteer)."""
+    return {}
+
+
+@functools.cache
+def _heads_memo(lex: Lexicon, gaz: Gazetteer) -> dict[str, bool]:
+    """Whether a name of more than one word starts with a word, by the word (folded): a
+    lemma is the reading of many forms."""
     return {}
 
 
