@@ -273,3 +273,29 @@ def test_unreadable_files_raise_boundary_error(fresh_caches, monkeypatch, tmp_pa
     with pytest.raises(BoundaryError, match="unreadable"):
         regions.all_regions()
     assert issubclass(BoundaryError, RuntimeError)
+
+
+def test_containment_is_what_a_spatial_join_finds_in_its_order():
+    """join_regions asks the spatial index directly, without geopandas.sjoin's frames;
+    the shapes found for each point, and their order (the first with a code wins),
+    must be sjoin's."""
+    import random
+
+    import geopandas as gpd
+
+    shapes = regions._all_shapes()
+    rng = random.Random(5)
+    for trial in range(40):
+        n = rng.choice([1, 7, 40])
+        if trial % 2:  # around Ukraine, where borders are crowded
+            lats = [rng.uniform(44, 53) for _ in range(n)]
+            lons = [rng.uniform(22, 41) for _ in range(n)]
+        else:
+            lats = [rng.uniform(-60, 75) for _ in range(n)]
+            lons = [rng.uniform(-180, 180) for _ in range(n)]
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs=shapes.crs)
+        joined = gpd.sjoin(pts, shapes[["geometry"]], how="inner", predicate="intersects")
+        expected: dict[int, list[int]] = {}
+        for i, j in zip(joined.index, joined["index_right"], strict=True):
+            expected.setdefault(int(i), []).append(int(j))
+        assert regions._contained_in(shapes, lats, lons) == expected
