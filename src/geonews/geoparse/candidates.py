@@ -132,6 +132,13 @@ def _candidate_spans(
                 sent_i += 1
             next_sentence = starts[sent_i + 1] if sent_i + 1 < len(starts) else math.inf
         found = by_text
+        if (
+            possible == _LONGER
+            and not lex.inflections
+            and lookup[b : b + 1] == " "
+            and not _continues(text, lookup, a, b, lex, gaz, lexical_keys)
+        ):
+            possible = _ONE_WORD  # "New" before "policies": no longer name goes on here
         if possible == _ONE_WORD:
             # a one-word name or none, whatever the next word is: what starts here is
             # decided by the word, the character after it and whether a region word
@@ -243,6 +250,38 @@ def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, 
     if any(r in gaz or r in lex.place_names for r in readings):
         return _ONE_WORD
     return _NO_NAME
+
+
+def _continues(
+    text: str,
+    lookup: str,
+    a: int,
+    b: int,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    lexical_keys: dict[str, list[str]],
+) -> bool:
+    """Whether a name of more than one word may go on past the word ``text[a:b]`` and the
+    space after it, into the next word: a gazetteer key or a lexicon name starts with
+    the two, or one is a prefix of them longer than the word ("new york" of "New
+    Yorkers", which a suffix rule may read), or the two transliterated are a key. Where
+    none does, the match is the one-word one (see _remember_one_word). For languages
+    whose names are not read through lemmas: the next word's lemmas would count too."""
+    n = b - a
+    end = _WORD_CHARS.match(lookup, b + 1).end()
+    head = lookup[a : end + 1]
+    within, longer = gaz.word_prefixes(head)
+    if longer or any(len(k) > n for k in within):
+        return True
+    two = lookup[a:end]
+    for k in lexical_keys.get(lookup[a:b], ()):
+        if len(k) > n and (k.startswith(two) or head.startswith(k)):
+            return True
+    if lex.transliteration is not None:
+        m = _next_capitalised_word(text, lookup, b)
+        if m is not None and lex.transliteration.apply(lookup[a : m.end(1)]) in gaz:
+            return True
+    return False
 
 
 def _remember_one_word(
