@@ -134,7 +134,6 @@ def _candidate_spans(
         found = by_text
         if (
             possible == _LONGER
-            and not lex.inflections
             and lookup[b : b + 1] == " "
             and not _continues(text, lookup, a, b, lex, gaz, lexical_keys)
         ):
@@ -264,9 +263,10 @@ def _continues(
     """Whether a name of more than one word may go on past the word ``text[a:b]`` and the
     space after it, into the next word: a gazetteer key or a lexicon name starts with
     the two, or one is a prefix of them longer than the word ("new york" of "New
-    Yorkers", which a suffix rule may read), or the two transliterated are a key. Where
-    none does, the match is the one-word one (see _remember_one_word). For languages
-    whose names are not read through lemmas: the next word's lemmas would count too."""
+    Yorkers", which a suffix rule may read), or the two transliterated are a key, or a
+    pair of their lemmas is a name ("Часового Яру"; the next word counts if it is
+    capitalised, or a region word). Where none does, the match is the one-word one
+    (see _remember_one_word)."""
     n = b - a
     end = _WORD_CHARS.match(lookup, b + 1).end()
     head = lookup[a : end + 1]
@@ -281,6 +281,20 @@ def _continues(
         m = _next_capitalised_word(text, lookup, b)
         if m is not None and lex.transliteration.apply(lookup[a : m.end(1)]) in gaz:
             return True
+    if lex.inflections:
+        # the pairs _lemma_match tries: the next word if capitalised, else a region word
+        m = _next_capitalised_word(text, lookup, b)
+        if m is None and _region_word_follows(lookup, b, lex):
+            m = _NEXT_WORD.match(lookup, b)
+        if m is not None:
+            w1, w2 = lookup[a:b], m.group(1)
+            firsts = [w1, *(x for x, _ in _lemmas(w1, lex, text[a:b], gaz))]
+            seconds = [w2, *(x for x, _ in _lemmas(w2, lex, text[m.start(1) : m.end(1)], gaz))]
+            for l1 in firsts:
+                for l2 in seconds:
+                    k = f"{l1} {l2}"
+                    if k in lex.place_names or k in gaz:
+                        return True
     return False
 
 
@@ -315,7 +329,7 @@ def _remember_one_word(
     ):
         one_word[key] = by_text = _match_memo(lex, gaz)
         return by_text
-    found = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
+    found = _match_at(text, lookup, a, b, lex, gaz, lexical_keys, one_word=True)
     if found is not None:
         found = (found[0] - a, *found[1:], *_memo_candidates(memo, found[1], found[2], lex, gaz))
     one_word[key] = found
@@ -358,10 +372,13 @@ def _match_at(
     lex: Lexicon,
     gaz: Gazetteer,
     lexical_keys: dict[str, list[str]],
+    one_word: bool = False,
 ) -> tuple[int, str, bool, bool, bool] | None:
     """The place name that starts with the capitalised word ``text[a:b]``, if any, as
     (end, key, lexical, inflected, names_a_region): the longest that ends on a word
-    boundary, the lexicon's names first. ``lookup`` is the folded text, hyphens as spaces."""
+    boundary, the lexicon's names first. ``lookup`` is the folded text, hyphens as spaces.
+    ``one_word``: no name of two words or more may start here (the caller knows).
+    """
     window = lookup[a : a + _MAX_NAME]
     for k in lexical_keys.get(lookup[a:b], ()):
         if window.startswith(k) and _boundary(lookup, a + len(k)):
@@ -388,7 +405,7 @@ def _match_at(
     if lex.inflections and (best is None or best[3] or _region_word_follows(lookup, b, lex)):
         # "Курская область" is Kursk's oblast, not the village of Kurskaya: before a
         # region word, the adjective of a town is tried before a namesake of its own
-        found = _lemma_match(text, lookup, a, b, lex, gaz)
+        found = _lemma_match(text, lookup, a, b, lex, gaz, one_word)
         # a region's adjective, a lexicon name, or a longer name ("Петропавловске-
         # Камчатском") wins over a namesake with a case ending
         if found is not None and (
@@ -404,7 +421,7 @@ def _match_at(
                 if lemma in gaz:
                     return b, lemma, False, True, False
     if best is None and lex.transliteration is not None:
-        found = _transliterated_match(text, lookup, a, b, lex, gaz)
+        found = _transliterated_match(text, lookup, a, b, lex, gaz, one_word)
         if found is not None:
             return (*found, False)
     return best
@@ -637,12 +654,19 @@ def _endings_of(word: str, lex: Lexicon) -> list[tuple[str, bool]]:
 
 
 def _lemma_match(
-    text: str, lookup: str, a: int, b: int, lex: Lexicon, gaz: Gazetteer
+    text: str,
+    lookup: str,
+    a: int,
+    b: int,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    one_word: bool = False,
 ) -> tuple[tuple[int, str, bool, bool], bool] | None:
     """An inflected name at ``a``: "Часового Яру" → "часів яр", "Суджу" → "суджа".
 
-    Two-word names are tried first (each word as written or lemmatised), then one word.
-    Returns ((end, key, lexical, inflected), names_a_region).
+    Two-word names are tried first (each word as written or lemmatised), then one word
+    (only that with ``one_word``: the caller knows that no pair names a place, see
+    _may_start and _continues). Returns ((end, key, lexical, inflected), names_a_region).
     """
 
     def known(k: str) -> bool | None:
@@ -651,10 +675,10 @@ def _lemma_match(
         return False if k in gaz else None
 
     w1 = lookup[a:b]
-    m = _next_capitalised_word(text, lookup, b)
+    m = None if one_word else _next_capitalised_word(text, lookup, b)
     # "Приморском крае": a region the lexicon names by an adjective and a region word
     # ("Приморский край"), after no town; the region word is written small
-    region_word = m is None and _region_word_follows(lookup, b, lex)
+    region_word = m is None and not one_word and _region_word_follows(lookup, b, lex)
     if region_word:
         m = _NEXT_WORD.match(lookup, b)
     if m is not None:
@@ -747,14 +771,21 @@ def _next_capitalised_word(text: str, lookup: str, end: int) -> re.Match[str] | 
 
 
 def _transliterated_match(
-    text: str, lookup: str, a: int, b: int, lex: Lexicon, gaz: Gazetteer
+    text: str,
+    lookup: str,
+    a: int,
+    b: int,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    one_word: bool = False,
 ) -> tuple[int, str, bool, bool] | None:
     """A name transliterated the language's way that GeoNames only knows the English
     way: "Vovtchansk", "Chostka", "Tchassiv Iar" (French) are Vovchansk, Shostka,
     Chasiv Yar. Only names of the countries whose names the rules transliterate (from
-    Cyrillic) are taken. Two-word names are tried first, then one word."""
+    Cyrillic) are taken. Two-word names are tried first, then one word (only that with
+    ``one_word``)."""
     tr = lex.transliteration
-    m = _next_capitalised_word(text, lookup, b)
+    m = None if one_word else _next_capitalised_word(text, lookup, b)
     ends = [m.end(1)] if m is not None else []
     for end in [*ends, b]:
         k = tr.apply(lookup[a:end])
