@@ -59,3 +59,36 @@ def test_fold_agrees_with_folding_one_character_at_a_time():
     assert fold("Йшли через Запоріжжя — до Мар’їнки, повз Київ і Харків.") == (
         "ишли через запорiжжя - до мар'iнки, повз киiв i харкiв.".replace("i", "і")
     )
+
+
+def test_capitalised_words_are_the_tokens_that_start_with_a_capital():
+    """capitalised_words finds the tokens that start with a capital by one regex; it must
+    find what reading every token and checking its first character finds, whatever the
+    mix: apostrophes inside and around Cyrillic words, combining marks, titlecase
+    letters, digits, other scripts."""
+    import random
+    import re
+
+    from geonews.language.text import capitalised_words, is_capitalised
+
+    token = re.compile(r"\w(?:\w|(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff]))*")
+
+    def expected(text):
+        return [
+            m.span()
+            for m in token.finditer(text)
+            if is_capitalised(m.group()[0]) and not m.group()[0].isdigit()
+        ]
+
+    rng = random.Random(11)
+    pool = list("aAбБЯяЇї'’ʼ -_1٣ΣσÉé中日ǄǅǆİҀ\u0301\u0483\u0487 .,") + [
+        chr(c) for c in range(0x20, 0x530, 5)
+    ]
+    pool += [chr(rng.randrange(0x530, 0x30000)) for _ in range(200)]
+    for _ in range(3000):
+        s = "".join(rng.choice(pool) for _ in range(rng.choice([3, 12, 40])))
+        assert capitalised_words(s) == expected(s), repr(s)
+    text = "Обстріл Кам'янського й Мар’їнки; в Слов'янську — Ҁ'Ѳ тиша. Nach Köln"
+    assert [text[a:b] for a, b in capitalised_words(text)] == [
+        "Обстріл", "Кам'янського", "Мар’їнки", "Слов'янську", "Ҁ'Ѳ", "Nach", "Köln",
+    ]  # fmt: skip

@@ -188,32 +188,49 @@ _SHAPE = _ShapeTable()
 # try every position), and a match's span is the word's
 _CAPITALISED_WORD = re.compile(r"C(?<![^ ]C)[^ ]*")
 
-# an apostrophe between two Cyrillic letters
-_CYRILLIC_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff])")
-
-# a word: a run of word characters (what ``str.isalnum`` or "_" is, as ``\w`` reads),
-# with an apostrophe between two Cyrillic letters as a letter of it: Ukrainian writes
-# "Кам'янське", "Слов'янськ", "Мар'їнка" (with ', ’ or ʼ), Belarusian "Мар'іна Горка"
-_WORD_TOKEN = re.compile(r"\w(?:\w|(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff]))*")
-
-
 def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Spans of the word tokens that start with a capital, not a digit: runs of word
-    characters, and of apostrophes inside a Cyrillic word. Text mostly in ASCII is
-    shaped by one translation (fast on ASCII runs), other text read word by word."""
+    characters, and of apostrophes inside a Cyrillic word. ASCII text is shaped by one
+    translation ("C" where a word character capitalises a word, "w" for the others),
+    which CPython makes fast; other text is searched for the tokens that start with a
+    capital."""
     shape = _SHAPE
-    if _mostly_ascii(text):
-        # shaped, "C" where a word character capitalises a word, "w" for the others
-        shaped = _translate(text, shape)
-        if not text.isascii():
-            inner = [m.start() for m in _CYRILLIC_APOSTROPHE.finditer(text)]
-            if inner:
-                chars = list(shaped)
-                for i in inner:
-                    chars[i] = "w"
-                shaped = "".join(chars)
-        return [m.span() for m in _CAPITALISED_WORD.finditer(shaped)]
-    return [m.span() for m in _WORD_TOKEN.finditer(text) if shape[ord(text[m.start()])] == "C"]
+    if text.isascii():
+        return [m.span() for m in _CAPITALISED_WORD.finditer(text.translate(shape))]
+    return [
+        m.span()
+        for m in _CAPITALISED_TOKEN.finditer(text)
+        if m.group(1) is None or shape[ord(m.group(1))] == "C"
+    ]
+
+
+def _capitals_class() -> str:
+    """A regex class of the characters of _LOWER_BLOCKS that capitalise a word."""
+    caps = [c for c in _LOWER_BLOCKS if _SHAPE[c] == "C"]
+    spans: list[list[int]] = []
+    for c in caps:
+        if spans and spans[-1][1] == c - 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in spans
+    )
+
+
+# A word token is a run of word characters (what ``str.isalnum`` or "_" is, as ``\w``
+# reads), with an apostrophe between two Cyrillic letters as a letter of it: Ukrainian
+# writes "Кам'янське", "Слов'янськ", "Мар'їнка" (with ', ’ or ʼ), Belarusian "Мар'іна
+# Горка". This finds a token whose first character capitalises a word: no word character
+# before it, nor an apostrophe that joins it to a Cyrillic word; the first character is
+# a capital of the Latin, Greek or Cyrillic blocks, or (group 1) a word character of
+# another script, which capitalised_words then checks
+_CAPITALISED_TOKEN = re.compile(
+    r"(?<!\w)(?:(?<!(?=\w)[\u0400-\u04ff]['\u2019\u02bc])|(?![\u0400-\u04ff]))"
+    rf"(?:[{_capitals_class()}]|((?=[^\x00-\u052f\u2000-\u206f])\w))"
+    r"(?:\w|(?<=[\u0400-\u04ff])['\u2019\u02bc](?=[\u0400-\u04ff]))*"
+)
 
 
 @dataclass(frozen=True, slots=True)
