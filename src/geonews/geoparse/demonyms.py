@@ -44,8 +44,10 @@ def find_demonyms(
         return []
     if folded is None:
         folded = fold(text)
-    by_last, last_words = table
-    # one pass finds the demonyms' last words: most articles name few of them
+    by_last, between_alnum, between_w = table
+    # one pass finds the demonyms' last words: most articles name few of them (with no
+    # "_" in the text, \w is a letter or digit: the simpler pattern is the faster)
+    last_words = between_alnum if "_" in folded else between_w
     words = [(m.start(), m.end()) for m in last_words.finditer(folded)]
     if not words:
         return []
@@ -117,11 +119,12 @@ def _occurrences(folded: str, words: list[tuple[int, int]], by_last: dict) -> li
 
 
 @functools.cache
-def _table(lex: Lexicon) -> tuple[dict[str, list], re.Pattern[str]] | None:
+def _table(lex: Lexicon) -> tuple[dict[str, list], re.Pattern[str], re.Pattern[str]] | None:
     """Every form of the language's demonyms (each dictionary form's stem with each
-    ending) by its last word, longest first, with its country and dictionary forms; and
-    a pattern that finds those last words, between characters that are not letters or
-    digits (as one trie: one pass over a text finds them all)."""
+    ending) by its last word, longest first, with its country and dictionary forms; a
+    pattern that finds those last words between characters that are not letters or
+    digits (as one trie: one pass over a text finds them all); and one that finds them
+    between characters that are not ``\\w``, which is the same where no "_" is."""
     if not lex.demonyms:
         return None
     endings = lex.demonym_endings or ("",)
@@ -145,8 +148,9 @@ def _table(lex: Lexicon) -> tuple[dict[str, list], re.Pattern[str]] | None:
             node = node.setdefault(re.escape(ch), {})
         node[""] = {}
     alnum = r"[^\W_]"  # \w less "_": what str.isalnum() accepts
-    pattern = re.compile(rf"(?<!{alnum})(?:{trie_regex(trie)})(?!{alnum})")
-    return by_last, pattern
+    words = trie_regex(trie)
+    between_alnum = re.compile(rf"(?<!{alnum})(?:{words})(?!{alnum})")
+    return by_last, between_alnum, re.compile(rf"(?<!\w)(?:{words})(?!\w)")
 
 
 def _stem(word: str, endings: tuple[str, ...]) -> str:
