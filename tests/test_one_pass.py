@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from geonews.events.classify import _may_report, _report_matches, _report_pattern
-from geonews.geoparse.demonyms import _WORD, _occurrences, _table
+from geonews.geoparse.demonyms import _WORD, _between_alnum, _occurrences, _table
 from geonews.language.lexicon import Phrases, available_languages, load_lexicon, phrases_pattern
 from geonews.language.text import fold
 
@@ -109,7 +109,8 @@ def test_the_demonyms_pass_finds_what_a_word_search_found(lang):
     table = _table(lex)
     if table is None:
         pytest.skip("no demonyms")
-    by_last, between_alnum, between_w = table
+    by_last, _, between_w = table
+    between_alnum = _between_alnum(lex)
     # the pass looks for last words between characters that are not letters or digits
     assert all(w.isalnum() for w in by_last)
     forms = [f for entries in by_last.values() for f, _, _ in entries]
@@ -127,7 +128,8 @@ def test_the_demonyms_pass_finds_what_a_word_search_found(lang):
 
 def test_the_demonym_pattern_finds_whole_words_only():
     lex = load_lexicon("en")
-    _, between_alnum, between_w = _table(lex)
+    _, _, between_w = _table(lex)
+    between_alnum = _between_alnum(lex)
     folded = fold("Russian and Ukrainian troops; russians_ and a prussian.")
     assert [m.group() for m in between_alnum.finditer(folded)] == ["russian", "ukrainian", "russians"]
     assert [m.group() for m in between_w.finditer(folded)] == ["russian", "ukrainian"]

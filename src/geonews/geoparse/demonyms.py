@@ -44,10 +44,10 @@ def find_demonyms(
         return []
     if folded is None:
         folded = fold(text)
-    by_last, between_alnum, between_w = table
-    # one pass finds the demonyms' last words: most articles name few of them (with no
-    # "_" in the text, \w is a letter or digit: the simpler pattern is the faster)
-    last_words = between_alnum if "_" in folded else between_w
+    by_last, _, whole_words = table
+    # one pass finds the demonyms' last words: most articles name few of them (where
+    # the text has no "_", \w is a letter or digit: whole \w words are those)
+    last_words = _between_alnum(lex) if "_" in folded else whole_words
     words = [(m.start(), m.end()) for m in last_words.finditer(folded)]
     if not words:
         return []
@@ -119,12 +119,11 @@ def _occurrences(folded: str, words: list[tuple[int, int]], by_last: dict) -> li
 
 
 @functools.cache
-def _table(lex: Lexicon) -> tuple[dict[str, list], re.Pattern[str], re.Pattern[str]] | None:
+def _table(lex: Lexicon) -> tuple[dict[str, list], str, re.Pattern[str]] | None:
     """Every form of the language's demonyms (each dictionary form's stem with each
-    ending) by its last word, longest first, with its country and dictionary forms; a
-    pattern that finds those last words between characters that are not letters or
-    digits (as one trie: one pass over a text finds them all); and one that finds them
-    between characters that are not ``\\w``, which is the same where no "_" is."""
+    ending) by its last word, longest first, with its country and dictionary forms;
+    those last words as one regex alternation, shaped as a trie (one pass over a text
+    finds them all); and the pattern that finds them as whole ``\\w`` words."""
     if not lex.demonyms:
         return None
     endings = lex.demonym_endings or ("",)
@@ -147,10 +146,16 @@ def _table(lex: Lexicon) -> tuple[dict[str, list], re.Pattern[str], re.Pattern[s
         for ch in last:
             node = node.setdefault(re.escape(ch), {})
         node[""] = {}
-    alnum = r"[^\W_]"  # \w less "_": what str.isalnum() accepts
     words = trie_regex(trie)
-    between_alnum = re.compile(rf"(?<!{alnum})(?:{words})(?!{alnum})")
-    return by_last, between_alnum, re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+    return by_last, words, re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+
+
+@functools.cache
+def _between_alnum(lex: Lexicon) -> re.Pattern[str]:
+    """The demonyms' last words between characters that are not letters or digits (an
+    "_" is one): compiled on first need, as few texts have an "_"."""
+    alnum = r"[^\W_]"  # \w less "_": what str.isalnum() accepts
+    return re.compile(rf"(?<!{alnum})(?:{_table(lex)[1]})(?!{alnum})")
 
 
 def _stem(word: str, endings: tuple[str, ...]) -> str:
