@@ -68,9 +68,10 @@ def classify_events(
     para_age = 0  # sentences since the one that named it
     events: list[Event] = []
     # earlier sentences long enough to count as repeated, normalised; those not yet
-    # normalised wait, folded, for a sentence that may report something to need them
+    # normalised wait, as their (start, end) in folded, for a sentence that may report
+    # something to need them
     long_seen = _SeenSentences()
-    long_folded: list[tuple[int, int]] = []  # (start, end) in folded
+    long_folded: list[tuple[int, int]] = []
     last_region: Mention | None = None
     # Most sentences report nothing: one pass over the article finds its triggers and
     # casualty phrases, and only sentences that hold one are read closely; in those,
