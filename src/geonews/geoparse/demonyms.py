@@ -44,11 +44,9 @@ def find_demonyms(
         return []
     if folded is None:
         folded = fold(text)
-    by_last, _, whole_words = table
-    # one pass finds the demonyms' last words: most articles name few of them (where
-    # the text has no "_", \w is a letter or digit: whole \w words are those)
-    last_words = _between_alnum(lex) if "_" in folded else whole_words
-    words = [(m.start(), m.end()) for m in last_words.finditer(folded)]
+    by_last, last_words = table
+    # one pass finds the demonyms' last words: most articles name few of them
+    words = _last_words(folded, by_last, last_words)
     if not words:
         return []
     gaz = gazetteer or load_gazetteer()
@@ -89,6 +87,21 @@ def _confirmed(raw: str, word: str, lemmas: tuple[str, ...], lex: Lexicon) -> bo
 _WORD = re.compile(r"\w+")
 
 
+def _last_words(folded: str, by_last: dict, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where ``folded`` has one of ``by_last``'s words (of letters and digits) between
+    characters that are not letters or digits, in text order: ``pattern`` (see _table)
+    finds them as whole \\w words, and an "_" next to one, rare, is looked at apart."""
+    words = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    if "_" in folded:
+        beside = _BESIDE_UNDERSCORE.finditer(folded)
+        words = sorted(words + [(m.start(), m.end()) for m in beside if m.group() in by_last])
+    return words
+
+
+# a run of letters and digits (\w less "_") that an "_" is before or after
+_BESIDE_UNDERSCORE = re.compile(r"(?<=_)[^\W_]+|(?<![^\W_])[^\W_]+(?=_)")
+
+
 def _occurrences(folded: str, words: list[tuple[int, int]], by_last: dict) -> list[tuple]:
     """(start, end, country, dictionary forms) of each demonym ending with one of
     ``words`` (where its last word is in ``folded``), the longest form at each end.
@@ -119,11 +132,11 @@ def _occurrences(folded: str, words: list[tuple[int, int]], by_last: dict) -> li
 
 
 @functools.cache
-def _table(lex: Lexicon) -> tuple[dict[str, list], str, re.Pattern[str]] | None:
+def _table(lex: Lexicon) -> tuple[dict[str, list], re.Pattern[str]] | None:
     """Every form of the language's demonyms (each dictionary form's stem with each
-    ending) by its last word, longest first, with its country and dictionary forms;
-    those last words as one regex alternation, shaped as a trie (one pass over a text
-    finds them all); and the pattern that finds them as whole ``\\w`` words."""
+    ending) by its last word, longest first, with its country and dictionary forms; and
+    a pattern that finds those last words as whole ``\\w`` words, as one trie (one pass
+    over a text finds them all)."""
     if not lex.demonyms:
         return None
     endings = lex.demonym_endings or ("",)
@@ -146,16 +159,7 @@ def _table(lex: Lexicon) -> tuple[dict[str, list], str, re.Pattern[str]] | None:
         for ch in last:
             node = node.setdefault(re.escape(ch), {})
         node[""] = {}
-    words = trie_regex(trie)
-    return by_last, words, re.compile(rf"(?<!\w)(?:{words})(?!\w)")
-
-
-@functools.cache
-def _between_alnum(lex: Lexicon) -> re.Pattern[str]:
-    """The demonyms' last words between characters that are not letters or digits (an
-    "_" is one): compiled on first need, as few texts have an "_"."""
-    alnum = r"[^\W_]"  # \w less "_": what str.isalnum() accepts
-    return re.compile(rf"(?<!{alnum})(?:{_table(lex)[1]})(?!{alnum})")
+    return by_last, re.compile(rf"(?<!\w)(?:{trie_regex(trie)})(?!\w)")
 
 
 def _stem(word: str, endings: tuple[str, ...]) -> str:
