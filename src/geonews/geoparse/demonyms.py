@@ -93,13 +93,29 @@ def _last_words(folded: str, by_last: dict, pattern: re.Pattern[str]) -> list[tu
     finds them as whole \\w words, and an "_" next to one, rare, is looked at apart."""
     words = [(m.start(), m.end()) for m in pattern.finditer(folded)]
     if "_" in folded:
-        beside = _BESIDE_UNDERSCORE.finditer(folded)
-        words = sorted(words + [(m.start(), m.end()) for m in beside if m.group() in by_last])
+        words = sorted(words + _beside_underscores(folded, by_last))
     return words
 
 
-# a run of letters and digits (\w less "_") that an "_" is before or after
-_BESIDE_UNDERSCORE = re.compile(r"(?<=_)[^\W_]+|(?<![^\W_])[^\W_]+(?=_)")
+def _beside_underscores(folded: str, by_last: dict) -> list[tuple[int, int]]:
+    """The runs of letters and digits just before or after an "_" in ``folded`` that are
+    among ``by_last``'s words."""
+    found = set()
+    n = len(folded)
+    u = folded.find("_")
+    while u >= 0:
+        a = u
+        while a and folded[a - 1].isalnum():
+            a -= 1
+        e = u + 1
+        while e < n and folded[e].isalnum():
+            e += 1
+        if folded[a:u] in by_last:
+            found.add((a, u))
+        if folded[u + 1 : e] in by_last:
+            found.add((u + 1, e))
+        u = folded.find("_", u + 1)
+    return list(found)
 
 
 def _occurrences(folded: str, words: list[tuple[int, int]], by_last: dict) -> list[tuple]:
