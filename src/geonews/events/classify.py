@@ -31,7 +31,7 @@ from operator import contains
 from geonews.events.dates import find_dates
 from geonews.gazetteer.index import Gazetteer
 from geonews.geoparse.dateline import Dateline, dateline_mention
-from geonews.language.lexicon import Lexicon, Phrases
+from geonews.language.lexicon import Lexicon, Phrases, phrases_pattern
 from geonews.language.text import Sentence, fold
 from geonews.model import DEMONYM, Article, Event, Mention, Quantity
 
@@ -68,12 +68,15 @@ def classify_events(
     para_age = 0  # sentences since the one that named it
     events: list[Event] = []
     # earlier sentences long enough to count as repeated, normalised; those not yet
-    # normalised wait, folded, for a sentence that may report something to need them
+    # normalised wait, as their (start, end) in folded, for a sentence that may report
+    # something to need them
     long_seen = _SeenSentences()
-    long_folded: list[str] = []
+    long_folded: list[tuple[int, int]] = []
     last_region: Mention | None = None
-    # Most sentences report nothing: where a trigger or a casualty phrase may start is
-    # looked up, and only sentences with such a place are read closely.
+    # Most sentences report nothing: one pass over the article finds its triggers and
+    # casualty phrases, and only sentences that hold one are read closely; in those,
+    # where a trigger or a casualty phrase may start is looked up.
+    matches = _report_matches(lex, folded)
     report = _report_stems(lex)
     starts = [m.start for m in mentions]
     in_order = all(a <= b for a, b in pairwise(starts))
@@ -90,16 +93,17 @@ def classify_events(
             in_sent = [m for m in mentions if a <= m.start < b]
         if a < dateline_end and in_sent:  # "KHARKIV, Ukraine (AP) —" places no event
             in_sent = [m for m in in_sent if m.start >= dateline_end]
-        s_fold = folded[a:b]
-        placed: set[int] = set()  # the ids of the places the sentence's events are at
-        if report is None:
-            at = None
+        placed: set[int] | tuple = ()  # the ids of the places the sentence's events are at
+        if _may_report(matches, folded, a, b):
+            at = None if report is None else report.words(folded, a, b)
         else:
-            at = report.words(folded, a, b)
+            at = []
         if at is None or at:
+            s_fold = folded[a:b]
             norm = _normalised(s_fold)
             if long_folded:
-                for n in map(_normalised, long_folded):
+                for p, q in long_folded:
+                    n = _normalised(folded[p:q])
                     if len(n) >= 40:
                         long_seen.add(n)
                 long_folded.clear()
@@ -120,8 +124,8 @@ def classify_events(
                 placed = {id(e.mention) for e in found}
             if len(norm) >= 40:
                 long_seen.add(norm)
-        elif len(s_fold) >= 40:  # normalising never lengthens
-            long_folded.append(s_fold)
+        elif b - a >= 40:  # normalising never lengthens
+            long_folded.append((a, b))
         if in_sent:
             found_place = _last_placed(in_sent, placed)
             if found_place is not None:
@@ -245,6 +249,7 @@ _LONG = 40  # the length from which a sentence counts as repeated
 
 def prepare(lex: Lexicon) -> None:
     """Compile what classify_events needs for ``lex`` now rather than on first use."""
+    _report_pattern(lex)
     _report_stems(lex)
     _actor_stems(lex)
     _anaphora_words(lex)
@@ -349,6 +354,44 @@ def _first_match(phrases: Phrases, text: str, starts: list[int]) -> re.Match[str
         if m is not None:
             return m
     return None
+
+
+@cache
+def _report_pattern(lex: Lexicon) -> re.Pattern[str] | None:
+    """Matches wherever an event trigger or a casualty phrase does: all of them, one
+    pattern. None: the lexicon has none."""
+    return phrases_pattern([*lex.events.values(), *lex.casualties.values()])
+
+
+def _report_matches(lex: Lexicon, folded: str) -> tuple[list[int], list[int]]:
+    """Where the matches of :func:`_report_pattern` in ``folded`` begin, and where they
+    end (both ascending: they do not overlap), from one pass over it."""
+    begins: list[int] = []
+    ends: list[int] = []
+    pattern = _report_pattern(lex)
+    if pattern is not None:
+        for m in pattern.finditer(folded):
+            begins.append(m.start())
+            ends.append(m.end())
+    return begins, ends
+
+
+def _may_report(matches: tuple[list[int], list[int]], folded: str, a: int, b: int) -> bool:
+    """Whether the sentence at ``folded[a:b]`` may hold a trigger or a casualty phrase,
+    given the ``matches`` of :func:`_report_matches`; False: it holds none.
+
+    One of the matches overlaps it if it holds one: the pass skips a phrase only where
+    it starts inside a match that it finds. Unless a word goes on across one of its
+    edges: a phrase reads the sentence alone, and finds a word boundary there that the
+    article does not have.
+    """
+    begins, ends = matches
+    i = bisect_right(ends, a)  # the first match that ends after the sentence starts
+    if i < len(begins) and begins[i] < b:
+        return True
+    before = folded[a - 1] if a else ""
+    after = folded[b] if b < len(folded) else ""
+    return before.isalnum() or before == "_" or after.isalnum() or after == "_"
 
 
 @cache

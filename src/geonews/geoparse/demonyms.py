@@ -19,7 +19,7 @@ import re
 
 from geonews.gazetteer.index import Gazetteer, load_gazetteer
 from geonews.language import morph
-from geonews.language.lexicon import Lexicon, detect_language, load_lexicon
+from geonews.language.lexicon import Lexicon, detect_language, load_lexicon, trie_regex
 from geonews.language.text import fold
 from geonews.model import DEMONYM, Mention
 
@@ -45,14 +45,14 @@ def find_demonyms(
     if folded is None:
         folded = fold(text)
     by_last, last_words = table
-    # a cheap first pass: most articles name few of the demonyms' last words
-    hits = last_words.intersection(_WORD.findall(folded))
-    if not hits:
+    # one pass finds the demonyms' last words: most articles name few of them
+    words = _last_words(folded, by_last, last_words)
+    if not words:
         return []
     gaz = gazetteer or load_gazetteer()
     taken = [(m.start, m.end) for m in places]
     out = []
-    for a, b, code, lemmas in sorted(_occurrences(folded, hits, by_last)):
+    for a, b, code, lemmas in sorted(_occurrences(folded, words, by_last)):
         if lex.lang == "en" and not text[a].isupper():
             continue  # "russian roulette" aside, English writes them capitalised
         if any(s < b and a < e for s, e in taken):
@@ -87,34 +87,72 @@ def _confirmed(raw: str, word: str, lemmas: tuple[str, ...], lex: Lexicon) -> bo
 _WORD = re.compile(r"\w+")
 
 
-def _occurrences(folded: str, hits: set[str], by_last: dict) -> list[tuple]:
-    """(start, end, country, dictionary forms) of each demonym whose last word is one of
-    ``hits``, at word boundaries, the longest form at each end."""
-    out = []
+def _last_words(folded: str, by_last: dict, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where ``folded`` has one of ``by_last``'s words (of letters and digits) between
+    characters that are not letters or digits, in text order: ``pattern`` (see _table)
+    finds them as whole \\w words, and an "_" next to one, rare, is looked at apart."""
+    words = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    if "_" in folded:
+        words = sorted(words + _beside_underscores(folded, by_last))
+    return words
+
+
+def _beside_underscores(folded: str, by_last: dict) -> list[tuple[int, int]]:
+    """The runs of letters and digits just before or after an "_" in ``folded`` that are
+    among ``by_last``'s words."""
+    found = set()
     n = len(folded)
-    for word in hits:
-        i = folded.find(word)
-        while i >= 0:
-            e = i + len(word)
-            if (not i or not folded[i - 1].isalnum()) and (e >= n or not folded[e].isalnum()):
-                for form, code, lemmas in by_last[word]:  # longest first
-                    a = e - len(form)
-                    if (
-                        a >= 0
-                        and folded.startswith(form, a)
-                        and (not a or not (folded[a - 1].isalnum() or folded[a - 1] in "-_"))
-                    ):
-                        out.append((a, e, code, lemmas))
-                        break
-            i = folded.find(word, e)
+    u = folded.find("_")
+    while u >= 0:
+        a = u
+        while a and folded[a - 1].isalnum():
+            a -= 1
+        e = u + 1
+        while e < n and folded[e].isalnum():
+            e += 1
+        if folded[a:u] in by_last:
+            found.add((a, u))
+        if folded[u + 1 : e] in by_last:
+            found.add((u + 1, e))
+        u = folded.find("_", u + 1)
+    return list(found)
+
+
+def _occurrences(folded: str, words: list[tuple[int, int]], by_last: dict) -> list[tuple]:
+    """(start, end, country, dictionary forms) of each demonym ending with one of
+    ``words`` (where its last word is in ``folded``), the longest form at each end.
+
+    A last word counts where it is a whole word of letters and digits, and only if it
+    is also somewhere a whole ``\\w+`` word (not next to an "_"), as it always has."""
+    n = len(folded)
+    whole = {
+        folded[i:e]
+        for i, e in words
+        if (not i or folded[i - 1] != "_") and (e >= n or folded[e] != "_")
+    }
+    out = []
+    for i, e in words:
+        word = folded[i:e]
+        if word not in whole:
+            continue
+        for form, code, lemmas in by_last[word]:  # longest first
+            a = e - len(form)
+            if (
+                a >= 0
+                and folded.startswith(form, a)
+                and (not a or not (folded[a - 1].isalnum() or folded[a - 1] in "-_"))
+            ):
+                out.append((a, e, code, lemmas))
+                break
     return out
 
 
 @functools.cache
-def _table(lex: Lexicon) -> tuple[dict[str, list], frozenset[str]] | None:
+def _table(lex: Lexicon) -> tuple[dict[str, list], re.Pattern[str]] | None:
     """Every form of the language's demonyms (each dictionary form's stem with each
     ending) by its last word, longest first, with its country and dictionary forms; and
-    the set of those last words."""
+    a pattern that finds those last words as whole ``\\w`` words, as one trie (one pass
+    over a text finds them all)."""
     if not lex.demonyms:
         return None
     endings = lex.demonym_endings or ("",)
@@ -130,9 +168,14 @@ def _table(lex: Lexicon) -> tuple[dict[str, list], frozenset[str]] | None:
     for form, (code, lemmas) in forms.items():
         last = _WORD.findall(form)[-1]
         by_last.setdefault(last, []).append((form, code, lemmas))
-    for entries in by_last.values():
+    trie: dict[str, dict] = {}
+    for last, entries in by_last.items():
         entries.sort(key=lambda x: len(x[0]), reverse=True)
-    return by_last, frozenset(by_last)
+        node = trie
+        for ch in last:
+            node = node.setdefault(re.escape(ch), {})
+        node[""] = {}
+    return by_last, re.compile(rf"(?<!\w)(?:{trie_regex(trie)})(?!\w)")
 
 
 def _stem(word: str, endings: tuple[str, ...]) -> str:

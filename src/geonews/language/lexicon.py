@@ -40,13 +40,7 @@ class Phrases:
         entries = tuple(e for e in entries if e.strip())
         if not entries:
             return cls((), None)
-        alts = []
-        for e in sorted(entries, key=len, reverse=True):
-            prefix = e.endswith("*")
-            body = re.escape(fold(e.rstrip("*")))
-            body = body.replace(r"\ ", r"\s+").replace("'", "['\\s]?")
-            body = body.replace(r"\*", r"[\w'-]*")  # "атак* дронов": a prefix inside a phrase
-            alts.append(body + (r"[\w'-]*" if prefix else ""))
+        alts = ["".join(entry_atoms(e)) for e in sorted(entries, key=len, reverse=True)]
         pat = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])", re.UNICODE)
         return cls(entries, pat)
 
@@ -155,6 +149,50 @@ def phrase_start_bound(tail: str, gaps: int) -> int:
     has fewer). ``tail`` ends with neither spaces nor apostrophes (see :func:`phrase_tail`)."""
     words = tail.rsplit(None, gaps + 1)
     return len(words[0]) if len(words) > gaps + 1 else 0
+
+
+def entry_atoms(entry: str) -> list[str]:
+    """The regex of one entry of a word list (see :class:`Phrases`), a piece for each
+    character: a space matches any run of spaces, an apostrophe an apostrophe, a space
+    or nothing ("l'armée", "l armée", "larmée"), a ``*`` any rest of a word ("атак*
+    дронов"), as does a final one."""
+    atoms = [_ATOMS.get(ch) or re.escape(ch) for ch in fold(entry.rstrip("*"))]
+    if entry.endswith("*"):
+        atoms.append(_WORD_REST)
+    return atoms
+
+
+_WORD_REST = r"[\w'-]*"
+_ATOMS = {" ": r"\s+", "'": r"['\s]?", "*": _WORD_REST}
+
+
+def phrases_pattern(groups) -> re.Pattern[str] | None:
+    """One pattern that matches wherever a phrase of one of ``groups`` does, at the same
+    offsets (at word boundaries): all their entries as one trie, read a character at a
+    time, so that one pass over a whole text finds where any of them is. None when the
+    groups have no entries."""
+    trie: dict[str, dict] = {}
+    for g in groups:
+        for e in g.entries:
+            node = trie
+            for atom in entry_atoms(e):
+                node = node.setdefault(atom, {})
+            node[""] = {}  # an entry ends here
+    if not trie:
+        return None
+    return re.compile(rf"(?<!\w)(?:{trie_regex(trie)})(?!\w)", re.UNICODE)
+
+
+def trie_regex(node: dict[str, dict]) -> str:
+    """A regex alternation of the sequences of regex pieces in the trie ``node`` (a piece
+    -> the trie of what follows it; "" -> {} where a sequence ends), each piece once per
+    branch: "a(?:ir(?:\\s+strike|)|rtillery)" rather than a try of every sequence."""
+    alts = [atom + trie_regex(sub) for atom, sub in node.items() if atom]
+    if "" in node and alts:
+        alts.append("")  # a sequence ends here, others go on
+    if len(alts) == 1:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")" if alts else ""
 
 
 _STEM = re.compile(r"\w*")
