@@ -84,12 +84,12 @@ class Recogniser:
         Every test of every tree is made at once; then each row walks down each tree by
         flat indices, a level at a time: the same tests, leaves and sum as walking the
         trees one by one (each leaf value is summed in tree order, as scikit-learn's)."""
-        x = np.asarray(rows, dtype=np.float32).astype(np.float64)
-        n_rows = len(x)
+        # each feature as a 32-bit float (scikit-learn's), compared as a 64-bit one
+        x = np.asarray(rows, dtype=np.float32)
         n_tests = len(self._tests)
         right = (x.take(self._tests, axis=1) > self._thresholds).ravel()
-        row_base = (np.arange(n_rows, dtype=np.intp) * n_tests)[:, None]
-        at = np.broadcast_to(self._roots, (n_rows, len(self._roots)))
+        row_base = (np.arange(len(x), dtype=np.intp) * n_tests)[:, None]
+        at = self._roots  # every row at every root: broadcast against row_base
         left = self._left
         for _ in range(self.depth - 1):
             at = left.take(at) + right.take(row_base + at)
