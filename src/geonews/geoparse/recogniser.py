@@ -82,8 +82,9 @@ class Recogniser:
         """The logit of each row of features (a list of rows, or an array of them).
 
         Every test of every tree is made at once; then each row walks down each tree by
-        flat indices, a level at a time: the same tests, leaves and sum as walking the
-        trees one by one (each leaf value is summed in tree order, as scikit-learn's)."""
+        flat indices, a level at a time. The tests, the leaves and the sum of a row's
+        leaves (one numpy reduction over its trees, in tree order) are those of a walk
+        tree by tree: the logits are the same to the bit."""
         # each feature as a 32-bit float (scikit-learn's), compared as a 64-bit one
         x = np.asarray(rows, dtype=np.float32)
         n_tests = len(self._tests)
