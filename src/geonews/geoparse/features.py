@@ -135,6 +135,7 @@ def article_features(
         first = text[start : start + 1]
         script = _SCRIPTS.get(first)
         if script is None:
+            _make_room(_SCRIPTS)
             script = _SCRIPTS[first] = _script(first)
         passes = evidence >= _ACCEPTED
         bits = span.cues & _CUES_READ
