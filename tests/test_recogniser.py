@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
 from importlib import resources
 
+import numpy as np
 import pytest
 
 from geonews.geoparse import find_places
@@ -58,6 +60,34 @@ def test_runtime_reproduces_scikit_learn(weights):
         assert (p >= 0.5) == (check["probability"] >= 0.5)
     # the stored vectors include places and non-places: the check tells decisions apart
     assert {p >= 0.5 for p in got} == {True, False}
+
+
+def test_logits_walk_each_tree_as_its_nodes_say(weights):
+    """The runtime walks every tree of every row at once, on flat arrays: each row's logit
+    is the base plus, tree by tree, the leaf that its tests lead to (right when the
+    feature, as a 32-bit float, is above the threshold), on rows that sit on thresholds
+    too."""
+    _, data = weights
+    rec = Recogniser(data)
+    depth = data["depth"]
+    thresholds = sorted({t for tree in data["thresholds"] for t in tree})
+    rng = random.Random(20)
+    rows = [
+        [rng.choice([0.0, 1.0, rng.uniform(-8.0, 8.0), rng.choice(thresholds)]) for _ in FEATURES]
+        for _ in range(40)
+    ]
+    want = []
+    for row in rows:
+        x = [float(np.float32(v)) for v in row]
+        total = data["base"]
+        for feats, limits, values in zip(data["features"], data["thresholds"], data["values"]):
+            node = 0
+            for _ in range(depth):
+                node = 2 * node + (2 if x[feats[node]] > limits[node] else 1)
+            total += values[node - (2**depth - 1)]
+        want.append(total)
+    assert rec.logits(rows).tolist() == pytest.approx(want, abs=1e-9)
+    assert rec.logits(rows[:1]).tolist() == pytest.approx(want[:1], abs=1e-9)
 
 
 def test_features_of_a_span_match_the_names():

@@ -28,7 +28,12 @@ from geonews.geoparse.features import (
     CUE_TRIGGER,
     CUE_UNIT,
 )
-from geonews.geoparse.persons import _inside_actor_phrase, _last_name_word, _person_context
+from geonews.geoparse.persons import (
+    _ACTOR_JOINS,
+    _inside_actor_phrase,
+    _last_name_word,
+    _person_context,
+)
 from geonews.language.lexicon import (
     Lexicon,
     Phrases,
@@ -100,7 +105,11 @@ def _weigh(
         span.evidence = -10
         reasons.append("stop word")
         return
-    demonym = _inside_actor_phrase(span, folded, lex)
+    # an actor phrase goes on after the span with a space or a hyphen (tested here: most
+    # spans have neither after them)
+    demonym = (
+        _inside_actor_phrase(span, folded, lex) if folded[end : end + 1] in _ACTOR_JOINS else None
+    )
     if demonym:
         span.evidence = -10
         reasons.append(f"part of '{demonym}', which names an actor, not a place")
@@ -267,12 +276,11 @@ def _endings(word: str, lex: Lexicon) -> int:
     found = memo.get(word)
     if found is None:
         _make_room(memo)
-        found = memo[word] = (
-            _LOCATIVE * _may_end(lex.locative, word)
-            | _TRIGGER * any(_may_end(p, word) for p in lex.events.values())
-            | _FEATURE * _may_end(lex.feature_words, word)
-            | _DISEASE_BEFORE * _may_end(lex.disease_before, word)
-        )
+        found = 0
+        for bit, always, exact, stems in _end_tests(lex):
+            if always or word.endswith(exact) or (stems is not None and stems.search(word)):
+                found |= bit
+        memo[word] = found
     return found
 
 
@@ -282,23 +290,36 @@ def _endings_memo(lex: Lexicon) -> dict[str, int]:
     return {}
 
 
-def _may_end(phrases: Phrases, word: str) -> bool:
-    """Whether a phrase of ``phrases`` may end a text whose last word is ``word``.
+@functools.cache
+def _end_tests(
+    lex: Lexicon,
+) -> tuple[tuple[int, bool, tuple[str, ...], re.Pattern[str] | None], ...]:
+    """For each bit of :func:`_endings` whose phrase lists are not empty, what its last
+    word must show for a phrase of one of them to end a text, the lists taken together
+    (the event words are several lists: a phrase of any of them): (the bit, whether any
+    word will do, the words it may end with, a pattern of the stems it may contain).
 
     The last word (of the text less the spaces and apostrophes it ends with) of a text
     ending with a phrase ends with the phrase's last word or, for a phrase whose last word
     has a ``*``, contains the part after the ``*``: what ``Phrases.ends`` tests of the
     whole text, on its last word (neither contains a space or an apostrophe)."""
-    if not phrases:
-        return False
-    last = phrases.last_words
-    if last is None:
-        return True
-    exact, stems = last
-    if word.endswith(exact):
-        return True
-    found = _any_of(stems)  # contains one of the stems
-    return found is not None and found.search(word) is not None
+    out = []
+    for bit, lists in (
+        (_LOCATIVE, [lex.locative]),
+        (_TRIGGER, list(lex.events.values())),
+        (_FEATURE, [lex.feature_words]),
+        (_DISEASE_BEFORE, [lex.disease_before]),
+    ):
+        lasts = [phrases.last_words for phrases in lists if phrases]
+        if not lasts:
+            continue  # no phrase: none ends a text
+        if any(last is None for last in lasts):
+            out.append((bit, True, (), None))
+            continue
+        exact = tuple(dict.fromkeys(w for words, _ in lasts for w in words))
+        stems = tuple(dict.fromkeys(w for _, words in lasts for w in words))
+        out.append((bit, False, exact, _any_of(stems)))
+    return tuple(out)
 
 
 @functools.cache
@@ -327,11 +348,11 @@ def _beginnings(word: str, lex: Lexicon) -> int:
     found = memo.get(word)
     if found is None:
         _make_room(memo)
-        found = memo[word] = (
-            _REGION_AFTER * _may_start(lex.region_after, word)
-            | _DISEASE_AFTER * _may_start(lex.disease_after, word)
-            | _REPORTING * _may_start(lex.reporting, word)
-        )
+        found = 0
+        for bit, stems in _start_tests(lex):
+            if stems is None or word.startswith(stems):
+                found |= bit
+        memo[word] = found
     return found
 
 
@@ -341,12 +362,19 @@ def _beginnings_memo(lex: Lexicon) -> dict[str, int]:
     return {}
 
 
-def _may_start(phrases: Phrases, word: str) -> bool:
-    """Whether a phrase of ``phrases`` may start a text whose first word is ``word``."""
-    if not phrases:
-        return False
-    stems = phrases.stems
-    return stems is None or word.startswith(stems)
+@functools.cache
+def _start_tests(lex: Lexicon) -> tuple[tuple[int, tuple[str, ...] | None], ...]:
+    """For each bit of :func:`_beginnings` whose phrase list is not empty, the stems its
+    phrases start with (None: a phrase may start otherwise, any word will do)."""
+    return tuple(
+        (bit, phrases.stems)
+        for bit, phrases in (
+            (_REGION_AFTER, lex.region_after),
+            (_DISEASE_AFTER, lex.disease_after),
+            (_REPORTING, lex.reporting),
+        )
+        if phrases
+    )
 
 
 @functools.cache

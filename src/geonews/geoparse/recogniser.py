@@ -16,7 +16,7 @@ the learning rate folded into the leaf values:
 * ``base``: the logit before any tree.
 
 It also holds, by language, the frequent words taken for place names (see
-:func:`~geonews.geoparse.features.span_features`), and a few feature vectors with the
+:func:`~geonews.geoparse.features.article_features`), and a few feature vectors with the
 probability scikit-learn gave each: a test checks that this runtime gives the same.
 
 A span is a place when the probability is at least one half.
@@ -39,7 +39,19 @@ WEIGHTS_FILE = "recogniser.json"
 class Recogniser:
     """A trained model: trees over :data:`FEATURES`, and the frequent forms it reads."""
 
-    __slots__ = ("base", "common_forms", "depth", "features", "thresholds", "values")
+    __slots__ = (
+        "_leaf_base",
+        "_left",
+        "_roots",
+        "_tests",
+        "_thresholds",
+        "base",
+        "common_forms",
+        "depth",
+        "features",
+        "thresholds",
+        "values",
+    )
 
     def __init__(self, data: dict) -> None:
         if list(data["feature_names"]) != list(FEATURES):
@@ -53,18 +65,37 @@ class Recogniser:
         self.values = np.array(data["values"], dtype=np.float64).reshape(-1, 2**self.depth)
         #: by language, the frequent words taken for place names, with their rank
         self.common_forms: dict[str, dict[str, int]] = data.get("common_forms") or {}
+        # the trees flattened, for :meth:`logits`: node ``n`` of tree ``t`` is at
+        # ``t * nodes + n``, its left child at ``t * nodes + 2n + 1``
+        n_trees, nodes = self.features.shape
+        self._tests = self.features.ravel()
+        self._thresholds = self.thresholds.ravel()
+        self._roots = np.arange(n_trees, dtype=np.intp) * nodes
+        self._left = np.arange(n_trees * nodes, dtype=np.intp) + np.tile(
+            np.arange(nodes, dtype=np.intp) + 1, n_trees
+        )
+        # node n of the last level, at position p, goes to leaf 2n + 1 - nodes (left) of
+        # its tree, at t * (nodes + 1) + 2n + 1 - nodes = 2p + leaf_base[t] in ``values``
+        self._leaf_base = np.arange(n_trees, dtype=np.intp) * (1 - nodes) + 1 - nodes
 
-    def logits(self, rows: list[list[float]]) -> np.ndarray:
-        """The logit of each row of features."""
-        x = np.asarray(rows, dtype=np.float32).astype(np.float64)
-        n_trees = len(self.features)
-        cols = np.arange(n_trees)[None, :]
-        at = np.arange(len(x))[:, None]
-        node = np.zeros((len(x), n_trees), dtype=np.intp)
-        for _ in range(self.depth):
-            right = x[at, self.features[cols, node]] > self.thresholds[cols, node]
-            node = 2 * node + 1 + right
-        return self.base + self.values[cols, node - (2**self.depth - 1)].sum(axis=1)
+    def logits(self, rows) -> np.ndarray:
+        """The logit of each row of features (a list of rows, or an array of them).
+
+        Every test of every tree is made at once; then each row walks down each tree by
+        flat indices, a level at a time. The tests, the leaves and the sum of a row's
+        leaves (one numpy reduction over its trees, in tree order) are those of a walk
+        tree by tree: the logits are the same to the bit."""
+        # each feature as a 32-bit float (scikit-learn's), compared as a 64-bit one
+        x = np.asarray(rows, dtype=np.float32)
+        n_tests = len(self._tests)
+        right = (x.take(self._tests, axis=1) > self._thresholds).ravel()
+        row_base = (np.arange(len(x), dtype=np.intp) * n_tests)[:, None]
+        at = self._roots  # every row at every root: broadcast against row_base
+        left = self._left
+        for _ in range(self.depth - 1):
+            at = left.take(at) + right.take(row_base + at)
+        leaves = 2 * at + right.take(row_base + at) + self._leaf_base
+        return self.base + self.values.ravel().take(leaves).sum(axis=1)
 
     def probabilities(self, rows: list[list[float]]) -> list[float]:
         """The probability that a span of each row of features is a place."""

@@ -59,8 +59,8 @@ from geonews.geoparse.evidence import (
 from geonews.geoparse.features import (
     CUE_PERSON,
     CUE_PLACED_ELSEWHERE,
+    article_features,
     likeliest,
-    span_features,
 )
 from geonews.geoparse.recogniser import Recogniser, load_recogniser, one_sense_per_discourse
 from geonews.language.lexicon import (
@@ -198,9 +198,7 @@ def _recognise(
             c = likeliest(s).country
             countries[c] = countries.get(c, 0) + 1
     forms = rec.common_forms.get(lex.lang, {})
-    rows = [
-        span_features(s, text, folded, sents, lex, gaz, accepted, countries, forms) for s in live
-    ]
+    rows = article_features(live, text, folded, sents, lex, gaz, accepted, countries, forms)
     if trace is not None:
         trace.extend((s.start, s.end, s.key, x) for s, x in zip(live, rows))
     probabilities = rec.probabilities(rows)
