@@ -584,14 +584,34 @@ def _lemmas(
         and raw is not None
         and (gaz is None or _may_name_a_place(word, lex, gaz))
     ):
-        found = morph.lemmas(raw.lower(), lex.lang)
-        if found:
-            places = set(morph.place_lemmas(raw.lower(), lex.lang))
-            first = [x for x in found if x[0] in places]
-            rest = [x for x in found if x[0] not in places]
-            ruled = _ruled_lemmas(word, lex)
-            return list(dict.fromkeys([*first, *ruled, *rest]))
+        memo = _dictionary_lemmas_memo(lex)
+        k = (word, raw)
+        answer = memo.get(k)
+        if answer is None:
+            _make_room(memo)
+            answer = memo[k] = _dictionary_lemmas(word, raw, lex)
+        if answer:
+            return answer
     return _ruled_lemmas(word, lex)
+
+
+def _dictionary_lemmas(word: str, raw: str, lex: Lexicon) -> list[tuple[str, bool]]:
+    """:func:`_lemmas` where the dictionary knows ``raw``: its place lemmas, the ending
+    rules' and its other lemmas; empty where it does not know it."""
+    found = morph.lemmas(raw.lower(), lex.lang)
+    if not found:
+        return []
+    places = set(morph.place_lemmas(raw.lower(), lex.lang))
+    first = [x for x in found if x[0] in places]
+    rest = [x for x in found if x[0] not in places]
+    return list(dict.fromkeys([*first, *_ruled_lemmas(word, lex), *rest]))
+
+
+@functools.cache
+def _dictionary_lemmas_memo(lex: Lexicon) -> dict:
+    """A memo of :func:`_dictionary_lemmas`, one per lexicon, by the word folded and as
+    written."""
+    return {}
 
 
 def _may_name_a_place(word: str, lex: Lexicon, gaz: Gazetteer) -> bool:
