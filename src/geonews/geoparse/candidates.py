@@ -19,9 +19,7 @@ from dataclasses import replace
 from geonews.gazetteer.index import Candidate, Gazetteer
 from geonews.gazetteer.sources import KIND_CITY, KIND_COUNTRY, KIND_OTHER, KIND_REGION
 from geonews.language import morph
-from geonews.language.lexicon import (
-    Lexicon,
-)
+from geonews.language.lexicon import WORD_START, Lexicon
 from geonews.language.text import Sentence, capitalised_words, fold, is_capitalised
 
 _MAX_NAME = 64
@@ -111,7 +109,7 @@ def _candidate_spans(
     heads = lex.feature_heads
     heads_at: set[int] = set()
     if heads is not None:
-        found_heads = [(m.start(), m.end()) for m in heads.finditer(text)]
+        found_heads = _head_spans(heads, text)
         if found_heads:
             starts_at = sorted(starts_at + found_heads)
             heads_at = {a for a, _ in found_heads}
@@ -127,6 +125,10 @@ def _candidate_spans(
             possible = may_start[word] = _may_start(word, lex, gaz, lexical_keys)
         if possible == _NO_NAME:
             continue
+        if possible == _BEFORE_MARK:
+            if lookup[b : b + 1] in (" ", ""):
+                continue
+            possible = _ONE_WORD  # a mark follows: _remember_one_word looks it up
         if a >= next_sentence:
             while sent_i + 1 < len(starts) and starts[sent_i + 1] <= a:
                 sent_i += 1
@@ -206,9 +208,38 @@ def _candidate_spans(
     return spans
 
 
+def _head_spans(heads: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The spans of ``heads.finditer(text)`` (a lexicon's feature heads: "mer", "lac"),
+    found by searching for the words alone, which the regex engine skips to by their
+    first letters, and checking where each starts: the pattern itself starts with a
+    look-behind, tried at every position."""
+    words = _heads_words(heads)
+    out = []
+    pos = 0
+    while True:
+        m = words.search(text, pos)
+        if m is None:
+            return out
+        found = heads.match(text, m.start())
+        if found is not None:
+            out.append(found.span())
+            pos = found.end()
+        else:
+            pos = m.start() + 1
+
+
+@functools.cache
+def _heads_words(heads: re.Pattern[str]) -> re.Pattern[str]:
+    """``heads`` (a lexicon's _word_pattern) without its word-start look-behind."""
+    if not heads.pattern.startswith(WORD_START):
+        raise ValueError(f"not a word pattern: {heads.pattern[:40]!r}")
+    return re.compile(heads.pattern[len(WORD_START) :], heads.flags)
+
+
 #: What :func:`_may_start` says of a word: no place name starts with it, only one-word
-#: names may (its next word cannot be part of one), or longer ones too.
-_NO_NAME, _ONE_WORD, _LONGER = 0, 1, 2
+#: names may (its next word cannot be part of one), or longer ones too; or a name may
+#: start with it only where a mark other than a space follows it.
+_NO_NAME, _ONE_WORD, _LONGER, _BEFORE_MARK = 0, 1, 2, 3
 
 
 def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]) -> int:
@@ -221,7 +252,8 @@ def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, 
     gazetteer or the lexicon or starts one; or a gazetteer key is a prefix of the word
     (an inflected form); or its transliteration is, or starts, a key (the rules rewrite
     within a word: see Transliteration). It is ``_LONGER`` when one of those starts a
-    name of more than one word.
+    name of more than one word, and ``_BEFORE_MARK`` when only keys that go on past a
+    mark after the word do.
     """
     w = fold(word)
     readings = [w]
@@ -244,10 +276,12 @@ def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, 
     if w in lexical_keys:
         return _ONE_WORD
     within, longer = gaz.word_prefixes(w)
-    if within or longer:
+    if within or any(r in gaz or r in lex.place_names for r in readings):
         return _ONE_WORD
-    if any(r in gaz or r in lex.place_names for r in readings):
-        return _ONE_WORD
+    if longer:
+        # keys go on from it, but not after a space: "St" of "St. Petersburg", "Haus"
+        # of "Hausen"
+        return _BEFORE_MARK
     return _NO_NAME
 
 

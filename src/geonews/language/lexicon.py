@@ -501,7 +501,13 @@ def _word_pattern(words: list[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:(?<![\w'’-])|(?<=\b\w['’]))(?:{alternatives})(?= )")
+    return re.compile(rf"{WORD_START}(?:{alternatives})(?= )")
+
+
+#: Where a word of a _word_pattern may start: not inside a word, or after an elided
+#: one-letter word. (A pattern that starts with it is tried at every position of a
+#: text: see geoparse.candidates._head_spans, which searches for the words first.)
+WORD_START = r"(?:(?<![\w'’-])|(?<=\b\w['’]))"
 
 
 def available_languages() -> list[str]:
