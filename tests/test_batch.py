@@ -333,3 +333,19 @@ def test_cli_reads_a_pipe_as_a_stream(tmp_path):
     assert result.stderr.decode().startswith(
         "Geoparsed 6 records, 4 with errors (lines 2, 4, 5, 6)"
     )
+
+
+def test_a_batch_collects_garbage_less_often_and_restores_the_thresholds():
+    import gc
+    import json
+
+    from geonews.batch import geoparse_jsonl
+    from geonews.pipeline import BATCH_GC_THRESHOLDS, batch_collections
+
+    before = gc.get_threshold()
+    with batch_collections():
+        assert gc.get_threshold() == BATCH_GC_THRESHOLDS
+    assert gc.get_threshold() == before
+    line = json.dumps({"id": 1, "text": "Shelling hit Kharkiv overnight.", "lang": "en"})
+    assert len(list(geoparse_jsonl([line]))) == 1
+    assert gc.get_threshold() == before

@@ -230,7 +230,10 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def _work(part: list[tuple[int, str | bytes]], lang: str | None, join: str) -> list:
-    return [(n, *_record_json(rec, lang, join, n)) for n, rec in part]
+    from geonews.pipeline import batch_collections
+
+    with batch_collections():
+        return [(n, *_record_json(rec, lang, join, n)) for n, rec in part]
 
 
 #: ``json.dumps(d, ensure_ascii=False)`` without building an encoder for every record

@@ -5,7 +5,9 @@ These are the functions the command line wraps; each is usable on its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -14,6 +16,28 @@ from geonews.errors import GeonewsError
 from geonews.model import Article, Event, Mention
 
 JOIN_MODES = ("spatial", "gazetteer")
+
+#: The garbage collector's thresholds while a batch analyses articles (see
+#: :func:`batch_collections`).
+BATCH_GC_THRESHOLDS = (50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def batch_collections() -> Iterator[None]:
+    """Run the garbage collector less often while a batch of articles is analysed, and
+    restore its thresholds after.
+
+    Analysing makes many small, short-lived objects and remembers names and words in
+    memos that grow to hundreds of thousands of entries. At the default thresholds a
+    full collection walks those memos every few hundred articles: some 7% of the time
+    on new text. Analysis makes no reference cycles worth collecting early.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass(frozen=True)

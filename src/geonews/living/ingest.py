@@ -461,7 +461,10 @@ def _work_one(job: _Job, lang: str | None, join: str) -> tuple[str, PreparedArti
 
 
 def _work_chunk(chunk: list[_Job], lang: str | None, join: str) -> list:
-    return [_work_one(job, lang, join) for job in chunk]
+    from geonews.pipeline import batch_collections
+
+    with batch_collections():
+        return [_work_one(job, lang, join) for job in chunk]
 
 
 def _init_worker(parent: int) -> None:
@@ -504,8 +507,11 @@ def _die_with_parent(parent: int) -> None:
 def _results(jobs: list[_Job], n_workers: int, lang, join) -> Iterator:
     """Analyse ``jobs`` in order, in ``n_workers`` processes (or here when 1)."""
     if n_workers == 1 or len(jobs) <= _CHUNK:
-        for job in jobs:
-            yield _work_one(job, lang, join)
+        from geonews.pipeline import batch_collections
+
+        with batch_collections():
+            for job in jobs:
+                yield _work_one(job, lang, join)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
