@@ -261,18 +261,8 @@ def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, 
         readings += [lemma for lemma, _ in _lemmas(w, lex, word, gaz)]
     if lex.transliteration is not None:
         readings.append(lex.transliteration.apply(w))
-    heads = _heads_memo(lex, gaz)
-    for r in readings:
-        longer = heads.get(r)
-        if longer is None:
-            _make_room(heads)
-            head = f"{r} "
-            first = _FIRST_WORD.match(r)
-            longer = heads[r] = gaz.has_prefix(head) or bool(
-                first and any(k.startswith(head) for k in lexical_keys.get(first.group(0), ()))
-            )
-        if longer:
-            return _LONGER
+    if any(_starts_longer(r, lex, gaz, lexical_keys) for r in readings):
+        return _LONGER
     if w in lexical_keys:
         return _ONE_WORD
     within, longer = gaz.word_prefixes(w)
@@ -283,6 +273,24 @@ def _may_start(word: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, 
         # of "Hausen"
         return _BEFORE_MARK
     return _NO_NAME
+
+
+def _starts_longer(
+    reading: str, lex: Lexicon, gaz: Gazetteer, lexical_keys: dict[str, list[str]]
+) -> bool:
+    """Whether a name of more than one word (a gazetteer key or a lexicon name) starts with
+    ``reading`` (folded) and a space; remembered by the reading, as a lemma is the reading
+    of many forms."""
+    heads = _heads_memo(lex, gaz)
+    longer = heads.get(reading)
+    if longer is None:
+        _make_room(heads)
+        head = f"{reading} "
+        first = _FIRST_WORD.match(reading)
+        longer = heads[reading] = gaz.has_prefix(head) or bool(
+            first and any(k.startswith(head) for k in lexical_keys.get(first.group(0), ()))
+        )
+    return longer
 
 
 def _continues(
@@ -322,7 +330,14 @@ def _continues(
             m = _NEXT_WORD.match(lookup, b)
         if m is not None:
             w1, w2 = lookup[a:b], m.group(1)
-            firsts = [w1, *(x for x, _ in _lemmas(w1, lex, text[a:b], gaz))]
+            # only a reading that starts a longer name can start a pair that is one
+            firsts = [
+                x
+                for x in (w1, *(x for x, _ in _lemmas(w1, lex, text[a:b], gaz)))
+                if _starts_longer(x, lex, gaz, lexical_keys)
+            ]
+            if not firsts:
+                return False
             seconds = [w2, *(x for x, _ in _lemmas(w2, lex, text[m.start(1) : m.end(1)], gaz))]
             for l1 in firsts:
                 for l2 in seconds:
