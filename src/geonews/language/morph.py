@@ -138,12 +138,13 @@ def _nominative(p, lang: str) -> str:
     case replaced); the form is that one's prefix, the reading's stem and its suffix."""
     d = _analyser(lang).dictionary
     _, fixed_word, para_id, idx = p.methods_stack[0]
+    paradigm = d.paradigms[para_id]
+    n = len(paradigm) // 3
     grammemes = p.tag.updated_grammemes(_NOMINATIVE)
     memo = _nominatives(lang)
     k = (para_id, grammemes)
     target = memo.get(k, -1)
     if target == -1:
-        n = len(d.paradigms[para_id]) // 3
         tags = [d.build_tag_info(para_id, i) for i in range(n)]
         possible = [i for i in range(n) if _NOMINATIVE <= tags[i].grammemes]
         target = (
@@ -160,8 +161,6 @@ def _nominative(p, lang: str) -> str:
         memo[k] = target
     if target is None:
         return p.normal_form
-    paradigm = d.paradigms[para_id]
-    n = len(paradigm) // 3
     stem = d.build_stem(paradigm, idx, fixed_word)
     return d.paradigm_prefixes[paradigm[2 * n + target]] + stem + d.suffixes[paradigm[target]]
 

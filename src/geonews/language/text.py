@@ -72,6 +72,20 @@ def _lower_folds() -> dict[str, str]:
 _LOWER_FOLDS = _lower_folds()
 
 
+def _regex_class(codes: list[int]) -> str:
+    """The inside of a regex class of the code points ``codes`` (ascending), as ranges."""
+    spans: list[list[int]] = []
+    for c in codes:
+        if spans and spans[-1][1] == c - 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in spans
+    )
+
+
 def _safe_class() -> str:
     """A regex class of the characters of the blocks that fold as ``str.lower`` writes
     them, once the frequent ones are replaced (_LOWER_FOLDS): in a text made of them,
@@ -83,16 +97,7 @@ def _safe_class() -> str:
         low = chr(c).lower()
         if c != 0x3A3 and len(low) == 1 and _TABLE[c] == _LOWER_FOLDS.get(low, low):
             safe.append(c)
-    spans: list[list[int]] = []
-    for c in safe:
-        if spans and spans[-1][1] == c - 1:
-            spans[-1][1] = c
-        else:
-            spans.append([c, c])
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in spans
-    )
+    return _regex_class(safe)
 
 
 # runs of the characters that fold otherwise than ``str.lower`` writes them (or may)
@@ -207,16 +212,7 @@ def capitalised_words(text: str) -> list[tuple[int, int]]:
 def _capitals_class() -> str:
     """A regex class of the characters of _LOWER_BLOCKS that capitalise a word."""
     caps = [c for c in _LOWER_BLOCKS if _SHAPE[c] == "C"]
-    spans: list[list[int]] = []
-    for c in caps:
-        if spans and spans[-1][1] == c - 1:
-            spans[-1][1] = c
-        else:
-            spans.append([c, c])
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in spans
-    )
+    return _regex_class(caps)
 
 
 # A word token is a run of word characters (what ``str.isalnum`` or "_" is, as ``\w``
