@@ -172,8 +172,7 @@ def _candidate_spans(
             match = _match_at(text, lookup, a, b, lex, gaz, lexical_keys)
             if match is None:
                 continue
-            found = (*match, *_memo_candidates(memo, match[1], match[2], lex, gaz))
-            found = (found[0] - a, *found[1:])
+            found = _with_candidates(match, a, memo, lex, gaz)
         length, k, lexical, inflected, region_word, cands, top, priors = found
         if not cands:
             continue
@@ -380,7 +379,7 @@ def _remember_one_word(
         return by_text
     found = _match_at(text, lookup, a, b, lex, gaz, lexical_keys, one_word=True)
     if found is not None:
-        found = (found[0] - a, *found[1:], *_memo_candidates(memo, found[1], found[2], lex, gaz))
+        found = _with_candidates(found, a, memo, lex, gaz)
     one_word[key] = found
     return found
 
@@ -550,7 +549,7 @@ def _remember(
     _make_room(by_text)
     found = _match_within(raw, lookup, n, lex, gaz, lexical_keys)
     if found is not None and found is not _UNDECIDED:
-        found = (*found, *_memo_candidates(memo, found[1], found[2], lex, gaz))
+        found = _with_candidates(found, 0, memo, lex, gaz)
     by_text[raw] = found
     return found
 
@@ -561,6 +560,15 @@ def _match_memo(lex: Lexicon, gaz: Gazetteer) -> dict:
     gazetteer): its arguments are the key (the word's length is implied by ``raw``, which
     goes past the word)."""
     return {}
+
+
+def _with_candidates(
+    match: tuple[int, str, bool, bool, bool], a: int, memo: dict, lex: Lexicon, gaz: Gazetteer
+) -> tuple:
+    """A match of :func:`_match_at` with its end made relative to ``a``, followed by the
+    candidates of its key, their likeliest and their priors (see _memo_candidates)."""
+    end, k, lexical, inflected, region_word = match
+    return (end - a, k, lexical, inflected, region_word, *_memo_candidates(memo, k, lexical, lex, gaz))
 
 
 def _memo_candidates(
